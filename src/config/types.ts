@@ -1,0 +1,48 @@
+// The validated, normalised configuration the rest of the daemon sees. Seed keys
+// (primary/secondary, seconds as floats) are turned into this shape by src/config/.
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+export interface LinkConfig {
+  /** Stable id used by the API and the policy: "primary", "secondary", or a links[] name. */
+  name: string;
+  interface: string;
+  /** Friendly label; defaults to `name`. */
+  displayName: string;
+  /** Static gateway for a WAN without DHCP; null = discover it. */
+  gateway: string | null;
+  /** Routing table that holds this link's own default route (for probing it while standby). */
+  table: number;
+}
+
+export interface Config {
+  /** Ordered by preference: links[0] is the most preferred. Always at least two. */
+  links: LinkConfig[];
+  pingTargets: string[];
+  pingTimeoutMs: number;
+  pingCount: number;
+  checkIntervalMs: number;
+  failureThreshold: number;
+  recoveryThreshold: number;
+  minSecondaryTimeMs: number;
+  /** A cycle succeeds when at least this many targets answered (seed rule: 1). */
+  minTargetsUp: number;
+  /** Cycles kept for the rolling RTT/loss figures. */
+  statsWindow: number;
+  gatewayStateDir: string;
+  apiHost: string;
+  apiPort: number;
+  apiKey: string;
+  logFile: string | null;
+  logLevel: LogLevel;
+  /** Metric of the default route the daemon owns in the main table. */
+  routeMetric: number;
+  /** rtnetlink protocol number that tags the daemon's routes and rules. */
+  routeProtocol: number;
+  /** Priority of the `oif <iface> lookup <table>` rules. */
+  rulePriority: number;
+  /** Set rp_filter to loose (2) on the WAN interfaces at start. */
+  rpFilterLoose: boolean;
+  /** Path of the file this config came from (for messages). */
+  sourcePath: string;
+}

@@ -1,0 +1,78 @@
+// What the outside (REST API, wanctl, sd_notify) sees of the running daemon: a read-only
+// snapshot and two commands. The API maps this to the seed's JSON; it never waits on probes.
+import type { TargetStats } from '../probe/types.js';
+
+export type EngineEventType =
+  | 'start' | 'stop' | 'switch' | 'down' | 'recovery' | 'gateway_change' | 'carrier' | 'error' | 'config';
+
+export interface EngineEvent {
+  /** Wall-clock epoch ms. */
+  timeMs: number;
+  type: EngineEventType;
+  message: string;
+  link: string | null;
+}
+
+export interface Traffic {
+  rxMbps: number;
+  txMbps: number;
+  rxMbpsAvg: number;
+  txMbpsAvg: number;
+}
+
+/** up: probes pass; down: declared down (probes, carrier or interface gone); unknown: not judged yet. */
+export type LinkHealthState = 'up' | 'down' | 'unknown';
+
+export interface LinkStatus {
+  name: string;
+  displayName: string;
+  interface: string;
+  gateway: string | null;
+  gatewaySource: 'netlink' | 'state_file' | 'config' | null;
+  healthy: boolean;
+  gatewayReachable: boolean;
+  consecutiveFailures: number;
+  consecutiveSuccesses: number;
+  /** Wall-clock epoch ms of the last finished probe cycle. */
+  lastCheckMs: number | null;
+  carrier: boolean | null;
+  state: LinkHealthState;
+  active: boolean;
+  rttMs: number | null;
+  lossPct: number | null;
+  gatewayStats: TargetStats | null;
+  targets: TargetStats[];
+  traffic: Traffic;
+}
+
+export interface EngineStatus {
+  /** Name of the link the daemon's default route uses; null if none yet. */
+  active: string | null;
+  autoEnabled: boolean;
+  /** Link held by a manual switch, or null. */
+  manualHold: string | null;
+  allDown: boolean;
+  /** In preference order. */
+  links: LinkStatus[];
+  switchCount: number;
+  lastSwitchMs: number | null;
+  startedMs: number;
+  uptimeSeconds: number;
+  /** Oldest first, at most 100. */
+  events: EngineEvent[];
+}
+
+export type SwitchOutcome =
+  | { result: 'switched'; link: string }
+  | { result: 'already_active'; link: string };
+
+export interface Engine {
+  status(): EngineStatus;
+  /**
+   * Manual switch; holds until that link fails or the operator switches again.
+   * Throws WanError: WAN_ERR_UNKNOWN_LINK (details.valid: string[]), WAN_ERR_LINK_DOWN (unless force),
+   * WAN_ERR_NO_GATEWAY, WAN_ERR_SWITCH_FAILED.
+   */
+  switchTo(target: string, opts: { force: boolean }): Promise<SwitchOutcome>;
+  setAuto(enabled: boolean): Promise<void>;
+}

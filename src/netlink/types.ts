@@ -1,0 +1,117 @@
+// Domain types and the port through which the daemon and wanctl see rtnetlink.
+// Only src/netlink/ imports the `netlink` package; everything else talks to NetlinkPort.
+
+export type OperState = 'unknown' | 'notpresent' | 'down' | 'lowerlayerdown' | 'testing' | 'dormant' | 'up';
+export type Family = 'inet' | 'inet6';
+
+export interface LinkStats {
+  rxBytes: number;
+  txBytes: number;
+  rxPackets: number;
+  txPackets: number;
+  rxErrors: number;
+  txErrors: number;
+  rxDropped: number;
+  txDropped: number;
+}
+
+export interface LinkState {
+  index: number;
+  name: string;
+  /** IFF_UP */
+  adminUp: boolean;
+  /** IFF_LOWER_UP: the physical/carrier state. */
+  carrier: boolean;
+  operstate: OperState;
+  mac: string | null;
+  mtu: number | null;
+  /** IFLA_STATS64 counters; null when the kernel sent none. */
+  stats: LinkStats | null;
+}
+
+export interface AddressEntry {
+  index: number;
+  family: Family;
+  address: string;
+  prefixLength: number;
+  label: string | null;
+  scope: number;
+}
+
+export interface RouteEntry {
+  family: Family;
+  table: number;
+  /** null for a default route. */
+  dst: string | null;
+  dstLength: number;
+  gateway: string | null;
+  oif: number | null;
+  priority: number | null;
+  protocol: number;
+  scope: number;
+  type: number;
+  prefsrc: string | null;
+}
+
+export interface RuleEntry {
+  family: Family;
+  priority: number | null;
+  table: number;
+  oifname: string | null;
+  iifname: string | null;
+  src: string | null;
+  srcLength: number;
+  dst: string | null;
+  dstLength: number;
+  fwmark: number | null;
+  protocol: number | null;
+  action: number;
+}
+
+export interface NetlinkSnapshot {
+  links: LinkState[];
+  addresses: AddressEntry[];
+  routes: RouteEntry[];
+  rules: RuleEntry[];
+}
+
+export type NetlinkEvent =
+  | { kind: 'link'; op: 'new' | 'del'; link: LinkState }
+  | { kind: 'address'; op: 'new' | 'del'; address: AddressEntry }
+  | { kind: 'route'; op: 'new' | 'del'; route: RouteEntry }
+  /** Notifications were lost (ENOBUFS or a socket error): the consumer must re-dump. */
+  | { kind: 'resync'; reason: string };
+
+/** An IPv4 default route via a gateway out of one interface. */
+export interface DefaultRouteSpec {
+  table: number;
+  gateway: string;
+  oif: number;
+  metric: number;
+  protocol: number;
+}
+
+/** `oif <oifname> lookup <table>` at a priority, tagged with our protocol. */
+export interface RuleSpec {
+  priority: number;
+  oifname: string;
+  table: number;
+  protocol: number;
+}
+
+export interface NetlinkPort {
+  /** Opens the sockets and subscribes to link, IPv4 address and IPv4 route notifications. */
+  start(onEvent: (e: NetlinkEvent) => void): Promise<void>;
+  /** Idempotent. */
+  stop(): Promise<void>;
+  dump(): Promise<NetlinkSnapshot>;
+  getLinks(): Promise<LinkState[]>;
+  /** One RTM_NEWROUTE with NLM_F_CREATE|NLM_F_REPLACE: the route is swapped atomically. */
+  replaceDefaultRoute(spec: DefaultRouteSpec): Promise<void>;
+  /** Deletes the IPv4 default route of `table` at `metric` (optionally only ours, by protocol). ENOENT is fine. */
+  deleteDefaultRoute(spec: { table: number; metric: number; protocol?: number }): Promise<void>;
+  /** Idempotent: EEXIST is fine. */
+  addRule(spec: RuleSpec): Promise<void>;
+  /** Idempotent: ENOENT is fine. */
+  deleteRule(spec: RuleSpec): Promise<void>;
+}

@@ -1,0 +1,49 @@
+// Probe domain types and ports. Only src/probe/raw-socket-adapter.ts imports `raw-socket`;
+// the rest uses ProbeSocket, so tests script loss and RTT with a fake.
+
+/** A raw ICMPv4 socket bound (SO_BINDTODEVICE) to one interface. */
+export interface ProbeSocket {
+  /** Sends an ICMP message (no IP header) to dst. Rejects with an errno-coded error. */
+  send(icmp: Buffer, dst: string): Promise<void>;
+  /** Called for every ICMP message received: payload without IP header, source, monotonic rx time. */
+  onMessage(cb: (icmp: Buffer, src: string, rxMs: number) => void): void;
+  close(): void;
+}
+
+export interface ProbeSocketFactory {
+  open(iface: string): ProbeSocket;
+}
+
+export interface EchoResult {
+  target: string;
+  ok: boolean;
+  rttMs: number | null;
+  /** errno code or 'timeout' when not ok. */
+  error: string | null;
+}
+
+export interface CycleResult {
+  /** Gateway echo, or null when the gateway is unknown. */
+  gateway: EchoResult | null;
+  targets: EchoResult[];
+  targetsUp: number;
+  /** targetsUp >= min_targets_up: drives failover. */
+  healthy: boolean;
+  /** Diagnostic only. */
+  gatewayReachable: boolean;
+}
+
+export interface TargetStats {
+  target: string;
+  up: boolean | null;
+  rttMs: number | null;
+  lossPct: number | null;
+}
+
+export interface ProbeStats {
+  /** Median-free mean RTT of the window over all targets, null before any reply. */
+  rttMs: number | null;
+  lossPct: number | null;
+  gateway: TargetStats | null;
+  targets: TargetStats[];
+}
