@@ -1,0 +1,104 @@
+// PURE rendering of the daemon's /api/status for `wanctl status`: a summary, a table of links
+// (the active one marked) and the recent events. Kept apart from format.ts: different source.
+import type { Painter } from './io.js';
+import { statusLinks, type LinkJson, type StatusJson } from './status-json.js';
+import { renderTable, type Cell, type Column } from './table.js';
+
+/** "1d 02h 03m", "4m 05s": compact and sortable by eye. */
+export function formatDuration(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  const two = (n: number): string => String(n).padStart(2, '0');
+  if (d > 0) return `${d}d ${two(h)}h ${two(m)}m`;
+  if (h > 0) return `${h}h ${two(m)}m ${two(sec)}s`;
+  if (m > 0) return `${m}m ${two(sec)}s`;
+  return `${sec}s`;
+}
+
+/** ISO-8601 shown without the T and the fraction; left as is when it is not ISO. */
+export function shortTime(iso: string | null | undefined): string {
+  if (!iso) return '-';
+  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?$/.exec(iso);
+  if (!m) return iso;
+  return `${m[1]} ${m[2]}${m[3] === undefined ? '' : m[3] === 'Z' ? 'Z' : m[3]}`;
+}
+
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '-';
+  return ms >= 100 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`;
+}
+
+export function formatPct(p: number | null | undefined): string {
+  if (p === null || p === undefined) return '-';
+  return `${Number.isInteger(p) ? p : p.toFixed(1)}%`;
+}
+
+export function formatMbps(n: number | undefined): string {
+  return n === undefined ? '-' : n.toFixed(2);
+}
+
+/** up/down/unknown: `state` when the daemon sends it, else derived from the seed's `healthy`. */
+export function linkHealth(l: LinkJson): 'up' | 'down' | 'unknown' {
+  return l.state ?? (l.healthy ? 'up' : 'down');
+}
+
+function isActive(l: LinkJson, s: StatusJson): boolean {
+  return l.active ?? l.name === s.active_link;
+}
+
+export function statusTable(s: StatusJson, p: Painter): string[] {
+  const columns: Column[] = [
+    { header: '' }, { header: 'LINK' }, { header: 'NAME' }, { header: 'IFACE' }, { header: 'HEALTH' },
+    { header: 'GW REACH' }, { header: 'GATEWAY' }, { header: 'RTT', align: 'right' }, { header: 'LOSS', align: 'right' },
+    { header: 'CARRIER' }, { header: 'RX MBPS', align: 'right' }, { header: 'TX MBPS', align: 'right' },
+  ];
+  const rows = statusLinks(s).map((l): Cell[] => {
+    const health = linkHealth(l);
+    const active = isActive(l, s);
+    const carrier = l.carrier === undefined || l.carrier === null ? '-' : l.carrier ? 'yes' : 'no';
+    return [
+      { text: active ? '*' : '', paint: p.bold },
+      { text: l.name, paint: active ? p.bold : undefined },
+      l.display_name, l.interface,
+      { text: health, paint: health === 'up' ? p.green : health === 'down' ? p.red : p.yellow },
+      { text: l.gateway_reachable ? 'yes' : 'no', paint: l.gateway_reachable ? undefined : p.yellow },
+      l.gateway ?? 'unknown', formatMs(l.rtt_ms), formatPct(l.loss_pct),
+      { text: carrier, paint: carrier === 'no' ? p.red : undefined },
+      formatMbps(l.traffic?.rx_mbps_avg), formatMbps(l.traffic?.tx_mbps_avg),
+    ];
+  });
+  return renderTable(columns, rows, { headerPaint: p.dim });
+}
+
+export function statusSummary(s: StatusJson, p: Painter): string[] {
+  const active = s.active_link === null
+    ? p.red('none')
+    : `${p.bold(s.active_link)}${s.active_display_name ? ` (${s.active_display_name})` : ''}` +
+      `${s.active_interface ? ` via ${s.active_interface}` : ''}${s.active_gateway ? `, gateway ${s.active_gateway}` : ''}`;
+  const lines = [`active: ${active}`];
+  const parts = [`auto failover: ${s.auto_enabled ? p.green('on') : p.yellow('off')}`];
+  if (s.manual_hold) parts.push(`manual hold: ${s.manual_hold}`);
+  if (s.switch_count !== undefined) {
+    parts.push(`switches: ${s.switch_count}${s.last_switch ? ` (last ${shortTime(s.last_switch)})` : ''}`);
+  }
+  if (s.uptime_seconds !== undefined) parts.push(`uptime: ${formatDuration(s.uptime_seconds)}`);
+  lines.push(parts.join('   '));
+  if (s.all_down) lines.push(p.red('ALL LINKS DOWN: no link passes its probes'));
+  return lines;
+}
+
+export function eventLines(s: StatusJson, p: Painter): string[] {
+  const events = s.recent_events ?? [];
+  if (events.length === 0) return ['recent events: none'];
+  const rows = events.map((e): Cell[] => [shortTime(e.time), { text: e.type, paint: p.dim }, e.message]);
+  return ['recent events:', ...renderTable([{ header: '' }, { header: '' }, { header: '' }], rows, { noHeader: true })
+    .map((l) => `  ${l}`)];
+}
+
+/** The whole human `wanctl status` page. */
+export function renderStatus(s: StatusJson, p: Painter): string[] {
+  return [...statusSummary(s, p), '', ...statusTable(s, p), '', ...eventLines(s, p)];
+}

@@ -1,0 +1,87 @@
+// The JSON the daemon's REST API speaks (the seed's /api/status plus the additions), as wanctl
+// reads it. Every field is optional-tolerant where the seed daemon may not send it.
+
+export interface TrafficJson {
+  rx_mbps: number;
+  tx_mbps: number;
+  rx_mbps_avg: number;
+  tx_mbps_avg: number;
+}
+
+export interface LinkJson {
+  name: string;
+  display_name: string;
+  interface: string;
+  gateway: string | null;
+  healthy: boolean;
+  gateway_reachable: boolean;
+  consecutive_failures?: number;
+  consecutive_successes?: number;
+  last_check?: string | null;
+  traffic?: TrafficJson;
+  /** Added by wan-failover (absent from the Python seed). */
+  carrier?: boolean | null;
+  state?: 'up' | 'down' | 'unknown';
+  active?: boolean;
+  rtt_ms?: number | null;
+  loss_pct?: number | null;
+  gateway_source?: string | null;
+}
+
+export interface EventJson {
+  time: string;
+  type: string;
+  message: string;
+}
+
+export interface StatusJson {
+  active_link: string | null;
+  active_display_name?: string | null;
+  active_interface?: string | null;
+  active_gateway?: string | null;
+  auto_enabled: boolean;
+  primary?: LinkJson | null;
+  secondary?: LinkJson | null;
+  switch_count?: number;
+  last_switch?: string | null;
+  uptime_seconds?: number;
+  recent_events?: EventJson[];
+  manual_hold?: string | null;
+  all_down?: boolean;
+  links?: LinkJson[];
+}
+
+export interface SwitchResponseJson {
+  success: boolean;
+  active?: string;
+  message?: string;
+}
+
+export interface AutoResponseJson {
+  success: boolean;
+  auto_enabled?: boolean;
+}
+
+/** Error bodies: `{ success: false, error, code, valid? }`. */
+export interface ErrorJson {
+  success?: false;
+  error?: string;
+  code?: string;
+  valid?: string[];
+}
+
+/** A plain object check at the boundary: fetch gives `unknown`, the renderers want StatusJson. */
+export function asStatusJson(v: unknown): StatusJson {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    throw new TypeError('the daemon sent a status that is not a JSON object');
+  }
+  const o = v as Record<string, unknown>;
+  if (typeof o.auto_enabled !== 'boolean') throw new TypeError('the daemon status lacks auto_enabled');
+  return o as unknown as StatusJson;
+}
+
+/** Links in preference order; the seed has only primary/secondary, newer daemons send `links`. */
+export function statusLinks(s: StatusJson): LinkJson[] {
+  if (Array.isArray(s.links)) return s.links;
+  return [s.primary, s.secondary].filter((l): l is LinkJson => l !== undefined && l !== null);
+}
