@@ -1,0 +1,46 @@
+// The only importer of `node-gyp-build`: loads the project's own addon from native/build.
+// Loaded lazily so a daemon without NOTIFY_SOCKET never needs the compiled addon.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The functions exported by native/src/addon.cc. */
+export interface NativeAddon {
+  /** Send one datagram to a unix socket; '@name' = abstract namespace. Throws Error with `code` (errno name). */
+  notify(socketPath: string, message: string): void;
+  /** Test helper: bind a unix datagram socket, returns its fd. */
+  bindDgram(socketPath: string): number;
+  /** Test helper: wait up to timeoutMs for one datagram; null on timeout. Blocks the thread (bounded). */
+  recvDgram(fd: number, timeoutMs: number): string | null;
+  /** Test helper: close an fd returned by bindDgram. */
+  closeFd(fd: number): void;
+}
+
+type GypBuildLoader = (dir: string) => unknown;
+
+// dist/src/systemd/native.js -> <package root>/native (same layout in /opt/wan-failover).
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const NATIVE_DIR: string = path.resolve(here, '..', '..', '..', 'native');
+
+let cached: NativeAddon | undefined;
+
+function isAddon(x: unknown): x is NativeAddon {
+  const o = x as Record<string, unknown> | null;
+  return typeof o === 'object' && o !== null && typeof o.notify === 'function' && typeof o.bindDgram === 'function';
+}
+
+/** Load (once) and return the addon; throws when it was not built (`npm run build:native`). */
+export function loadNative(dir: string = NATIVE_DIR): NativeAddon {
+  if (cached) return cached;
+  const require = createRequire(import.meta.url);
+  const load = require('node-gyp-build') as GypBuildLoader;
+  const mod = load(dir);
+  if (!isAddon(mod)) throw new Error(`native addon in ${dir} does not export the expected functions`);
+  cached = mod;
+  return mod;
+}
+
+/** sd_notify-style send of one datagram. Throws with `code` (e.g. ENOENT, ECONNREFUSED). */
+export function notify(socketPath: string, message: string): void {
+  loadNative().notify(socketPath, message);
+}
