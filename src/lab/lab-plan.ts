@@ -1,0 +1,97 @@
+// PURE: the lab's fixed naming and addressing, derived from a prefix and a link count, so the
+// topology builder, the CLI and the tests agree on every name without asking the kernel.
+// Only the documentation/CGNAT/benchmark ranges are used: 100.64.0.0/10, 198.18.0.0/15,
+// 198.51.100.0/24, 203.0.113.0/24.
+
+export const MAX_LINKS = 4;
+export const DEFAULT_PREFIX = 'wflab';
+
+/** Probe targets held by the "internet" namespace (on its loopback). */
+export const LAB_TARGETS: readonly string[] = ['198.51.100.1', '203.0.113.1'];
+
+export interface LabLinkPlan {
+  /** 1-based. */
+  index: number;
+  /** Router-side interface name: wanI. */
+  iface: string;
+  /** Router's address on wanI (100.64.I.2). */
+  address: string;
+  /** The ISP's gateway address on cpeI (100.64.I.1). */
+  gateway: string;
+  prefixLength: number;
+  ispNs: string;
+  /** ISP-side peer of wanI. */
+  cpeIface: string;
+  /** ISP's uplink towards the internet ns, and its address (198.18.I.1). */
+  uplinkIface: string;
+  uplinkAddress: string;
+  /** The internet ns's end of that uplink, and its address (198.18.I.2). */
+  netIface: string;
+  netAddress: string;
+  /** The subnet of wanI, routed back through this ISP by the internet ns. */
+  wanSubnet: string;
+}
+
+export interface LabPlan {
+  prefix: string;
+  routerNs: string;
+  netNs: string;
+  links: LabLinkPlan[];
+  targets: string[];
+}
+
+const PREFIX_RE = /^[a-z0-9][a-z0-9-]{0,19}$/;
+
+export function validatePrefix(prefix: string): void {
+  if (!PREFIX_RE.test(prefix)) {
+    throw new Error(`invalid lab prefix "${prefix}": expected 1-20 chars of [a-z0-9-], starting alphanumeric`);
+  }
+}
+
+export function planLab(prefix: string = DEFAULT_PREFIX, links = 2): LabPlan {
+  validatePrefix(prefix);
+  if (!Number.isInteger(links) || links < 1 || links > MAX_LINKS) {
+    throw new Error(`invalid link count ${links}: expected 1..${MAX_LINKS}`);
+  }
+  const list: LabLinkPlan[] = [];
+  for (let i = 1; i <= links; i++) {
+    list.push({
+      index: i,
+      iface: `wan${i}`,
+      address: `100.64.${i}.2`,
+      gateway: `100.64.${i}.1`,
+      prefixLength: 24,
+      ispNs: `${prefix}-isp${i}`,
+      cpeIface: `cpe${i}`,
+      uplinkIface: 'uplink',
+      uplinkAddress: `198.18.${i}.1`,
+      netIface: `isp${i}`,
+      netAddress: `198.18.${i}.2`,
+      wanSubnet: `100.64.${i}.0/24`,
+    });
+  }
+  return { prefix, routerNs: `${prefix}-r`, netNs: `${prefix}-net`, links: list, targets: [...LAB_TARGETS] };
+}
+
+/** Every namespace name that belongs to a lab of this prefix, out of a list of existing ones. */
+export function labNamespaces(prefix: string, existing: readonly string[]): string[] {
+  validatePrefix(prefix);
+  const esc = prefix.replace(/[-]/g, '\\-');
+  const re = new RegExp(`^${esc}-(r|net|isp[1-9][0-9]*)$`);
+  return existing.filter((n) => re.test(n));
+}
+
+/** Parses `ip netns list` output ("name (id: 3)" per line) into names. */
+export function parseNetnsList(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/)[0] ?? '')
+    .filter((n) => n.length > 0);
+}
+
+/** Link count of an existing lab, from its namespaces (ispN present). */
+export function countIspNamespaces(prefix: string, existing: readonly string[]): number {
+  let n = 0;
+  while (existing.includes(`${prefix}-isp${n + 1}`)) n++;
+  return n;
+}

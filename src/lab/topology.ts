@@ -1,0 +1,229 @@
+// Builds and tears down the namespace lab: a router ns with N WAN veths, one ns per ISP, and an
+// "internet" ns holding the probe targets. Faults are injected in the ISP namespaces only; the
+// root namespace is never touched (veths are created directly inside the lab's namespaces).
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { run, runInNs, spawnInNs, terminate, isRunning, type RunResult } from './exec.js';
+import { planLab, labNamespaces, parseNetnsList, countIspNamespaces, type LabPlan, type LabLinkPlan } from './lab-plan.js';
+import { faultRuleset, FAULT_TABLE, type FaultKind, type FaultOptions } from './nft-rules.js';
+import { guardExit } from './exit-guard.js';
+
+export interface LabLink {
+  index: number;
+  iface: string;
+  address: string;
+  gateway: string;
+  ispNs: string;
+}
+
+export interface Lab {
+  readonly prefix: string;
+  readonly routerNs: string;
+  readonly netNs: string;
+  readonly links: LabLink[];
+  readonly targets: string[];
+  ispNs(i: number): string;
+  fail(i: number, kind: FaultKind, opts?: FaultOptions): Promise<void>;
+  heal(i: number): Promise<void>;
+  changeGateway(i: number, newAddr: string): Promise<void>;
+  exec(ns: string, cmd: string, args: readonly string[]): Promise<RunResult>;
+  spawn(ns: string, cmd: string, args: readonly string[]): ChildProcess;
+  /** Kills what the lab spawned and deletes its namespaces. Idempotent. */
+  destroy(): Promise<void>;
+}
+
+export interface CreateLabOptions {
+  prefix?: string;
+  links?: number;
+  /** Keep the lab after this process exits (no exit/signal hooks): for `wanctl lab up`. */
+  persist?: boolean;
+}
+
+async function listNetns(): Promise<string[]> {
+  return parseNetnsList((await run('ip', ['netns', 'list'])).stdout);
+}
+
+async function sysctls(ns: string, pairs: readonly string[]): Promise<void> {
+  await runInNs(ns, 'sysctl', ['-q', '-w', ...pairs]);
+}
+
+/** Kills every process still inside the namespace (only ever lab namespaces), then deletes it. */
+async function deleteNamespace(ns: string): Promise<void> {
+  const pids = (await run('ip', ['netns', 'pids', ns]).catch(() => ({ stdout: '' }))).stdout
+    .split(/\s+/)
+    .filter((p) => /^[0-9]+$/.test(p))
+    .map(Number)
+    .filter((p) => p !== process.pid);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  await run('ip', ['netns', 'del', ns]).catch(() => undefined);
+}
+
+/** Removes every namespace of a lab with this prefix (stale runs, `wanctl lab down`). Returns their names. */
+export async function destroyLab(prefix: string): Promise<string[]> {
+  const mine = labNamespaces(prefix, await listNetns());
+  for (const ns of mine) await deleteNamespace(ns);
+  return mine;
+}
+
+async function buildNamespaces(plan: LabPlan): Promise<void> {
+  const all = [plan.routerNs, plan.netNs, ...plan.links.map((l) => l.ispNs)];
+  for (const ns of all) {
+    await run('ip', ['netns', 'add', ns]);
+    await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    // The router sends replies out of the WAN they came in on; strict rp_filter would drop
+    // asymmetric probe replies in the lab, so it is off everywhere (the daemon may set loose).
+    await sysctls(ns, ['net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0']);
+  }
+  for (const t of plan.targets) {
+    await run('ip', ['-n', plan.netNs, 'addr', 'add', `${t}/32`, 'dev', 'lo']);
+  }
+  for (const l of plan.links) await buildLink(plan, l);
+  // Like a DHCP client would have done on the primary WAN.
+  const first = plan.links[0]!;
+  await run('ip', ['-n', plan.routerNs, 'route', 'add', 'default', 'via', first.gateway, 'dev', first.iface, 'proto', 'dhcp']);
+}
+
+async function buildLink(plan: LabPlan, l: LabLinkPlan): Promise<void> {
+  const r = plan.routerNs;
+  await sysctls(l.ispNs, ['net.ipv4.ip_forward=1']);
+  await run('ip', ['-n', r, 'link', 'add', l.iface, 'type', 'veth', 'peer', 'name', l.cpeIface, 'netns', l.ispNs]);
+  await run('ip', ['-n', l.ispNs, 'link', 'add', l.uplinkIface, 'type', 'veth', 'peer', 'name', l.netIface, 'netns', plan.netNs]);
+  await run('ip', ['-n', r, 'addr', 'add', `${l.address}/${l.prefixLength}`, 'dev', l.iface]);
+  await run('ip', ['-n', l.ispNs, 'addr', 'add', `${l.gateway}/${l.prefixLength}`, 'dev', l.cpeIface]);
+  await run('ip', ['-n', l.ispNs, 'addr', 'add', `${l.uplinkAddress}/24`, 'dev', l.uplinkIface]);
+  await run('ip', ['-n', plan.netNs, 'addr', 'add', `${l.netAddress}/24`, 'dev', l.netIface]);
+  await run('ip', ['-n', r, 'link', 'set', l.iface, 'up']);
+  await run('ip', ['-n', l.ispNs, 'link', 'set', l.cpeIface, 'up']);
+  await run('ip', ['-n', l.ispNs, 'link', 'set', l.uplinkIface, 'up']);
+  await run('ip', ['-n', plan.netNs, 'link', 'set', l.netIface, 'up']);
+  await run('ip', ['-n', l.ispNs, 'route', 'add', 'default', 'via', l.netAddress]);
+  // Replies to wanI's address must return through the same ISP it left by.
+  await run('ip', ['-n', plan.netNs, 'route', 'add', l.wanSubnet, 'via', l.uplinkAddress]);
+}
+
+class NamespaceLab implements Lab {
+  private readonly children = new Set<ChildProcess>();
+  private readonly gateways = new Map<number, string>();
+  private destroyed = false;
+  private unguard: (() => void) | null = null;
+
+  constructor(private readonly plan: LabPlan) {
+    for (const l of plan.links) this.gateways.set(l.index, l.gateway);
+  }
+
+  /** Wires the synchronous last-resort teardown to process exit and signals. */
+  guard(): void {
+    this.unguard = guardExit(() => this.destroySync());
+  }
+
+  get prefix(): string { return this.plan.prefix; }
+  get routerNs(): string { return this.plan.routerNs; }
+  get netNs(): string { return this.plan.netNs; }
+  get targets(): string[] { return [...this.plan.targets]; }
+  get links(): LabLink[] {
+    return this.plan.links.map((l) => ({
+      index: l.index, iface: l.iface, address: l.address, gateway: this.gateways.get(l.index)!, ispNs: l.ispNs,
+    }));
+  }
+
+  ispNs(i: number): string {
+    return this.link(i).ispNs;
+  }
+
+  private link(i: number): LabLinkPlan {
+    const l = this.plan.links[i - 1];
+    if (l === undefined) throw new Error(`lab has no link ${i} (links: 1..${this.plan.links.length})`);
+    return l;
+  }
+
+  async fail(i: number, kind: FaultKind, opts: FaultOptions = {}): Promise<void> {
+    const l = this.link(i);
+    if (kind === 'carrier') {
+      await run('ip', ['-n', l.ispNs, 'link', 'set', l.cpeIface, 'down']);
+      return;
+    }
+    await runInNs(l.ispNs, 'nft', ['-f', '-'], { input: faultRuleset(kind, opts) });
+  }
+
+  async heal(i: number): Promise<void> {
+    const l = this.link(i);
+    await runInNs(l.ispNs, 'nft', ['delete', 'table', 'inet', FAULT_TABLE]).catch(() => undefined);
+    await run('ip', ['-n', l.ispNs, 'link', 'set', l.cpeIface, 'up']);
+  }
+
+  async changeGateway(i: number, newAddr: string): Promise<void> {
+    const l = this.link(i);
+    const old = this.gateways.get(i)!;
+    if (old === newAddr) return;
+    await run('ip', ['-n', l.ispNs, 'addr', 'del', `${old}/${l.prefixLength}`, 'dev', l.cpeIface]);
+    await run('ip', ['-n', l.ispNs, 'addr', 'add', `${newAddr}/${l.prefixLength}`, 'dev', l.cpeIface]);
+    this.gateways.set(i, newAddr);
+  }
+
+  exec(ns: string, cmd: string, args: readonly string[]): Promise<RunResult> {
+    return runInNs(ns, cmd, args);
+  }
+
+  spawn(ns: string, cmd: string, args: readonly string[]): ChildProcess {
+    const child = spawnInNs(ns, cmd, args);
+    this.children.add(child);
+    child.once('exit', () => this.children.delete(child));
+    return child;
+  }
+
+  private namespaces(): string[] {
+    return [this.plan.routerNs, ...this.plan.links.map((l) => l.ispNs), this.plan.netNs];
+  }
+
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    await Promise.all([...this.children].map((c) => terminate(c, 'SIGTERM', 2000)));
+    for (const ns of this.namespaces()) await deleteNamespace(ns);
+    this.unguard?.();
+    this.unguard = null;
+  }
+
+  /** Exit-time variant: no awaiting possible, so SIGKILL and synchronous `ip netns del`. */
+  private destroySync(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const c of this.children) if (isRunning(c)) c.kill('SIGKILL');
+    for (const ns of this.namespaces()) {
+      try {
+        execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore', timeout: 5000 });
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+}
+
+/** Builds a fresh lab (cleaning leftovers of the same prefix first). Requires root. */
+export async function createLab(opts: CreateLabOptions = {}): Promise<Lab> {
+  const plan = planLab(opts.prefix, opts.links ?? 2);
+  await destroyLab(plan.prefix);
+  const lab = new NamespaceLab(plan);
+  if (opts.persist !== true) lab.guard();
+  try {
+    await buildNamespaces(plan);
+  } catch (e) {
+    await lab.destroy();
+    throw e;
+  }
+  return lab;
+}
+
+/** Re-attaches to a lab that already exists (built by an earlier `lab up`), without exit hooks. */
+export async function attachLab(prefix: string): Promise<Lab | null> {
+  const existing = await listNetns();
+  const n = countIspNamespaces(prefix, existing);
+  if (n === 0 || !existing.includes(`${prefix}-r`)) return null;
+  const lab = new NamespaceLab(planLab(prefix, n));
+  return lab;
+}

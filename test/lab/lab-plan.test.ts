@@ -1,0 +1,52 @@
+// No root needed: the lab's pure naming/addressing plan and its nft fault scripts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { planLab, labNamespaces, parseNetnsList, countIspNamespaces, validatePrefix } from '../../src/lab/lab-plan.js';
+import { faultRuleset, isFaultKind } from '../../src/lab/nft-rules.js';
+
+test('planLab: fixed names and allowed ranges only', () => {
+  const p = planLab('wfl-x', 3);
+  assert.equal(p.routerNs, 'wfl-x-r');
+  assert.equal(p.netNs, 'wfl-x-net');
+  assert.deepEqual(p.targets, ['198.51.100.1', '203.0.113.1']);
+  assert.deepEqual(
+    p.links.map((l) => [l.iface, l.address, l.gateway, l.ispNs, l.cpeIface, l.uplinkAddress, l.netAddress]),
+    [
+      ['wan1', '100.64.1.2', '100.64.1.1', 'wfl-x-isp1', 'cpe1', '198.18.1.1', '198.18.1.2'],
+      ['wan2', '100.64.2.2', '100.64.2.1', 'wfl-x-isp2', 'cpe2', '198.18.2.1', '198.18.2.2'],
+      ['wan3', '100.64.3.2', '100.64.3.1', 'wfl-x-isp3', 'cpe3', '198.18.3.1', '198.18.3.2'],
+    ],
+  );
+  for (const l of p.links) {
+    assert.match(l.address, /^100\.64\./);
+    assert.match(l.uplinkAddress, /^198\.18\./);
+  }
+});
+
+test('planLab: defaults and bounds', () => {
+  assert.equal(planLab().routerNs, 'wflab-r');
+  assert.equal(planLab().links.length, 2);
+  assert.throws(() => planLab('wfl', 0));
+  assert.throws(() => planLab('wfl', 5));
+  assert.throws(() => validatePrefix('Bad Prefix'));
+  assert.throws(() => validatePrefix('-x'));
+});
+
+test('labNamespaces matches exactly one prefix, not a longer one', () => {
+  const existing = parseNetnsList('wfl-a-r (id: 1)\nwfl-a-isp1\nwfl-a-isp2 (id: 3)\nwfl-a-net\nwfl-ab-r\nother\nwfl-a-rx\n');
+  assert.deepEqual(labNamespaces('wfl-a', existing), ['wfl-a-r', 'wfl-a-isp1', 'wfl-a-isp2', 'wfl-a-net']);
+  assert.equal(countIspNamespaces('wfl-a', existing), 2);
+  assert.equal(countIspNamespaces('wfl-z', existing), 0);
+});
+
+test('faultRuleset: upstream drops forwarded only; gateway drops input too; loss uses numgen', () => {
+  const up = faultRuleset('upstream');
+  assert.match(up, /hook forward priority 0; policy accept; drop;/);
+  assert.equal(up.includes('hook input'), false);
+  const gw = faultRuleset('gateway');
+  assert.match(gw, /hook input/);
+  assert.match(faultRuleset('upstream', { lossPct: 30 }), /numgen random mod 100 < 30 drop/);
+  assert.throws(() => faultRuleset('upstream', { lossPct: 0 }));
+  assert.equal(isFaultKind('carrier'), true);
+  assert.equal(isFaultKind('flood'), false);
+});
