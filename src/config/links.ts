@@ -1,0 +1,193 @@
+// Pure: builds the ordered link list from either the seed's primary/secondary sections or
+// the `links:` list, checks each entry, uniqueness, and assigns routing tables.
+import {
+  RESERVED_TABLES,
+  MAX_TABLE,
+  checkDisplayName,
+  checkIfname,
+  checkIpv4,
+  checkLinkName,
+  checkTable,
+  type Check,
+} from './formats.js';
+import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
+import { LINK_ENTRY_KEYS } from './schema.js';
+import type { LinkConfig } from './types.js';
+
+/** One link as written, with the key path it came from (`primary`, `links[2]`). */
+interface LinkDraft {
+  path: string;
+  name: string;
+  interface: string;
+  displayName: string | null;
+  gateway: string | null;
+  table: number | null;
+}
+
+export interface LinksResult {
+  links: LinkConfig[];
+  problems: ConfigProblem[];
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const FIELD_CHECKS: ReadonlyArray<[string, Check, boolean]> = [
+  // [key, check, optional]
+  ['name', checkLinkName, false],
+  ['interface', checkIfname, false],
+  ['display_name', checkDisplayName, true],
+  ['gateway', checkIpv4, true],
+  ['table', checkTable, true],
+];
+
+/** Checks one entry; the draft is returned even when some fields are bad so uniqueness can still be judged. */
+function draftFrom(path: string, entry: Record<string, unknown>, problems: ConfigProblem[]): { draft: LinkDraft; ok: boolean } {
+  let ok = true;
+  for (const key of Object.keys(entry)) {
+    if (!LINK_ENTRY_KEYS.includes(key)) {
+      problems.push({ key: `${path}.${key}`, value: entry[key], expected: UNKNOWN_KEY });
+      ok = false;
+    }
+  }
+  for (const [key, check, optional] of FIELD_CHECKS) {
+    const value = entry[key];
+    if (optional && (value === undefined || value === null)) continue;
+    const expected = check(value);
+    if (expected !== null) {
+      problems.push({ key: `${path}.${key}`, value, expected });
+      ok = false;
+    }
+  }
+  const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+  const draft: LinkDraft = {
+    path,
+    name: str(entry['name']),
+    interface: str(entry['interface']),
+    displayName: typeof entry['display_name'] === 'string' ? entry['display_name'] : null,
+    gateway: typeof entry['gateway'] === 'string' ? entry['gateway'] : null,
+    table: typeof entry['table'] === 'number' ? entry['table'] : null,
+  };
+  return { draft, ok };
+}
+
+function draftsFromList(list: unknown, problems: ConfigProblem[]): { drafts: LinkDraft[]; ok: boolean } {
+  // The list's own shape (an array of >= 2) is a convict format; only entries are checked here.
+  if (!Array.isArray(list) || list.length < 2) return { drafts: [], ok: false };
+  const drafts: LinkDraft[] = [];
+  let ok = true;
+  list.forEach((entry: unknown, i: number) => {
+    const path = `links[${i}]`;
+    if (!isMapping(entry)) {
+      problems.push({ key: path, value: entry, expected: 'a mapping {name, interface, display_name?, gateway?, table?}' });
+      ok = false;
+      return;
+    }
+    const r = draftFrom(path, entry, problems);
+    drafts.push(r.draft);
+    ok &&= r.ok;
+  });
+  return { drafts, ok };
+}
+
+function checkUnique(drafts: readonly LinkDraft[], field: 'name' | 'interface', problems: ConfigProblem[]): void {
+  const seen = new Map<string, string>();
+  for (const d of drafts) {
+    if (d[field] === '') continue; // already reported as invalid
+    const first = seen.get(d[field]);
+    if (first !== undefined) {
+      problems.push({ key: `${d.path}.${field}`, value: d[field], expected: `a ${field} not already used by ${first}` });
+    } else {
+      seen.set(d[field], d.path);
+    }
+  }
+}
+
+function assignTables(drafts: readonly LinkDraft[], base: number, problems: ConfigProblem[]): number[] {
+  const tables = drafts.map((d, i) => d.table ?? base + i);
+  const seen = new Map<number, string>();
+  tables.forEach((t, i) => {
+    const d = drafts[i] as LinkDraft;
+    if (d.table === null && (RESERVED_TABLES.has(t) || t > MAX_TABLE)) {
+      problems.push({
+        key: 'route_table_base',
+        value: base,
+        expected: `a base whose tables avoid 253/254/255 (${d.path} would get table ${t})`,
+      });
+    }
+    const first = seen.get(t);
+    if (first !== undefined) {
+      const key = d.table !== null ? `${d.path}.table` : 'route_table_base';
+      problems.push({ key, value: d.table ?? base, expected: `a table not already used by ${first} (table ${t})` });
+    } else {
+      seen.set(t, d.path);
+    }
+  });
+  return tables;
+}
+
+/**
+ * @param raw    the file as parsed (to know which form was written)
+ * @param values the file merged over schema defaults (primary/secondary always present)
+ * @param base   route_table_base, already validated
+ */
+export function buildLinks(raw: Record<string, unknown>, values: Record<string, unknown>, base: number): LinksResult {
+  const problems: ConfigProblem[] = [];
+  const hasList = raw['links'] !== undefined && raw['links'] !== null;
+  if (hasList && ('primary' in raw || 'secondary' in raw)) {
+    problems.push({
+      key: 'links',
+      value: '(list)',
+      expected: 'either links or primary/secondary, not both',
+    });
+    return { links: [], problems };
+  }
+  let drafts: LinkDraft[];
+  let ok: boolean;
+  if (hasList) {
+    ({ drafts, ok } = draftsFromList(values['links'], problems));
+  } else {
+    // primary/secondary were checked by convict, which reported their problems already.
+    const silent: ConfigProblem[] = [];
+    drafts = [];
+    ok = true;
+    for (const section of ['primary', 'secondary']) {
+      const v = values[section];
+      if (!isMapping(v)) {
+        ok = false;
+        continue;
+      }
+      const r = draftFrom(section, v, silent);
+      drafts.push(r.draft);
+      ok &&= r.ok;
+    }
+  }
+  checkUnique(drafts, 'name', problems);
+  checkUnique(drafts, 'interface', problems);
+  const tables = assignTables(drafts, base, problems);
+  if (!ok) return { links: [], problems };
+  const links: LinkConfig[] = drafts.map((d, i) => ({
+    name: d.name,
+    interface: d.interface,
+    displayName: d.displayName ?? d.name,
+    gateway: d.gateway,
+    table: tables[i] as number,
+  }));
+  return { links, problems };
+}
+
+/** Each ping target must be a unicast IPv4 address, listed once. */
+export function checkTargets(list: unknown): ConfigProblem[] {
+  if (!Array.isArray(list)) return [];
+  const problems: ConfigProblem[] = [];
+  const seen = new Set<string>();
+  list.forEach((t: unknown, i: number) => {
+    const key = `ping_targets[${i}]`;
+    const expected = checkIpv4(t);
+    if (expected !== null) problems.push({ key, value: t, expected });
+    else if (seen.has(t as string)) problems.push({ key, value: t, expected: 'a target not listed before' });
+    else seen.add(t as string);
+  });
+  return problems;
+}

@@ -1,0 +1,33 @@
+// Pure: maps validated file values (seed key names, seconds) to the daemon's Config
+// (camelCase, milliseconds, pino log level, ordered links).
+import { parseLogLevel } from './formats.js';
+import type { Config, LinkConfig } from './types.js';
+
+const seconds = (v: unknown): number => Math.round((v as number) * 1000);
+
+export function toConfig(values: Record<string, unknown>, links: LinkConfig[], sourcePath: string): Config {
+  const logFile = values['log_file'];
+  return {
+    links,
+    pingTargets: [...(values['ping_targets'] as string[])],
+    pingTimeoutMs: seconds(values['ping_timeout']),
+    pingCount: values['ping_count'] as number,
+    checkIntervalMs: seconds(values['check_interval']),
+    failureThreshold: values['failure_threshold'] as number,
+    recoveryThreshold: values['recovery_threshold'] as number,
+    minSecondaryTimeMs: seconds(values['min_secondary_time']),
+    minTargetsUp: values['min_targets_up'] as number,
+    statsWindow: values['stats_window'] as number,
+    gatewayStateDir: values['gateway_state_dir'] as string,
+    apiHost: values['api_host'] as string,
+    apiPort: values['api_port'] as number,
+    apiKey: values['api_key'] as string,
+    logFile: typeof logFile === 'string' && logFile !== '' ? logFile : null,
+    logLevel: parseLogLevel(values['log_level']) ?? 'info',
+    routeMetric: values['route_metric'] as number,
+    routeProtocol: values['route_protocol'] as number,
+    rulePriority: values['rule_priority'] as number,
+    rpFilterLoose: values['rp_filter_loose'] as boolean,
+    sourcePath,
+  };
+}

@@ -1,0 +1,141 @@
+// The convict schema: every key the config file may hold, its default and its meaning.
+// Keys and defaults follow the seed's config.yaml; formats are names from formats.ts.
+
+export interface SchemaLeaf {
+  doc: string;
+  format: string;
+  default: unknown;
+  nullable?: boolean;
+  sensitive?: boolean;
+}
+export interface SchemaTree {
+  [key: string]: SchemaLeaf | SchemaTree;
+}
+
+export function isSchemaLeaf(node: SchemaLeaf | SchemaTree): node is SchemaLeaf {
+  return Object.prototype.hasOwnProperty.call(node, 'default');
+}
+
+function linkSchema(name: string, iface: string, role: string): SchemaTree {
+  return {
+    name: { doc: `Stable id of the ${role} link (API target, logs).`, format: 'wan-link-name', default: name },
+    interface: { doc: `Network interface of the ${role} WAN.`, format: 'wan-ifname', default: iface },
+    display_name: {
+      doc: `Friendly label of the ${role} link (logs, API); falls back to name.`,
+      format: 'wan-display-name',
+      default: null,
+      nullable: true,
+    },
+    gateway: {
+      doc: `Static IPv4 gateway of the ${role} link; empty = discover it (netlink, dhclient state file).`,
+      format: 'wan-ipv4',
+      default: null,
+      nullable: true,
+    },
+    table: {
+      doc: `Routing table holding the ${role} link's own default route; empty = route_table_base + position.`,
+      format: 'wan-table',
+      default: null,
+      nullable: true,
+    },
+  };
+}
+
+export const SCHEMA: SchemaTree = {
+  primary: linkSchema('primary', 'eth0', 'primary (preferred)'),
+  secondary: linkSchema('secondary', 'eth1', 'secondary (backup)'),
+  links: {
+    doc: 'Ordered list of links {name, interface, display_name?, gateway?, table?}, most preferred first; replaces primary/secondary.',
+    format: 'wan-link-list',
+    default: null,
+    nullable: true,
+  },
+  ping_targets: {
+    doc: 'IPv4 hosts pinged through each link to judge internet reachability.',
+    format: 'wan-target-list',
+    default: ['8.8.8.8', '1.1.1.1', '9.9.9.9'],
+  },
+  ping_timeout: { doc: 'Seconds to wait for each echo reply.', format: 'wan-positive-seconds', default: 1.5 },
+  ping_count: { doc: 'Echo requests per target per cycle.', format: 'wan-count', default: 1 },
+  check_interval: { doc: 'Seconds between health check cycles.', format: 'wan-positive-seconds', default: 3.0 },
+  failure_threshold: {
+    doc: 'Consecutive failed cycles before a link is declared down.',
+    format: 'wan-threshold',
+    default: 3,
+  },
+  recovery_threshold: {
+    doc: 'Consecutive good cycles before switching back to a more preferred link.',
+    format: 'wan-threshold',
+    default: 5,
+  },
+  min_secondary_time: {
+    doc: 'Minimum seconds to stay on a backup link before returning to a preferred one.',
+    format: 'wan-non-negative-seconds',
+    default: 30.0,
+  },
+  min_targets_up: {
+    doc: 'A cycle is good when at least this many targets answered.',
+    format: 'wan-targets-up',
+    default: 1,
+  },
+  stats_window: { doc: 'Cycles kept for the rolling RTT and loss figures.', format: 'wan-stats-window', default: 20 },
+  gateway_state_dir: {
+    doc: 'Directory where the dhclient exit hook writes <interface>.json gateway files.',
+    format: 'wan-path',
+    default: '/var/lib/wan-failover',
+  },
+  api_host: { doc: 'Address the REST API listens on.', format: 'wan-host', default: '0.0.0.0' },
+  api_port: { doc: 'TCP port of the REST API.', format: 'wan-port', default: 8780 },
+  api_key: {
+    doc: 'Bearer token for the REST API; the API refuses to start with the placeholder.',
+    format: 'wan-secret',
+    default: 'CHANGE_ME_TO_A_RANDOM_STRING',
+    sensitive: true,
+  },
+  log_file: {
+    doc: 'Log file (JSON lines) in addition to stdout; empty = stdout only.',
+    format: 'wan-optional-path',
+    default: '/var/log/wan-failover.log',
+    nullable: true,
+  },
+  log_level: { doc: 'DEBUG, INFO, WARNING, ERROR, CRITICAL (case-insensitive) or a pino level.', format: 'wan-log-level', default: 'INFO' },
+  route_metric: {
+    doc: 'Metric of the default route the daemon owns in the main table.',
+    format: 'wan-metric',
+    default: 0,
+  },
+  route_protocol: {
+    doc: 'rtnetlink protocol number tagging the daemon routes and rules, so it only touches its own.',
+    format: 'wan-protocol',
+    default: 201,
+  },
+  route_table_base: {
+    doc: 'Link i (0-based, preference order) uses table route_table_base + i unless it sets table.',
+    format: 'wan-table-base',
+    default: 1000,
+  },
+  rule_priority: {
+    doc: 'Priority of the "oif <interface> lookup <table>" policy rules.',
+    format: 'wan-rule-priority',
+    default: 1000,
+  },
+  rp_filter_loose: {
+    doc: 'Set rp_filter to loose (2) on the WAN interfaces so replies on a standby link are not dropped.',
+    format: 'wan-boolean',
+    default: true,
+  },
+};
+
+/** Keys allowed inside one links[] entry, with the schema leaf that checks each. */
+export const LINK_ENTRY_KEYS: readonly string[] = ['name', 'interface', 'display_name', 'gateway', 'table'];
+
+/** Dotted paths of all leaves, e.g. "primary.interface", "ping_timeout". */
+export function leafPaths(tree: SchemaTree = SCHEMA, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const [k, node] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${k}` : k;
+    if (isSchemaLeaf(node)) out.push(path);
+    else out.push(...leafPaths(node, path));
+  }
+  return out;
+}
