@@ -1,0 +1,192 @@
+#!/bin/sh
+# wan-failover installer: builds the project, installs it to /opt/wan-failover with wrappers,
+# systemd unit, dhclient exit hook and a first config (random api_key). Idempotent; the config
+# is never overwritten. --root DIR installs under DIR (DESTDIR style, no systemctl/useradd).
+set -eu
+
+SERVICE_USER=wan-failover
+APP_DIR=/opt/wan-failover
+BIN_DIR=/usr/local/bin
+CONF_DIR=/etc/wan-failover
+STATE_DIR=/var/lib/wan-failover
+LOG_DIR=/var/log/wan-failover
+HOOK_PATH=/etc/dhcp/dhclient-exit-hooks.d/wan-failover
+UNIT_PATH=/etc/systemd/system/wan-failover.service
+PLACEHOLDER=CHANGE_ME_TO_A_RANDOM_STRING
+
+ROOT=""
+MODE=install
+BUILD=yes
+# Logical path (no -P): the tests run us through a symlinked source tree.
+SRC_DIR=$(cd "$(dirname "$0")/.." && pwd)
+
+usage() {
+    cat <<USAGE
+usage: install.sh [--root DIR] [--uninstall] [--no-build] [--source DIR]
+  --root DIR    install under DIR instead of / (no systemctl, no useradd, no chown)
+  --uninstall   remove everything except $CONF_DIR/config.yaml
+  --no-build    use the existing dist/ and native/build instead of npm ci + npm run build
+  --source DIR  project checkout to install from (default: the directory above this script)
+USAGE
+}
+
+log() { printf 'wan-failover install: %s\n' "$*"; }
+die() { printf 'wan-failover install: error: %s\n' "$*" >&2; exit 1; }
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --root) [ $# -ge 2 ] || die "--root needs a directory"; ROOT=$(cd "$2" && pwd) || die "no such directory: $2"; shift 2 ;;
+        --uninstall) MODE=uninstall; shift ;;
+        --no-build) BUILD=no; shift ;;
+        --source) [ $# -ge 2 ] || die "--source needs a directory"; SRC_DIR=$(cd "$2" && pwd); shift 2 ;;
+        -h|--help) usage; exit 0 ;;
+        *) usage >&2; die "unknown option: $1" ;;
+    esac
+done
+
+if [ -z "$ROOT" ] && [ "$(id -u)" -ne 0 ]; then
+    die "must run as root (or use --root DIR)"
+fi
+
+# systemctl/useradd/chown act on the live system: only for a real install with systemd running.
+live() { [ -z "$ROOT" ]; }
+systemd_running() { live && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; }
+
+check_prerequisites() {
+    command -v node >/dev/null 2>&1 || die "Node.js >= 20 is required (https://nodejs.org or: apt-get install -y nodejs npm)"
+    command -v npm >/dev/null 2>&1 || die "npm is required: apt-get install -y npm"
+    node_major=$(node -p 'process.versions.node.split(".")[0]')
+    [ "$node_major" -ge 20 ] || die "Node.js >= 20 is required, found $(node --version)"
+    if [ "$BUILD" = yes ]; then
+        missing=""
+        for tool in g++ make python3; do
+            command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+        done
+        [ -z "$missing" ] || die "missing build tools for native addons:$missing; run: apt-get install -y$missing"
+    fi
+}
+
+build() {
+    if [ "$BUILD" = yes ]; then
+        log "building in $SRC_DIR (npm ci, npm run build)"
+        (cd "$SRC_DIR" && npm ci --no-audit --no-fund && npm run build)
+    fi
+    for f in package.json package-lock.json dist/src native/build/Release; do
+        [ -e "$SRC_DIR/$f" ] || die "$SRC_DIR/$f is missing (build first or drop --no-build)"
+    done
+}
+
+# Copies the application into a staging dir next to the target and swaps it in, so an
+# upgrade never leaves a half-copied tree behind.
+install_app() {
+    target="$ROOT$APP_DIR"
+    stage="$target.new.$$"
+    rm -rf "$stage"
+    mkdir -p "$stage/dist/src" "$stage/native/build/Release" "$stage/node_modules"
+    cp "$SRC_DIR/package.json" "$SRC_DIR/package-lock.json" "$stage/"
+    [ ! -f "$SRC_DIR/config.example.yaml" ] || cp "$SRC_DIR/config.example.yaml" "$stage/"
+    cp -a "$SRC_DIR/dist/src/." "$stage/dist/src/"
+    cp "$SRC_DIR"/native/build/Release/*.node "$stage/native/build/Release/"
+    cp -a "$SRC_DIR/node_modules/." "$stage/node_modules/"
+    # Production dependencies only; offline, from the lock file.
+    (cd "$stage" && npm prune --omit=dev --no-audit --no-fund --offline >/dev/null) || {
+        rm -rf "$stage"; die "npm prune failed in $stage"; }
+    chmod -R u=rwX,go=rX "$stage"
+    rm -rf "$target.old"
+    [ ! -e "$target" ] || mv "$target" "$target.old"
+    mv "$stage" "$target"
+    rm -rf "$target.old"
+    log "installed application to $target"
+}
+
+write_wrapper() {
+    # $1 = command name, $2 = entry script under $APP_DIR
+    node_bin=$(command -v node)
+    tmp="$ROOT$BIN_DIR/.$1.$$"
+    printf '#!/bin/sh\n# Installed by wan-failover install.sh\nexec %s %s/%s "$@"\n' "$node_bin" "$APP_DIR" "$2" > "$tmp"
+    chmod 0755 "$tmp"
+    mv -f "$tmp" "$ROOT$BIN_DIR/$1"
+}
+
+# A fresh random hex api_key: 32 bytes from the kernel's CSPRNG.
+random_key() {
+    od -An -tx1 -N32 /dev/urandom | tr -d ' \n'
+}
+
+install_config() {
+    conf="$ROOT$CONF_DIR/config.yaml"
+    mkdir -p "$ROOT$CONF_DIR"
+    chmod 0755 "$ROOT$CONF_DIR"
+    if [ -e "$conf" ]; then
+        log "keeping existing $conf"
+    else
+        example="$SRC_DIR/config.example.yaml"
+        [ -f "$example" ] || die "$example is missing"
+        tmp="$conf.new.$$"
+        (umask 077 && sed "s/$PLACEHOLDER/$(random_key)/g" "$example" > "$tmp")
+        mv "$tmp" "$conf"
+        log "created $conf with a new random api_key"
+    fi
+    chmod 0600 "$conf"
+    if live; then chown "$SERVICE_USER:$SERVICE_USER" "$conf"; fi
+}
+
+install_files() {
+    mkdir -p "$ROOT$BIN_DIR" "$ROOT$(dirname "$HOOK_PATH")" "$ROOT$(dirname "$UNIT_PATH")" "$ROOT$STATE_DIR"
+    write_wrapper wan-failover dist/src/main.js
+    write_wrapper wanctl dist/src/cli/wanctl.js
+    install -m 0644 "$SRC_DIR/install/dhclient-exit-hook" "$ROOT$HOOK_PATH"
+    install -m 0644 "$SRC_DIR/install/wan-failover.service" "$ROOT$UNIT_PATH"
+    chmod 0755 "$ROOT$STATE_DIR"
+    if live; then chown "$SERVICE_USER:$SERVICE_USER" "$ROOT$STATE_DIR"; fi
+}
+
+create_user() {
+    live || return 0
+    if ! id "$SERVICE_USER" >/dev/null 2>&1; then
+        useradd --system --user-group --no-create-home --home-dir "$STATE_DIR" \
+            --shell /usr/sbin/nologin "$SERVICE_USER"
+        log "created system user $SERVICE_USER"
+    fi
+}
+
+enable_service() {
+    if systemd_running; then
+        systemctl daemon-reload
+        systemctl enable wan-failover.service
+        # An upgrade restarts a running daemon on the new code; a first install is left for the admin.
+        systemctl try-restart wan-failover.service || true
+        log "enabled wan-failover.service (start it with: systemctl start wan-failover)"
+    else
+        log "systemd not running or --root given: skipped systemctl"
+    fi
+}
+
+uninstall() {
+    if systemd_running; then
+        systemctl disable --now wan-failover.service 2>/dev/null || true
+    fi
+    rm -f "$ROOT$UNIT_PATH" "$ROOT$HOOK_PATH" "$ROOT$BIN_DIR/wan-failover" "$ROOT$BIN_DIR/wanctl"
+    rm -rf "$ROOT$APP_DIR" "$ROOT$STATE_DIR" "$ROOT$LOG_DIR"
+    if systemd_running; then systemctl daemon-reload; fi
+    if live && id "$SERVICE_USER" >/dev/null 2>&1; then
+        # The kept config must not stay owned by a uid that may be reused.
+        [ ! -e "$CONF_DIR/config.yaml" ] || chown root:root "$CONF_DIR/config.yaml"
+        userdel "$SERVICE_USER" || true
+    fi
+    log "uninstalled (kept $ROOT$CONF_DIR/config.yaml)"
+}
+
+if [ "$MODE" = uninstall ]; then
+    uninstall
+    exit 0
+fi
+
+check_prerequisites
+build
+create_user
+install_app
+install_files
+install_config
+enable_service
+log "done"
