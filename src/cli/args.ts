@@ -36,8 +36,11 @@ export function parseCommand(argv: string[], options: OptionSpec): Parsed {
     });
     return { values: r.values as Parsed['values'], positionals: r.positionals };
   } catch (e) {
-    // parseArgs throws TypeError with ERR_PARSE_ARGS_* codes; its text is already one clear line.
-    throw new UsageError(e instanceof Error ? e.message.split('\n')[0] : String(e));
+    // parseArgs throws TypeErrors (ERR_PARSE_ARGS_*); the first sentence is the useful part, the
+    // rest is advice about '--' that does not apply to wanctl.
+    const text = e instanceof Error ? e.message : String(e);
+    const first = text.split('\n')[0].split(/\.\s/)[0].replace(/\.$/, '');
+    throw new UsageError(first.charAt(0).toLowerCase() + first.slice(1));
   }
 }
 

@@ -1,0 +1,103 @@
+// `wanctl status|switch|auto`: talk to the running daemon over its REST API. Host, port and key
+// come from the daemon's config file, so there is nothing extra to configure for wanctl.
+import { ApiError, apiBaseUrl, createApiClient, type ApiClient } from './api-client.js';
+import { CliError, UsageError, expectPositionals, flag, parseCommand, str } from './args.js';
+import { requireConfig } from './cli-config.js';
+import { EXIT_OK, type CommandContext } from './command.js';
+import { renderStatus } from './format-status.js';
+
+const CONFIG_OPTION = `  -c FILE       the daemon's config (default /etc/wan-failover/config.yaml): api host, port, key`;
+
+export const STATUS_HELP = `usage: wanctl status [--json] [-c FILE]
+
+Shows the running daemon's view: active link, auto failover, per-link health, gateway
+reachability, gateway, RTT, loss, carrier and throughput, then the recent events.
+
+options:
+  --json        the daemon's /api/status JSON as is
+${CONFIG_OPTION}
+  -h, --help    this help`;
+
+export const SWITCH_HELP = `usage: wanctl switch LINK [--force] [-c FILE]
+
+Asks the daemon to move the default route to LINK (a link name such as primary or secondary)
+and hold it there until that link fails or you switch again.
+
+options:
+  --force       switch even if the daemon judges LINK down
+${CONFIG_OPTION}
+  -h, --help    this help`;
+
+export const AUTO_HELP = `usage: wanctl auto on|off [-c FILE]
+
+Enables or disables automatic failover in the running daemon.
+
+options:
+${CONFIG_OPTION}
+  -h, --help    this help`;
+
+function clientFor(configPath: string | undefined): ApiClient {
+  const cfg = requireConfig(configPath);
+  return createApiClient({ baseUrl: apiBaseUrl(cfg.apiHost, cfg.apiPort), apiKey: cfg.apiKey });
+}
+
+/** API failures become one operator line with the server's own text (and the valid names, if sent). */
+async function viaApi<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof ApiError) {
+      const valid = e.valid && e.valid.length > 0 ? ` (valid: ${e.valid.join(', ')})` : '';
+      throw new CliError(`${what}: ${e.message}${valid}`);
+    }
+    throw e;
+  }
+}
+
+export async function runStatus(argv: string[], ctx: CommandContext): Promise<number> {
+  const p = parseCommand(argv, { json: { type: 'boolean' }, config: { type: 'string', short: 'c' } });
+  if (flag(p, 'help')) {
+    ctx.io.out(STATUS_HELP);
+    return EXIT_OK;
+  }
+  expectPositionals(p, 0, 0, 'wanctl status [--json] [-c FILE]');
+  const client = clientFor(str(p, 'config'));
+  const status = await viaApi('status', () => client.status());
+  if (flag(p, 'json')) ctx.io.out(JSON.stringify(status, null, 2));
+  else for (const line of renderStatus(status, ctx.io.paint)) ctx.io.out(line);
+  return EXIT_OK;
+}
+
+export async function runSwitch(argv: string[], ctx: CommandContext): Promise<number> {
+  const p = parseCommand(argv, { force: { type: 'boolean' }, config: { type: 'string', short: 'c' } });
+  if (flag(p, 'help')) {
+    ctx.io.out(SWITCH_HELP);
+    return EXIT_OK;
+  }
+  const [link] = expectPositionals(p, 1, 1, 'wanctl switch LINK [--force]');
+  const client = clientFor(str(p, 'config'));
+  const res = await viaApi('switch', () => client.switchTo(link, flag(p, 'force')));
+  ctx.io.out(res.message ?? `switched to ${res.active ?? link}`);
+  return EXIT_OK;
+}
+
+export function parseOnOff(v: string): boolean {
+  const s = v.toLowerCase();
+  if (s === 'on' || s === 'true' || s === 'enable' || s === '1') return true;
+  if (s === 'off' || s === 'false' || s === 'disable' || s === '0') return false;
+  throw new UsageError(`auto: expected on or off, got '${v}'`);
+}
+
+export async function runAuto(argv: string[], ctx: CommandContext): Promise<number> {
+  const p = parseCommand(argv, { config: { type: 'string', short: 'c' } });
+  if (flag(p, 'help')) {
+    ctx.io.out(AUTO_HELP);
+    return EXIT_OK;
+  }
+  const [arg] = expectPositionals(p, 1, 1, 'wanctl auto on|off');
+  const enabled = parseOnOff(arg);
+  const client = clientFor(str(p, 'config'));
+  const res = await viaApi('auto', () => client.setAuto(enabled));
+  ctx.io.out(`auto failover ${(res.auto_enabled ?? enabled) ? 'enabled' : 'disabled'}`);
+  return EXIT_OK;
+}

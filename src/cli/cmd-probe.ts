@@ -1,0 +1,83 @@
+// `wanctl probe IFACE TARGET`: ICMP echoes out of one interface through the daemon's own probe
+// code (raw socket bound to the device + Pinger), so the operator sees what the daemon sees.
+import { isIPv4 } from 'node:net';
+import type { Clock } from '../clock.js';
+import { Pinger } from '../probe/pinger.js';
+import { rawSocketFactory } from '../probe/raw-socket-adapter.js';
+import type { EchoResult, ProbeSocket } from '../probe/types.js';
+import { CliError, UsageError, expectPositionals, flag, parseCommand, positiveInt, positiveNumber, str } from './args.js';
+import { EXIT_FAILED, EXIT_OK, whenAborted, type CommandContext } from './command.js';
+import { replyLine, summarize, summaryLines } from './probe-summary.js';
+
+export const PROBE_HELP = `usage: wanctl probe IFACE TARGET [-c N] [-i SEC] [-W SEC]
+
+Sends ICMP echo requests to TARGET (IPv4) out of IFACE only (SO_BINDTODEVICE), with the
+daemon's own probe code, and prints each reply's round-trip time and a summary.
+Exit 1 when no reply came back. Needs root (or CAP_NET_RAW).
+
+options:
+  -c N        echoes to send (default 4)
+  -i SEC      seconds between echoes (default 1)
+  -W SEC      seconds to wait for each reply (default 1)
+  -h, --help  this help`;
+
+function errnoOf(e: unknown): string {
+  if (typeof e === 'object' && e !== null && 'code' in e && typeof (e as { code: unknown }).code === 'string') {
+    return (e as { code: string }).code;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Waits `ms` on the clock unless the signal aborts first; clears its timer either way. */
+async function pause(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  let handle: ReturnType<Clock['setTimer']> | null = null;
+  const timer = new Promise<void>((resolve) => { handle = clock.setTimer(ms, resolve); });
+  await Promise.race([timer, whenAborted(signal)]);
+  if (handle !== null) clock.clearTimer(handle);
+}
+
+export async function runProbe(argv: string[], ctx: CommandContext): Promise<number> {
+  const p = parseCommand(argv, {
+    count: { type: 'string', short: 'c' }, interval: { type: 'string', short: 'i' }, wait: { type: 'string', short: 'W' },
+  });
+  if (flag(p, 'help')) {
+    ctx.io.out(PROBE_HELP);
+    return EXIT_OK;
+  }
+  const [iface, target] = expectPositionals(p, 2, 2, 'wanctl probe IFACE TARGET [-c N] [-i SEC] [-W SEC]');
+  if (!isIPv4(target)) throw new UsageError(`probe: TARGET must be an IPv4 address, got '${target}'`);
+  const count = positiveInt(str(p, 'count'), '-c', 4);
+  const intervalMs = positiveNumber(str(p, 'interval'), '-i', 1) * 1000;
+  const timeoutMs = positiveNumber(str(p, 'wait'), '-W', 1) * 1000;
+
+  let socket: ProbeSocket;
+  try {
+    socket = rawSocketFactory.open(iface);
+  } catch (e) {
+    const code = errnoOf(e);
+    const hint = code === 'EPERM' || code === 'EACCES' ? ' (needs root or CAP_NET_RAW)' : '';
+    throw new CliError(`probe: cannot open an ICMP socket on ${iface}: ${code}${hint}`);
+  }
+  // Distinct from the daemon's identifier in practice, so both can probe the same link at once.
+  const pinger = new Pinger({ socket, clock: ctx.clock, identifier: process.pid & 0xffff });
+  const results: EchoResult[] = [];
+  const inflight: Promise<void>[] = [];
+  try {
+    // Echoes go out on the interval, not after the previous reply, as ping(8) does.
+    for (let seq = 1; seq <= count && !ctx.signal.aborted; seq++) {
+      inflight.push(pinger.ping(target, timeoutMs).then((r) => {
+        results.push(r);
+        if (!ctx.signal.aborted) ctx.io.out(replyLine(r, seq, iface));
+      }));
+      if (seq < count) await pause(ctx.clock, intervalMs, ctx.signal);
+    }
+    await Promise.race([Promise.all(inflight), whenAborted(ctx.signal)]);
+  } finally {
+    // close() resolves any echo still pending (after Ctrl-C) as cancelled: it counts as lost.
+    pinger.close();
+    await Promise.all(inflight);
+  }
+  const summary = summarize(results);
+  for (const line of summaryLines(summary, target, iface)) ctx.io.out(line);
+  return summary.received > 0 ? EXIT_OK : EXIT_FAILED;
+}
