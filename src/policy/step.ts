@@ -61,12 +61,14 @@ export function step(state: PolicyState, event: PolicyEvent, nowMs: number, cfg:
       const l = link(event.link);
       if (!l) break;
       const up = event.kind === 'carrier' ? event.up : event.present;
+      const prev = event.kind === 'carrier' ? l.carrier : l.present;
       if (event.kind === 'carrier') l.carrier = event.up; else l.present = event.present;
+      if (prev === up) break;
       const what = event.kind === 'carrier' ? 'carrier' : 'interface';
       if (!up) {
         effects.push(ev('carrier', 'warn', l, `${l.label}: ${what} lost`));
         markDown(s, l, `${what} lost`, effects);
-      } else {
+      } else if (prev === false) {
         effects.push(ev('carrier', 'info', l, `${l.label}: ${what} back`));
       }
       break;

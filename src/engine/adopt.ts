@@ -1,0 +1,23 @@
+// Start-up reading of the main table (pure): which configured link the current default route
+// already uses (so a restart does not flap), and which foreign default routes would shadow ours.
+import type { RouteEntry } from '../netlink/types.js';
+import { MAIN_TABLE } from '../routes/plan.js';
+
+const isMainDefault = (r: RouteEntry): boolean =>
+  r.family === 'inet' && r.table === MAIN_TABLE && (r.dst === null || r.dstLength === 0) && r.type === 1;
+
+export function adoptableLink(routes: RouteEntry[], links: Array<{ cfg: { name: string }; ifindex: number | null }>,
+  ownProtocol: number): { link: string; gateway: string | null } | null {
+  const candidates = routes.filter(isMainDefault).sort((a, b) =>
+    Number(b.protocol === ownProtocol) - Number(a.protocol === ownProtocol) || (a.priority ?? 0) - (b.priority ?? 0));
+  for (const r of candidates) {
+    const l = links.find((x) => x.ifindex !== null && x.ifindex === r.oif);
+    if (l) return { link: l.cfg.name, gateway: r.gateway };
+  }
+  return null;
+}
+
+/** Foreign IPv4 default routes in main with a lower metric than ours: traffic would ignore our route. */
+export function shadowingRoutes(routes: RouteEntry[], ownMetric: number, ownProtocol: number): RouteEntry[] {
+  return routes.filter((r) => isMainDefault(r) && r.protocol !== ownProtocol && (r.priority ?? 0) < ownMetric);
+}

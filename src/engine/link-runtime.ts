@@ -1,0 +1,38 @@
+// Everything the daemon knows about one configured link at run time, outside the policy:
+// its interface index, gateway, prober, traffic meter and last probe cycle.
+import type { LinkConfig } from '../config/types.js';
+import type { CycleResult } from '../probe/types.js';
+import type { GatewaySource } from '../gateway/tracker.js';
+import type { ProberPort } from './ports.js';
+import { TrafficMeter } from './traffic.js';
+
+export interface LinkRuntime {
+  cfg: LinkConfig;
+  ifindex: number | null;
+  carrier: boolean | null;
+  gateway: string | null;
+  gatewaySource: GatewaySource | null;
+  /** The table route + rule are installed for this (ifindex, gateway). */
+  routedAs: { ifindex: number; gateway: string } | null;
+  prober: ProberPort | null;
+  traffic: TrafficMeter;
+  lastCycle: CycleResult | null;
+  lastCheckWallMs: number | null;
+  warnedNoGateway: boolean;
+}
+
+export function newLinkRuntime(cfg: LinkConfig): LinkRuntime {
+  return {
+    cfg,
+    ifindex: null,
+    carrier: null,
+    gateway: cfg.gateway,
+    gatewaySource: cfg.gateway ? 'config' : null,
+    routedAs: null,
+    prober: null,
+    traffic: new TrafficMeter(),
+    lastCycle: null,
+    lastCheckWallMs: null,
+    warnedNoGateway: false,
+  };
+}

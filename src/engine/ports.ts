@@ -1,0 +1,35 @@
+// The small interfaces the daemon needs from its surroundings, so tests hand in fakes:
+// a logger (pino satisfies it), a notifier (sd_notify), the per-link prober, and the filesystem bits.
+import type { CycleResult, ProbeSocket, ProbeStats } from '../probe/types.js';
+
+export interface LogPort {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface NotifyPort {
+  ready(): void;
+  status(text: string): void;
+  stopping(): void;
+}
+
+export interface ProberPort {
+  runCycle(gateway: string | null): Promise<CycleResult>;
+  stats(): ProbeStats;
+  setTargets(targets: string[]): void;
+  setOptions(opts: { timeoutMs?: number; count?: number; minTargetsUp?: number; window?: number }): void;
+  close(): void;
+}
+
+export interface ProberFactory {
+  (socket: ProbeSocket, linkName: string): ProberPort;
+}
+
+export interface HostPort {
+  /** The gateway in <dir>/<iface>.json, or null. */
+  readStateFile(dir: string, iface: string): Promise<string | null>;
+  /** Sets loose rp_filter where it is strict; returns the old value when it changed something. */
+  loosenRpFilter(iface: string): Promise<{ from: number; to: number } | null>;
+}

@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+// Composition root of the daemon: config -> logger -> capability check -> adapters -> daemon -> API,
+// plus signals (TERM/INT stop cleanly, HUP reloads) and exit codes (0 clean, 1 start-up failure, 2 usage).
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startApi, type RunningApi } from './api/server.js';
+import { validateApiKey } from './api/api-key.js';
+import { checkCapabilities } from './capabilities.js';
+import { systemClock } from './clock.js';
+import { loadConfig } from './config/load.js';
+import type { Config } from './config/types.js';
+import { Daemon } from './engine/daemon.js';
+import { isWanError } from './errors.js';
+import { readStateFile } from './gateway/state-file.js';
+import { createLogger, setLevel, type Logger } from './log.js';
+import { createNetlink } from './netlink/adapter.js';
+import { LinkProber } from './probe/link-prober.js';
+import { rawSocketFactory } from './probe/raw-socket-adapter.js';
+import { ensureLooseRpFilter } from './routes/rp-filter.js';
+import { createNotifier } from './systemd/sd-notify.js';
+
+const DEFAULT_CONFIG = '/etc/wan-failover/config.yaml';
+const STOP_DEADLINE_MS = 10_000;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`wan-failover: ${message}\n`);
+  process.exit(code);
+}
+
+function parseCli(): { configPath: string; checkOnly: boolean } {
+  let values;
+  try {
+    ({ values } = parseArgs({ options: {
+      config: { type: 'string', short: 'c', default: DEFAULT_CONFIG },
+      check: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', short: 'V', default: false },
+    } }));
+  } catch (err) {
+    fail(`${(err as Error).message} (see --help)`, 2);
+  }
+  if (values.help) {
+    process.stdout.write(`usage: wan-failover [--config FILE] [--check]\n\n`
+      + `  -c, --config FILE  configuration (default ${DEFAULT_CONFIG})\n`
+      + `      --check        validate the configuration and exit\n`
+      + `  -V, --version      print the version\n`);
+    process.exit(0);
+  }
+  if (values.version) {
+    process.stdout.write(`${version()}\n`);
+    process.exit(0);
+  }
+  return { configPath: values.config!, checkOnly: values.check! };
+}
+
+function load(path: string): Config {
+  try {
+    return loadConfig(path);
+  } catch (err) {
+    fail(isWanError(err) ? err.message : String(err));
+  }
+}
+
+async function main(): Promise<void> {
+  const { configPath, checkOnly } = parseCli();
+  const config = load(configPath);
+  if (checkOnly) {
+    process.stdout.write(`ok: ${configPath}\n`);
+    return;
+  }
+  try {
+    validateApiKey(config.apiKey);
+  } catch (err) {
+    fail(`${configPath}: api_key: ${(err as Error).message}`);
+  }
+  const missing = checkCapabilities();
+  if (missing.length > 0) {
+    fail(`missing capabilit${missing.length > 1 ? 'ies' : 'y'} ${missing.join(', ')}: run as root or grant them (the systemd unit does)`);
+  }
+
+  const { logger, close: closeLog } = createLogger({ level: config.logLevel, file: config.logFile });
+  const notifier = createNotifier(process.env, systemClock, {
+    onError: (err) => logger.warn({ err: err.message }, 'sd_notify failed'),
+  });
+  const identifier = (process.pid ^ 0x5746) & 0xffff;
+  const daemon = new Daemon({
+    config,
+    netlink: createNetlink(),
+    sockets: rawSocketFactory,
+    newProber: (socket) => new LinkProber({
+      socket, clock: systemClock, identifier, targets: config.pingTargets, timeoutMs: config.pingTimeoutMs,
+      count: config.pingCount, minTargetsUp: config.minTargetsUp, window: config.statsWindow,
+    }),
+    clock: systemClock,
+    log: logger,
+    host: { readStateFile, loosenRpFilter: ensureLooseRpFilter },
+    notify: notifier,
+  });
+
+  let api: RunningApi | null = null;
+  let stopping = false;
+  const shutdown = async (signal: string, code: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    setTimeout(() => { logger.error({}, 'stop took too long; exiting'); process.exit(1); }, STOP_DEADLINE_MS).unref();
+    try {
+      await api?.close();
+      await daemon.stop();
+    } catch (err) {
+      logger.error({ err }, 'error while stopping');
+      code = 1;
+    }
+    notifier.stop();
+    await closeLog();
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+  process.on('SIGINT', () => void shutdown('SIGINT', 0));
+  process.on('SIGHUP', () => reload(configPath, daemon, logger, notifier.reloading, notifier.ready));
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception');
+    void shutdown('uncaughtException', 1);
+  });
+
+  try {
+    await daemon.start();
+    api = await startApi({ engine: daemon, apiKey: config.apiKey, logger, host: config.apiHost, port: config.apiPort, version: version() });
+  } catch (err) {
+    logger.fatal({ err: isWanError(err) ? err.message : err }, 'start-up failed');
+    process.stderr.write(`wan-failover: ${isWanError(err) ? err.message : String(err)}\n`);
+    await shutdown('startup-failure', 1);
+    return;
+  }
+  notifier.ready();
+  notifier.startWatchdog();
+  logger.info({ api: api.address, links: config.links.map((l) => `${l.name}=${l.interface}`), config: configPath }, 'daemon ready');
+}
+
+/** SIGHUP: a bad new config is refused with one clear line and the old one keeps running. */
+function reload(path: string, daemon: Daemon, logger: Logger, reloading: () => void, ready: () => void): void {
+  reloading();
+  try {
+    const next = loadConfig(path);
+    const needRestart = daemon.reload(next);
+    setLevel(logger, next.logLevel);
+    logger.info({ config: path, needRestart }, 'configuration reloaded');
+  } catch (err) {
+    logger.error({ config: path, error: isWanError(err) ? err.message : String(err) }, 'configuration reload refused; keeping the running configuration');
+  }
+  ready();
+}
+
+void main();
