@@ -1,0 +1,102 @@
+// install.sh into a scratch root (--root, --no-build): files and modes, config kept with the
+// same api_key on re-run, --uninstall keeps only the config. Uses the checkout's built dist/.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { INSTALL_DIR, REPO_ROOT } from './paths.js';
+
+const PLACEHOLDER = 'CHANGE_ME_TO_A_RANDOM_STRING';
+const LINKED = ['package.json', 'package-lock.json', 'dist', 'native', 'node_modules', 'install'];
+
+function missingBuild(): string | false {
+  const native = path.join(REPO_ROOT, 'native/build/Release');
+  if (!existsSync(native) || !readdirSync(native).some((f) => f.endsWith('.node'))) {
+    return 'native addon not built (npm run build:native)';
+  }
+  if (!existsSync(path.join(REPO_ROOT, 'dist/src'))) return 'dist/src missing (npm run build)';
+  return false;
+}
+
+// A source tree of symlinks into the checkout, plus a config.example.yaml of our own when
+// the checkout has none yet (it is written by another part of the project).
+function makeSource(): string {
+  const src = mkdtempSync(path.join(tmpdir(), 'wfi-src-'));
+  for (const name of LINKED) symlinkSync(path.join(REPO_ROOT, name), path.join(src, name));
+  const example = path.join(REPO_ROOT, 'config.example.yaml');
+  if (existsSync(example)) symlinkSync(example, path.join(src, 'config.example.yaml'));
+  else writeFileSync(path.join(src, 'config.example.yaml'), `api_port: 8780\napi_key: ${PLACEHOLDER}\nlinks: []\n`);
+  return src;
+}
+
+function install(src: string, root: string, ...extra: string[]): string {
+  const r = spawnSync('sh', [path.join(src, 'install/install.sh'), '--root', root, '--no-build', ...extra], {
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  assert.equal(r.status, 0, `install.sh ${extra.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+const mode = (p: string): number => statSync(p).mode & 0o777;
+const apiKey = (text: string): string => /^api_key:\s*"?([^"\s]+)"?\s*$/m.exec(text)?.[1] ?? '';
+
+test('install.sh --root: install, re-run keeps config, uninstall keeps only config', { skip: missingBuild() }, () => {
+  const src = makeSource();
+  const root = mkdtempSync(path.join(tmpdir(), 'wfi-root-'));
+  const at = (p: string): string => path.join(root, p);
+  try {
+    install(src, root);
+
+    const conf = at('etc/wan-failover/config.yaml');
+    const confText = readFileSync(conf, 'utf8');
+    assert.equal(mode(conf), 0o600);
+    assert.ok(!confText.includes(PLACEHOLDER), 'placeholder replaced');
+    assert.match(apiKey(confText), /^[0-9a-f]{64}$/);
+
+    for (const [name, entry] of [['wan-failover', 'dist/src/main.js'], ['wanctl', 'dist/src/cli/wanctl.js']]) {
+      const wrapper = at(`usr/local/bin/${name}`);
+      assert.equal(mode(wrapper), 0o755, name);
+      assert.match(readFileSync(wrapper, 'utf8'), new RegExp(`exec \\S+ /opt/wan-failover/${entry} "\\$@"`));
+    }
+    const hook = at('etc/dhcp/dhclient-exit-hooks.d/wan-failover');
+    assert.equal(readFileSync(hook, 'utf8'), readFileSync(path.join(INSTALL_DIR, 'dhclient-exit-hook'), 'utf8'));
+    const unit = at('etc/systemd/system/wan-failover.service');
+    assert.equal(readFileSync(unit, 'utf8'), readFileSync(path.join(INSTALL_DIR, 'wan-failover.service'), 'utf8'));
+    assert.equal(mode(unit), 0o644);
+
+    const app = at('opt/wan-failover');
+    for (const f of ['package.json', 'package-lock.json', 'dist/src', 'node_modules/fastify', 'node_modules/node-gyp-build']) {
+      assert.ok(existsSync(path.join(app, f)), f);
+    }
+    assert.ok(readdirSync(path.join(app, 'native/build/Release')).some((f) => f.endsWith('.node')));
+    assert.ok(!existsSync(path.join(app, 'node_modules/typescript')), 'dev dependencies pruned');
+    assert.ok(!existsSync(path.join(app, 'dist/test')), 'tests are not installed');
+    assert.ok(existsSync(at('var/lib/wan-failover')));
+
+    // Second run: an upgrade in place that keeps the config byte for byte.
+    const out = install(src, root);
+    assert.match(out, /keeping existing/);
+    assert.equal(readFileSync(conf, 'utf8'), confText);
+    assert.equal(mode(conf), 0o600);
+    assert.deepEqual(readdirSync(at('opt')), ['wan-failover'], 'no staging dirs left');
+
+    install(src, root, '--uninstall');
+    assert.equal(readFileSync(conf, 'utf8'), confText);
+    for (const gone of ['opt/wan-failover', 'usr/local/bin/wan-failover', 'usr/local/bin/wanctl',
+      'etc/dhcp/dhclient-exit-hooks.d/wan-failover', 'etc/systemd/system/wan-failover.service', 'var/lib/wan-failover']) {
+      assert.ok(!existsSync(at(gone)), gone);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(src, { recursive: true, force: true });
+  }
+});
+
+test('install.sh rejects unknown options', () => {
+  const r = spawnSync('sh', [path.join(INSTALL_DIR, 'install.sh'), '--bogus'], { encoding: 'utf8', timeout: 10_000 });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /unknown option: --bogus/);
+});
