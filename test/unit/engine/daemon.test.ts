@@ -1,0 +1,157 @@
+// The daemon wired to in-memory netlink, scripted probers and a fake clock: route operations,
+// adoption, carrier loss, gateway changes, manual switch and stop, without root or sleeping.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Daemon } from '../../../src/engine/daemon.js';
+import type { Config } from '../../../src/config/types.js';
+import { FakeClock } from '../fake-clock.js';
+import { defaultRoute, link, MemoryLog, MemoryNetlink, nullSockets, ScriptedProbers } from './fakes.js';
+import { isWanError } from '../../../src/errors.js';
+
+const PROTO = 201;
+
+function config(over: Partial<Config> = {}): Config {
+  return {
+    links: [
+      { name: 'primary', interface: 'wan1', displayName: 'Telekom', gateway: null, table: 1000 },
+      { name: 'secondary', interface: 'wan2', displayName: 'Digi', gateway: null, table: 1001 },
+    ],
+    pingTargets: ['198.51.100.1'], pingTimeoutMs: 500, pingCount: 1, checkIntervalMs: 1000,
+    failureThreshold: 3, recoveryThreshold: 3, minSecondaryTimeMs: 5000, minTargetsUp: 1, statsWindow: 20,
+    gatewayStateDir: '/nonexistent', apiHost: '127.0.0.1', apiPort: 8780, apiKey: 'x'.repeat(32),
+    logFile: null, logLevel: 'info', routeMetric: 0, routeProtocol: PROTO, rulePriority: 1000, rpFilterLoose: false,
+    sourcePath: 'test.yaml', ...over,
+  };
+}
+
+async function setup(opts: { stateFiles?: Record<string, string>; routes?: 'primary' | 'secondary' | 'none' } = {}) {
+  const clock = new FakeClock();
+  const nl = new MemoryNetlink();
+  nl.links = [link(11, 'wan1'), link(12, 'wan2')];
+  nl.routes = [defaultRoute(12, '100.64.2.1', 16, 254, 100)];
+  if ((opts.routes ?? 'primary') === 'primary') nl.routes.push(defaultRoute(11, '100.64.1.1'));
+  if (opts.routes === 'secondary') nl.routes.push(defaultRoute(12, '100.64.2.1'));
+  const probers = new ScriptedProbers();
+  const log = new MemoryLog();
+  const files = opts.stateFiles ?? {};
+  const daemon = new Daemon({
+    config: config(), netlink: nl, sockets: nullSockets, newProber: probers.factory, clock, log,
+    host: { readStateFile: async (_d, iface) => files[iface] ?? null, loosenRpFilter: async () => null },
+  });
+  await daemon.start();
+  return { clock, nl, probers, log, daemon, files };
+}
+
+const switched = (log: MemoryLog) => log.lines.filter((l) => l.msg === 'default route switched');
+
+test('start adopts the current default route, re-tags it as ours, and sets up per-link tables and rules', async () => {
+  const { nl, daemon, log } = await setup();
+  assert.equal(daemon.status().active, 'primary');
+  assert.deepEqual(nl.mainReplaces(), [{ table: 254, gateway: '100.64.1.1', oif: 11, metric: 0, protocol: PROTO }]);
+  assert.ok(nl.ops.some((o) => o.op === 'replace' && o.spec.table === 1000 && o.spec.gateway === '100.64.1.1'));
+  assert.ok(nl.ops.some((o) => o.op === 'replace' && o.spec.table === 1001 && o.spec.gateway === '100.64.2.1'));
+  assert.ok(nl.ops.some((o) => o.op === 'addRule' && o.spec.oifname === 'wan2' && o.spec.table === 1001 && o.spec.priority === 1000));
+  assert.equal(switched(log).length, 0);
+  await daemon.stop();
+});
+
+test('upstream loss on the active link: switch after failure_threshold cycles, by replace only', async () => {
+  const { clock, nl, probers, daemon, log } = await setup();
+  probers.healthy.set('primary', false);
+  await clock.advanceAsync(2000);
+  assert.equal(daemon.status().active, 'primary', 'two failed cycles (plus the first good one) are not enough');
+  await clock.advanceAsync(1000);
+  assert.equal(daemon.status().active, 'secondary');
+  const last = nl.mainReplaces().at(-1)!;
+  assert.deepEqual(last, { table: 254, gateway: '100.64.2.1', oif: 12, metric: 0, protocol: PROTO });
+  assert.ok(!nl.ops.some((o) => o.op === 'delete'), 'never a delete of the default route');
+  assert.equal(switched(log).length, 1);
+  assert.equal(daemon.status().switchCount, 1);
+  await daemon.stop();
+});
+
+test('carrier loss switches at once, before any probe cycle', async () => {
+  const { nl, daemon, probers } = await setup();
+  const cyclesBefore = probers.cycles;
+  nl.emit({ kind: 'link', op: 'new', link: link(11, 'wan1', false) });
+  await daemon.setAuto(true); // waits for the route queue
+  assert.equal(daemon.status().active, 'secondary');
+  assert.equal(probers.cycles, cyclesBefore);
+  assert.equal(nl.mainReplaces().at(-1)!.oif, 12);
+  await daemon.stop();
+});
+
+test('a gateway change seen on netlink updates the per-link table and the active default route', async () => {
+  const { nl, daemon } = await setup();
+  nl.emit({ kind: 'route', op: 'new', route: defaultRoute(11, '100.64.1.254', 16, 254, 50) });
+  await daemon.setAuto(true);
+  assert.equal(daemon.status().links[0]!.gateway, '100.64.1.254');
+  assert.ok(nl.ops.some((o) => o.op === 'replace' && o.spec.table === 1000 && o.spec.gateway === '100.64.1.254'));
+  assert.equal(nl.mainReplaces().at(-1)!.gateway, '100.64.1.254');
+  assert.ok(daemon.status().events.some((e) => e.type === 'gateway_change'));
+  await daemon.stop();
+});
+
+test('our own routes on netlink are not taken for a gateway', async () => {
+  const { nl, daemon } = await setup();
+  nl.emit({ kind: 'route', op: 'new', route: defaultRoute(11, '100.64.1.77', PROTO, 1000) });
+  await daemon.setAuto(true);
+  assert.equal(daemon.status().links[0]!.gateway, '100.64.1.1');
+  await daemon.stop();
+});
+
+test('the dhclient state file is the fallback source of a gateway', async () => {
+  const { daemon, clock, files } = await setup({ routes: 'none' });
+  // wan2 has a route (metric 100) from setup; wan1 has none: its gateway comes from the file.
+  assert.equal(daemon.status().links[0]!.gateway, null);
+  files.wan1 = '100.64.1.9';
+  await clock.advanceAsync(1000);
+  assert.equal(daemon.status().links[0]!.gateway, '100.64.1.9');
+  assert.equal(daemon.status().links[0]!.gatewaySource, 'state_file');
+  await daemon.stop();
+});
+
+test('manual switch: unknown target, down target, force, already active', async () => {
+  const { nl, daemon } = await setup();
+  await assert.rejects(daemon.switchTo('nope', { force: false }), (e: unknown) => isWanError(e) && e.code === 'WAN_ERR_UNKNOWN_LINK');
+  assert.deepEqual(await daemon.switchTo('primary', { force: false }), { result: 'already_active', link: 'primary' });
+  nl.emit({ kind: 'link', op: 'new', link: link(12, 'wan2', false) });
+  await assert.rejects(daemon.switchTo('secondary', { force: false }), (e: unknown) => isWanError(e) && e.code === 'WAN_ERR_LINK_DOWN');
+  assert.deepEqual(await daemon.switchTo('secondary', { force: true }), { result: 'switched', link: 'secondary' });
+  assert.equal(nl.mainReplaces().at(-1)!.oif, 12);
+  await daemon.stop();
+});
+
+test('a failed route change is reported and the active link rolls back', async () => {
+  const { nl, daemon } = await setup();
+  nl.failReplace = 'EPERM';
+  await assert.rejects(daemon.switchTo('secondary', { force: false }), (e: unknown) => isWanError(e) && e.code === 'WAN_ERR_SWITCH_FAILED');
+  assert.equal(daemon.status().active, 'primary');
+  assert.ok(daemon.status().events.some((e) => e.type === 'error'));
+  await daemon.stop();
+});
+
+test('stop removes rules and per-link tables, leaves the main default route, and is idempotent', async () => {
+  const { nl, daemon, probers } = await setup();
+  await daemon.stop();
+  await daemon.stop();
+  assert.deepEqual(nl.ops.filter((o) => o.op === 'delRule').map((o) => (o as { spec: { table: number } }).spec.table), [1000, 1001]);
+  assert.deepEqual(nl.ops.filter((o) => o.op === 'delete').map((o) => (o as { table: number }).table), [1000, 1001]);
+  assert.equal(probers.closed, 2);
+});
+
+test('the interface vanishing and coming back with a new ifindex fails over and re-creates its table', async () => {
+  const { nl, daemon, clock, probers } = await setup();
+  nl.emit({ kind: 'link', op: 'del', link: link(11, 'wan1') });
+  await daemon.setAuto(true);
+  assert.equal(daemon.status().active, 'secondary');
+  nl.links = [link(21, 'wan1'), link(12, 'wan2')];
+  nl.emit({ kind: 'link', op: 'new', link: link(21, 'wan1') });
+  await daemon.setAuto(true);
+  assert.ok(nl.ops.some((o) => o.op === 'replace' && o.spec.table === 1000 && o.spec.oif === 21));
+  probers.healthy.set('primary', true);
+  await clock.advanceAsync(10_000);
+  assert.equal(daemon.status().active, 'primary', 'back after recovery_threshold and min_secondary_time');
+  assert.equal(nl.mainReplaces().at(-1)!.oif, 21);
+  await daemon.stop();
+});

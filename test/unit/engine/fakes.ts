@@ -1,0 +1,75 @@
+// Hand-written fakes for the daemon's ports: an in-memory rtnetlink that records operations,
+// scripted probers, a silent logger. No module mocks.
+import type { DefaultRouteSpec, LinkState, NetlinkEvent, NetlinkPort, NetlinkSnapshot, RouteEntry, RuleSpec } from '../../../src/netlink/types.js';
+import type { CycleResult, ProbeSocket, ProbeSocketFactory, ProbeStats } from '../../../src/probe/types.js';
+import type { LogPort, ProberPort } from '../../../src/engine/ports.js';
+
+export type Op = { op: 'replace'; spec: DefaultRouteSpec } | { op: 'delete'; table: number } | { op: 'addRule' | 'delRule'; spec: RuleSpec };
+
+export function link(index: number, name: string, carrier = true): LinkState {
+  return { index, name, adminUp: true, carrier, operstate: carrier ? 'up' : 'down', mac: null, mtu: 1500,
+    stats: { rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0, rxErrors: 0, txErrors: 0, rxDropped: 0, txDropped: 0 } };
+}
+
+export function defaultRoute(oif: number, gateway: string, protocol = 16, table = 254, priority = 0): RouteEntry {
+  return { family: 'inet', table, dst: null, dstLength: 0, gateway, oif, priority, protocol, scope: 0, type: 1, prefsrc: null };
+}
+
+export class MemoryNetlink implements NetlinkPort {
+  ops: Op[] = [];
+  links: LinkState[] = [];
+  routes: RouteEntry[] = [];
+  failReplace: string | null = null;
+  private listener: ((e: NetlinkEvent) => void) | null = null;
+
+  async start(onEvent: (e: NetlinkEvent) => void): Promise<void> { this.listener = onEvent; }
+  async stop(): Promise<void> { this.listener = null; }
+  async dump(): Promise<NetlinkSnapshot> { return { links: this.links, addresses: [], routes: this.routes, rules: [] }; }
+  async getLinks(): Promise<LinkState[]> { return this.links; }
+  async replaceDefaultRoute(spec: DefaultRouteSpec): Promise<void> {
+    if (this.failReplace) throw new Error(this.failReplace);
+    this.ops.push({ op: 'replace', spec });
+  }
+  async deleteDefaultRoute(spec: { table: number }): Promise<void> { this.ops.push({ op: 'delete', table: spec.table }); }
+  async addRule(spec: RuleSpec): Promise<void> { this.ops.push({ op: 'addRule', spec }); }
+  async deleteRule(spec: RuleSpec): Promise<void> { this.ops.push({ op: 'delRule', spec }); }
+  emit(e: NetlinkEvent): void { this.listener?.(e); }
+  mainReplaces(): DefaultRouteSpec[] {
+    return this.ops.flatMap((o) => (o.op === 'replace' && o.spec.table === 254 ? [o.spec] : []));
+  }
+}
+
+/** Probers whose verdict per link the test sets; every cycle resolves at once. */
+export class ScriptedProbers {
+  healthy = new Map<string, boolean>();
+  cycles = 0;
+  closed = 0;
+
+  factory = (_socket: ProbeSocket, name: string): ProberPort => {
+    const stats: ProbeStats = { rttMs: 5, lossPct: 0, gateway: null, targets: [] };
+    return {
+      runCycle: async (gateway: string | null): Promise<CycleResult> => {
+        this.cycles += 1;
+        const ok = this.healthy.get(name) ?? true;
+        return { gateway: gateway ? { target: gateway, ok: true, rttMs: 1, error: null } : null, targets: [],
+          targetsUp: ok ? 1 : 0, healthy: ok, gatewayReachable: gateway !== null };
+      },
+      stats: () => stats,
+      setTargets: () => undefined,
+      setOptions: () => undefined,
+      close: () => { this.closed += 1; },
+    };
+  };
+}
+
+export const nullSockets: ProbeSocketFactory = {
+  open: (): ProbeSocket => ({ send: async () => undefined, onMessage: () => undefined, close: () => undefined }),
+};
+
+export class MemoryLog implements LogPort {
+  lines: Array<{ level: string; msg: string; obj: object }> = [];
+  debug(obj: object, msg: string): void { this.lines.push({ level: 'debug', msg, obj }); }
+  info(obj: object, msg: string): void { this.lines.push({ level: 'info', msg, obj }); }
+  warn(obj: object, msg: string): void { this.lines.push({ level: 'warn', msg, obj }); }
+  error(obj: object, msg: string): void { this.lines.push({ level: 'error', msg, obj }); }
+}
