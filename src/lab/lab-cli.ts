@@ -1,0 +1,121 @@
+// `wanctl lab up|down|fail|heal`: a persistent lab with prefix wflab whose only state is the
+// namespaces themselves (plus the daemon's files in /run/wflab). `up` starts the real daemon in
+// the background inside the router namespace.
+import { existsSync, openSync, closeSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { spawnInNs } from './exec.js';
+import { createLab, attachLab, destroyLab, type Lab } from './topology.js';
+import { labConfig, DAEMON_MAIN } from './daemon-runner.js';
+import { writeDaemonFiles, type DaemonFiles } from './daemon-config.js';
+import { parseLabArgs, LabUsageError, LAB_USAGE, type LabArgs } from './lab-args.js';
+import { DEFAULT_PREFIX } from './lab-plan.js';
+
+const RUN_DIR = `/run/${DEFAULT_PREFIX}`;
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
+function out(s: string): void {
+  process.stdout.write(s + '\n');
+}
+
+function err(s: string): void {
+  process.stderr.write(`wanctl lab: ${s}\n`);
+}
+
+/** Detached daemon with stdout/stderr appended to a file, so it outlives this command. */
+function startBackgroundDaemon(lab: Lab, files: DaemonFiles): number {
+  const outFd = openSync(`${files.dir}/daemon.out`, 'a');
+  try {
+    const child = spawnInNs(lab.routerNs, process.execPath, [DAEMON_MAIN, '--config', files.configPath], {
+      detached: true,
+      stdio: ['ignore', outFd, outFd],
+    });
+    child.unref();
+    return child.pid ?? -1;
+  } finally {
+    closeSync(outFd);
+  }
+}
+
+async function up(links: number, daemon: boolean): Promise<number> {
+  const lab = await createLab({ prefix: DEFAULT_PREFIX, links, persist: true });
+  out(`lab up: router ${lab.routerNs}, ISPs ${lab.links.map((l) => l.ispNs).join(', ')}, internet ${lab.netNs}`);
+  for (const l of lab.links) out(`  ${l.iface}: ${l.address}/24, gateway ${l.gateway} (${l.ispNs})`);
+  out(`  targets: ${lab.targets.join(', ')}`);
+  out(`enter the router:  ip netns exec ${lab.routerNs} bash`);
+  if (!daemon) return EXIT_OK;
+  if (!existsSync(DAEMON_MAIN)) {
+    err(`daemon not built (${DAEMON_MAIN} missing): run 'npm run build', then 'wanctl lab up' again`);
+    return EXIT_FAILED;
+  }
+  await rm(RUN_DIR, { recursive: true, force: true });
+  const files = await writeDaemonFiles(lab, labConfig(lab), RUN_DIR);
+  const pid = startBackgroundDaemon(lab, files);
+  out(`daemon started (pid ${pid}), config ${files.configPath}, output ${files.dir}/daemon.out`);
+  out(`API (inside the router ns): ip netns exec ${lab.routerNs} curl -s -H 'Authorization: Bearer ${files.apiKey}' http://127.0.0.1:${files.apiPort}/api/status`);
+  out(`wanctl:  ip netns exec ${lab.routerNs} wanctl status -c ${files.configPath}`);
+  out(`faults:  wanctl lab fail 1 upstream|gateway|carrier; wanctl lab heal 1; wanctl lab down`);
+  return EXIT_OK;
+}
+
+async function withLab(fn: (lab: Lab) => Promise<void>): Promise<number> {
+  const lab = await attachLab(DEFAULT_PREFIX);
+  if (lab === null) {
+    err(`no lab running (namespaces ${DEFAULT_PREFIX}-*): run 'wanctl lab up' first`);
+    return EXIT_FAILED;
+  }
+  await fn(lab);
+  return EXIT_OK;
+}
+
+async function execute(a: LabArgs): Promise<number> {
+  switch (a.cmd) {
+    case 'help':
+      out(LAB_USAGE);
+      return EXIT_OK;
+    case 'up':
+      return up(a.links, a.daemon);
+    case 'down': {
+      const removed = await destroyLab(DEFAULT_PREFIX);
+      await rm(RUN_DIR, { recursive: true, force: true });
+      out(removed.length > 0 ? `lab down: removed ${removed.join(', ')}` : 'lab down: nothing to remove');
+      return EXIT_OK;
+    }
+    case 'fail':
+      return withLab(async (lab) => {
+        await lab.fail(a.link, a.kind, a.lossPct === undefined ? {} : { lossPct: a.lossPct });
+        out(`wan${a.link}: ${a.kind} fault${a.lossPct === undefined ? '' : ` (${a.lossPct}% loss)`} injected in ${lab.ispNs(a.link)}`);
+      });
+    case 'heal':
+      return withLab(async (lab) => {
+        await lab.heal(a.link);
+        out(`wan${a.link}: healed`);
+      });
+  }
+}
+
+/** Entry used by `wanctl lab ...`: returns the exit status (0 ok, 1 failed, 2 usage / not root). */
+export async function labCommand(argv: string[]): Promise<number> {
+  let parsed: LabArgs;
+  try {
+    parsed = parseLabArgs(argv);
+  } catch (e) {
+    if (e instanceof LabUsageError) {
+      err(e.message);
+      process.stderr.write(LAB_USAGE + '\n');
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+  if (parsed.cmd !== 'help' && process.getuid?.() !== 0) {
+    err('needs root (it creates network namespaces)');
+    return EXIT_USAGE;
+  }
+  try {
+    return await execute(parsed);
+  } catch (e) {
+    err(e instanceof Error ? e.message : String(e));
+    return EXIT_FAILED;
+  }
+}
