@@ -27,8 +27,12 @@ export async function runCheckConfig(argv: string[], ctx: CommandContext): Promi
   const file = positional ?? str(p, 'config') ?? DEFAULT_CONFIG_PATH;
   try {
     const cfg = loadConfig(file);
-    // The loader accepts the seed's placeholder key; the daemon refuses to start with it.
-    validateApiKey(cfg.apiKey);
+    try {
+      // The loader accepts the seed's placeholder key; the daemon refuses to start with it.
+      validateApiKey(cfg.apiKey);
+    } catch (e) {
+      throw new Error(`${file}: ${text(e)}`);
+    }
   } catch (e) {
     // The loader's message lists every problem, one per line: keep them, they are the point here.
     for (const line of text(e).split('\n')) ctx.io.err(line);

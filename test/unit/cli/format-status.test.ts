@@ -1,0 +1,88 @@
+// Unit tests of the pure `wanctl status` rendering from a fixture /api/status body.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  formatDuration, formatMs, formatPct, renderStatus, shortTime, statusTable,
+} from '../../../src/cli/format-status.js';
+import { makePainter } from '../../../src/cli/io.js';
+import { asStatusJson, statusLinks, type StatusJson } from '../../../src/cli/status-json.js';
+import { STATUS_FIXTURE } from './status-fixture.js';
+
+const plain = makePainter(false);
+// The API's payload type must be assignable to what wanctl reads: checked by the compiler here.
+const fixture: StatusJson = STATUS_FIXTURE;
+
+test('the table lists every link in order with the active one marked', () => {
+  const lines = statusTable(fixture, plain);
+  assert.equal(lines.length, 4);
+  assert.match(lines[0], /^\s*LINK\s+NAME\s+IFACE\s+HEALTH\s+GW REACH\s+GATEWAY\s+RTT\s+LOSS\s+CARRIER\s+RX MBPS\s+TX MBPS$/);
+  const cells = lines.slice(1).map((l) => l.trim().split(/\s{2,}/));
+  assert.deepEqual(cells[0], ['primary', 'Telekom', 'wan0', 'down', 'yes', '198.51.100.1', '-', '100%', 'yes', '10.12', '1.00']);
+  assert.deepEqual(cells[1], ['*', 'secondary', 'Digi', 'wan1', 'up', 'yes', '203.0.113.1', '12.3 ms', '0%', 'yes', '10.12', '1.00']);
+  assert.deepEqual(cells[2], ['lte', 'LTE', 'wwan0', 'unknown', 'no', 'unknown', '-', '-', 'no', '10.12', '1.00']);
+});
+
+test('the columns line up: every row is as long as the header or shorter only at the end', () => {
+  const lines = statusTable(fixture, plain);
+  const gw = lines[0].indexOf('GATEWAY');
+  assert.equal(lines[1].indexOf('198.51.100.1'), gw);
+  assert.equal(lines[3].indexOf('unknown', lines[0].indexOf('GW REACH') + 8), gw);
+});
+
+test('the page: summary, table, events', () => {
+  const lines = renderStatus(fixture, plain);
+  assert.equal(lines[0], 'active: secondary (Digi) via wan1, gateway 203.0.113.1');
+  assert.equal(lines[1], 'auto failover: on   switches: 3 (last 2025-01-02 03:00:00Z)   uptime: 1h 02m 03s');
+  const ev = lines.indexOf('recent events:');
+  assert.ok(ev > 0);
+  assert.match(lines[ev + 1], /^ {2}2025-01-02 02:59:58Z {2}down {4}Telekom is down/);
+  assert.match(lines[ev + 2], /switch {2}switched to Digi$/);
+});
+
+test('all down, manual hold, no active link and no events are said plainly', () => {
+  const s: StatusJson = { ...fixture, active_link: null, all_down: true, manual_hold: 'primary', recent_events: [] };
+  const lines = renderStatus(s, plain);
+  assert.equal(lines[0], 'active: none');
+  assert.match(lines[1], /manual hold: primary/);
+  assert.ok(lines.some((l) => l.startsWith('ALL LINKS DOWN')));
+  assert.equal(lines.at(-1), 'recent events: none');
+});
+
+test('a seed daemon status (no links[], no additions) still renders', () => {
+  const seed = asStatusJson({
+    active_link: 'primary', active_display_name: 'Telekom', auto_enabled: false,
+    primary: { name: 'primary', display_name: 'Telekom', interface: 'eth0', gateway: '198.51.100.1', healthy: true, gateway_reachable: true },
+    secondary: { name: 'secondary', display_name: 'Digi', interface: 'eth1', gateway: null, healthy: false, gateway_reachable: false },
+  });
+  assert.equal(statusLinks(seed).length, 2);
+  const lines = renderStatus(seed, plain);
+  assert.match(lines[1], /^auto failover: off$/);
+  const cells = statusTable(seed, plain).slice(1).map((l) => l.trim().split(/\s{2,}/));
+  assert.deepEqual(cells[0].slice(0, 5), ['*', 'primary', 'Telekom', 'eth0', 'up']);
+  assert.deepEqual(cells[1].slice(0, 4), ['secondary', 'Digi', 'eth1', 'down']);
+});
+
+test('colour marks health only when enabled', () => {
+  const coloured = statusTable(fixture, makePainter(true)).join('\n');
+  assert.ok(coloured.includes('\u001b[32mup'));
+  assert.ok(coloured.includes('\u001b[31mdown'));
+  assert.ok(!statusTable(fixture, plain).join('\n').includes('\u001b['));
+});
+
+test('asStatusJson refuses what is not a status', () => {
+  assert.throws(() => asStatusJson([]), TypeError);
+  assert.throws(() => asStatusJson({ active_link: 'x' }), TypeError);
+});
+
+test('small formatters', () => {
+  assert.equal(formatDuration(0), '0s');
+  assert.equal(formatDuration(65), '1m 05s');
+  assert.equal(formatDuration(90061), '1d 01h 01m');
+  assert.equal(formatMs(0.4567), '0.5 ms');
+  assert.equal(formatMs(150.4), '150 ms');
+  assert.equal(formatMs(null), '-');
+  assert.equal(formatPct(33.333), '33.3%');
+  assert.equal(shortTime('2025-01-02T03:04:05.678+02:00'), '2025-01-02 03:04:05+02:00');
+  assert.equal(shortTime('yesterday'), 'yesterday');
+  assert.equal(shortTime(null), '-');
+});
