@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  NLM_F, addRuleRequest, deleteDefaultRouteRequest, deleteRuleRequest, replaceDefaultRouteRequest,
+} from '../../../src/netlink/requests.js';
+
+test('replace default route in main: one NEWROUTE with CREATE|REPLACE, header table, no RTA_TABLE', () => {
+  const r = replaceDefaultRouteRequest({ table: 254, gateway: '198.51.100.1', oif: 3, metric: 100, protocol: 201 });
+  assert.equal(r.type, 24);
+  assert.equal(r.flags, NLM_F.CREATE | NLM_F.REPLACE);
+  assert.deepEqual(r.data, { family: 2, dstLen: 0, srcLen: 0, tos: 0, table: 254, protocol: 201, scope: 0, type: 1 });
+  assert.deepEqual(r.attrs, { gateway: Buffer.from([198, 51, 100, 1]), oif: 3, priority: 100 });
+});
+
+test('replace default route in table > 255: header RT_TABLE_UNSPEC plus RTA_TABLE', () => {
+  const r = replaceDefaultRouteRequest({ table: 1000, gateway: '203.0.113.1', oif: 4, metric: 10, protocol: 201 });
+  assert.equal(r.data.table, 0);
+  assert.equal(r.attrs.table, 1000);
+});
+
+test('replace rejects IPv6 gateways and bad tables', () => {
+  assert.throws(() => replaceDefaultRouteRequest({ table: 254, gateway: '2001:db8::1', oif: 1, metric: 1, protocol: 201 }), RangeError);
+  assert.throws(() => replaceDefaultRouteRequest({ table: 0, gateway: '198.51.100.1', oif: 1, metric: 1, protocol: 201 }), RangeError);
+});
+
+test('delete default route: DELROUTE, scope NOWHERE, protocol optional', () => {
+  const any = deleteDefaultRouteRequest({ table: 254, metric: 100 });
+  assert.equal(any.type, 25);
+  assert.equal(any.flags, 0);
+  assert.equal(any.data.scope, 255);
+  assert.equal(any.data.protocol, 0);
+  assert.deepEqual(any.attrs, { priority: 100 });
+  const ours = deleteDefaultRouteRequest({ table: 300, metric: 5, protocol: 201 });
+  assert.equal(ours.data.protocol, 201);
+  assert.deepEqual(ours.attrs, { table: 300, priority: 5 });
+});
+
+test('rules: NEWRULE with CREATE|EXCL, DELRULE without flags, FRA_* attrs', () => {
+  const spec = { priority: 1000, oifname: 'wan0', table: 1000, protocol: 201 };
+  const add = addRuleRequest(spec);
+  assert.equal(add.type, 32);
+  assert.equal(add.flags, NLM_F.CREATE | NLM_F.EXCL);
+  assert.deepEqual(add.data, { family: 2, dstLen: 0, srcLen: 0, tos: 0, table: 0, action: 1 });
+  assert.deepEqual(add.attrs, { table: 1000, priority: 1000, oifname: 'wan0', protocol: 201 });
+  const del = deleteRuleRequest({ ...spec, table: 100 });
+  assert.equal(del.type, 33);
+  assert.equal(del.flags, 0);
+  assert.equal(del.data.table, 100);
+});
