@@ -1,0 +1,45 @@
+// The app factory: a configured Fastify instance with auth, the error handlers and the API plugin,
+// but not listening, so tests drive it with app.inject() and server.ts owns the socket.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Engine } from '../engine/types.js';
+import type { Logger } from '../log.js';
+import { registerAuth } from './auth.js';
+import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from './error-handler.js';
+import { wanApi } from './plugin.js';
+import { RedactingLogController } from './request-log.js';
+
+/** Every request body is a tiny JSON object; 64 KiB is generous and bounds memory per request. */
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+export interface BuildOptions {
+  engine: Engine;
+  apiKey: string;
+  logger?: Logger;
+  bodyLimit?: number;
+  /** Shown in the OpenAPI document. */
+  version?: string;
+}
+
+export async function build(opts: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    logController: new RedactingLogController(),
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // An X-Request-Id from the client must not steer our log correlation ids.
+    requestIdHeader: false,
+    // "true" must not become true: a non-boolean `enabled` is a 400, as the seed documents.
+    ajv: { customOptions: { coerceTypes: false, allErrors: false } },
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+
+  // Only JSON bodies: fastify would otherwise accept text/plain and answer 400 instead of 415.
+  app.removeContentTypeParser('text/plain');
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  await registerAuth(app, opts.apiKey);
+  await app.register(wanApi, { engine: opts.engine, version: opts.version ?? '0.0.0', prefix: '/api' });
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,11 @@
+// Constant-time API key comparison shared by the Bearer header and the ?api_key= query path.
+// Hashing both sides first gives equal-length buffers, so neither content nor length leaks by timing.
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+function digest(s: string): Buffer {
+  return createHash('sha256').update(s, 'utf8').digest();
+}
+
+export function keysEqual(expected: string, given: string): boolean {
+  return timingSafeEqual(digest(expected), digest(given));
+}

@@ -1,0 +1,75 @@
+// The API plugin: receives the engine as an option and registers the seed's endpoints (plus the
+// OpenAPI document). Handlers only translate; decisions stay in the engine, shapes in *-payload.ts.
+import type { FastifyPluginAsync } from 'fastify';
+import type { Engine } from '../engine/types.js';
+import { WanError } from '../errors.js';
+import { toAutoPayload, toSwitchPayload, type AutoPayload, type SwitchPayload } from './command-payload.js';
+import { buildOpenApiDocument, type OpenApiDocument } from './openapi.js';
+import {
+  autoBodySchema,
+  autoResponseSchema,
+  errorResponses,
+  healthResponseSchema,
+  openApiResponseSchema,
+  statusResponseSchema,
+  switchBodySchema,
+  switchResponseSchema,
+} from './schemas.js';
+import { toHealthPayload, toStatusPayload, type HealthPayload, type StatusPayload } from './status-payload.js';
+
+export interface WanApiOptions {
+  engine: Engine;
+  /** Shown in the OpenAPI document. */
+  version?: string;
+}
+
+interface SwitchBody {
+  target: string;
+  force?: boolean;
+}
+
+interface AutoBody {
+  enabled: boolean;
+}
+
+export const wanApi: FastifyPluginAsync<WanApiOptions> = async (fastify, opts) => {
+  const engine = opts.engine;
+  if (engine === undefined || typeof engine.status !== 'function') {
+    throw new WanError('WAN_ERR_CONFIG', 'wanApi plugin needs an `engine` option');
+  }
+  const openApi: OpenApiDocument = buildOpenApiDocument(opts.version ?? '0.0.0');
+
+  // engine.status() is a synchronous snapshot: the API never waits on a probe.
+  fastify.get('/status', { schema: { response: { 200: statusResponseSchema, ...errorResponses } } },
+    async (): Promise<StatusPayload> => toStatusPayload(engine.status()));
+
+  fastify.get('/health', { schema: { response: { 200: healthResponseSchema, ...errorResponses } } },
+    async (): Promise<HealthPayload> => toHealthPayload(engine.status()));
+
+  fastify.post<{ Body: SwitchBody }>(
+    '/switch',
+    { schema: { body: switchBodySchema, response: { 200: switchResponseSchema, ...errorResponses } } },
+    async (request): Promise<SwitchPayload> => {
+      const { target, force } = request.body;
+      const outcome = await engine.switchTo(target, { force: force === true });
+      request.log.info({ target, force: force === true, result: outcome.result }, 'manual switch via api');
+      return toSwitchPayload(outcome, engine.status());
+    },
+  );
+
+  fastify.post<{ Body: AutoBody }>(
+    '/auto',
+    { schema: { body: autoBodySchema, response: { 200: autoResponseSchema, ...errorResponses } } },
+    async (request): Promise<AutoPayload> => {
+      const { enabled } = request.body;
+      await engine.setAuto(enabled);
+      request.log.info({ enabled }, 'auto failover set via api');
+      return toAutoPayload(enabled);
+    },
+  );
+
+  fastify.get('/openapi.json', { schema: { response: { 200: openApiResponseSchema, ...errorResponses } } },
+    async (): Promise<OpenApiDocument> => openApi);
+};
+
+export default wanApi;

@@ -1,0 +1,41 @@
+// One log line per request with the api_key masked. Fastify's own request lines log the raw URL
+// (with ?api_key=...) and the request object; this LogController replaces them and never logs headers.
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { redactUrl } from '../log.js';
+
+export interface RequestLogFields {
+  method: string;
+  url: string;
+  statusCode: number;
+  responseTimeMs: number;
+}
+
+/** PURE: the fields of the per-request line; exported for tests. */
+export function requestLogFields(method: string, url: string, statusCode: number, elapsedMs: number): RequestLogFields {
+  return { method, url: redactUrl(url), statusCode, responseTimeMs: Math.round(elapsedMs * 100) / 100 };
+}
+
+export class RedactingLogController extends LogController {
+  override incomingRequest(): void {
+    // Logged once, on completion, so a request costs one line.
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const fields = requestLogFields(request.method, request.url, reply.statusCode, reply.elapsedTime);
+    if (error) reply.log.warn({ ...fields, err: error }, 'api request errored');
+    else reply.log.info(fields, 'api request');
+  }
+
+  override defaultErrorLog(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+    // Unused while error-handler.ts is installed; kept safe should it ever be bypassed.
+    reply.log.error({ url: redactUrl(request.url), err: error }, 'api request failed');
+  }
+
+  override routeNotFound(): void {
+    // notFoundHandler answers; the completion line records the 404.
+  }
+
+  override writeHeadError(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+    reply.log.warn({ url: redactUrl(request.url), err: error }, 'writing response headers failed');
+  }
+}

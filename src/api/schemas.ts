@@ -1,0 +1,152 @@
+// JSON schemas of every request body and response of the API. Fastify validates bodies and
+// serialises responses with them (unknown keys never leak out), and openapi.ts publishes them.
+import { ERRORS } from '../errors.js';
+
+const nullableString = { type: ['string', 'null'] } as const;
+const nullableNumber = { type: ['number', 'null'] } as const;
+const isoTime = { type: ['string', 'null'], format: 'date-time' } as const;
+
+export const errorBodySchema = {
+  type: 'object',
+  description: 'Every error: never a stack trace.',
+  required: ['success', 'error', 'code'],
+  properties: {
+    success: { type: 'boolean', enum: [false] },
+    error: { type: 'string', description: 'Human-readable message.' },
+    code: { type: 'string', enum: Object.keys(ERRORS), description: 'Stable WAN_ERR_* code.' },
+    valid: { type: 'array', items: { type: 'string' }, description: 'Valid link names (unknown target).' },
+  },
+} as const;
+
+const targetSchema = {
+  type: 'object',
+  required: ['target', 'up', 'rtt_ms', 'loss_pct'],
+  properties: {
+    target: { type: 'string' },
+    up: { type: ['boolean', 'null'] },
+    rtt_ms: nullableNumber,
+    loss_pct: nullableNumber,
+  },
+} as const;
+
+const trafficSchema = {
+  type: 'object',
+  required: ['rx_mbps', 'tx_mbps', 'rx_mbps_avg', 'tx_mbps_avg'],
+  properties: {
+    rx_mbps: { type: 'number' },
+    tx_mbps: { type: 'number' },
+    rx_mbps_avg: { type: 'number', description: 'Rolling ~60 s average.' },
+    tx_mbps_avg: { type: 'number', description: 'Rolling ~60 s average.' },
+  },
+} as const;
+
+const linkProperties = {
+  name: { type: 'string' },
+  display_name: { type: 'string' },
+  interface: { type: 'string' },
+  gateway: nullableString,
+  gateway_ip: { ...nullableString, description: 'Same as gateway (seed compatibility).' },
+  healthy: { type: 'boolean', description: 'Internet reachable through this link; drives failover.' },
+  gateway_reachable: { type: 'boolean', description: 'Gateway answers ping; diagnostic only.' },
+  consecutive_failures: { type: 'integer' },
+  consecutive_successes: { type: 'integer' },
+  last_check: isoTime,
+  traffic: trafficSchema,
+  carrier: { type: ['boolean', 'null'] },
+  state: { type: 'string', enum: ['up', 'down', 'unknown'] },
+  active: { type: 'boolean' },
+  rtt_ms: nullableNumber,
+  loss_pct: nullableNumber,
+  gateway_source: { type: ['string', 'null'], enum: ['netlink', 'state_file', 'config', null] },
+  targets: { type: 'array', items: targetSchema },
+  gateway_stats: { ...targetSchema, type: ['object', 'null'] },
+} as const;
+
+export const linkSchema = {
+  type: 'object',
+  required: Object.keys(linkProperties),
+  properties: linkProperties,
+} as const;
+
+const nullableLinkSchema = { ...linkSchema, type: ['object', 'null'] } as const;
+
+const eventSchema = {
+  type: 'object',
+  required: ['time', 'type', 'message', 'link'],
+  properties: {
+    time: { type: 'string', format: 'date-time' },
+    type: { type: 'string' },
+    message: { type: 'string' },
+    link: nullableString,
+  },
+} as const;
+
+const statusProperties = {
+  active_link: nullableString,
+  active_display_name: nullableString,
+  active_interface: nullableString,
+  active_gateway: nullableString,
+  auto_enabled: { type: 'boolean' },
+  manual_hold: { ...nullableString, description: 'Link held by a manual switch.' },
+  all_down: { type: 'boolean' },
+  primary: { ...nullableLinkSchema, description: 'links[0] (seed compatibility).' },
+  secondary: { ...nullableLinkSchema, description: 'links[1] (seed compatibility).' },
+  links: { type: 'array', items: linkSchema, description: 'Every link, in preference order.' },
+  switch_count: { type: 'integer' },
+  last_switch: isoTime,
+  uptime_seconds: { type: 'integer' },
+  recent_events: { type: 'array', items: eventSchema, description: 'Last 20 events, oldest first.' },
+} as const;
+
+export const statusResponseSchema = {
+  type: 'object',
+  required: Object.keys(statusProperties),
+  properties: statusProperties,
+} as const;
+
+export const healthResponseSchema = {
+  type: 'object',
+  required: ['status', 'active_link', 'all_down', 'uptime_seconds'],
+  properties: {
+    status: { type: 'string', enum: ['ok'] },
+    active_link: nullableString,
+    all_down: { type: 'boolean' },
+    uptime_seconds: { type: 'integer' },
+  },
+} as const;
+
+export const switchBodySchema = {
+  type: 'object',
+  required: ['target'],
+  properties: {
+    target: { type: 'string', minLength: 1, maxLength: 64, description: 'Link name, e.g. "secondary".' },
+    force: { type: 'boolean', description: 'Switch even if the link is judged down.' },
+  },
+} as const;
+
+export const switchResponseSchema = {
+  type: 'object',
+  required: ['success', 'active'],
+  properties: {
+    success: { type: 'boolean', enum: [true] },
+    active: { type: 'string' },
+    message: { type: 'string', description: 'Present when the link was already active.' },
+  },
+} as const;
+
+export const autoBodySchema = {
+  type: 'object',
+  required: ['enabled'],
+  properties: { enabled: { type: 'boolean' } },
+} as const;
+
+export const autoResponseSchema = {
+  type: 'object',
+  required: ['success', 'auto_enabled'],
+  properties: { success: { type: 'boolean', enum: [true] }, auto_enabled: { type: 'boolean' } },
+} as const;
+
+export const openApiResponseSchema = { type: 'object', additionalProperties: true } as const;
+
+/** Error bodies for every route: the error handler's replies are serialised with this too. */
+export const errorResponses = { '4xx': errorBodySchema, '5xx': errorBodySchema } as const;

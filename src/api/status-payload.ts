@@ -1,0 +1,165 @@
+// PURE mapping from the engine's snapshot to the seed's /api/status JSON (snake_case, ISO-8601 times).
+// Every field the seed returned keeps its name and type so existing Home Assistant configs keep working;
+// the additions (carrier, state, rtt, targets, links[], ...) are only ever new keys.
+import type { EngineEvent, EngineStatus, LinkStatus, Traffic } from '../engine/types.js';
+import type { TargetStats } from '../probe/types.js';
+
+/** The seed returned the last 20 events; more would bloat every Home Assistant poll. */
+export const RECENT_EVENTS_LIMIT = 20;
+
+export interface TrafficPayload {
+  rx_mbps: number;
+  tx_mbps: number;
+  rx_mbps_avg: number;
+  tx_mbps_avg: number;
+}
+
+export interface TargetPayload {
+  target: string;
+  up: boolean | null;
+  rtt_ms: number | null;
+  loss_pct: number | null;
+}
+
+export interface LinkPayload {
+  name: string;
+  display_name: string;
+  interface: string;
+  gateway: string | null;
+  /** Seed alias of `gateway`, kept because the seed's HA YAML reads it as an attribute. */
+  gateway_ip: string | null;
+  healthy: boolean;
+  gateway_reachable: boolean;
+  consecutive_failures: number;
+  consecutive_successes: number;
+  last_check: string | null;
+  traffic: TrafficPayload;
+  carrier: boolean | null;
+  state: 'up' | 'down' | 'unknown';
+  active: boolean;
+  rtt_ms: number | null;
+  loss_pct: number | null;
+  gateway_source: 'netlink' | 'state_file' | 'config' | null;
+  targets: TargetPayload[];
+  gateway_stats: TargetPayload | null;
+}
+
+export interface EventPayload {
+  time: string;
+  type: string;
+  message: string;
+  link: string | null;
+}
+
+export interface StatusPayload {
+  active_link: string | null;
+  active_display_name: string | null;
+  active_interface: string | null;
+  active_gateway: string | null;
+  auto_enabled: boolean;
+  manual_hold: string | null;
+  all_down: boolean;
+  primary: LinkPayload | null;
+  secondary: LinkPayload | null;
+  links: LinkPayload[];
+  switch_count: number;
+  last_switch: string | null;
+  uptime_seconds: number;
+  recent_events: EventPayload[];
+}
+
+export interface HealthPayload {
+  status: 'ok';
+  active_link: string | null;
+  all_down: boolean;
+  uptime_seconds: number;
+}
+
+export function toStatusPayload(status: EngineStatus): StatusPayload {
+  const links = status.links.map(toLinkPayload);
+  const active = status.links.find((l) => l.name === status.active) ?? null;
+  return {
+    active_link: status.active,
+    active_display_name: active?.displayName ?? null,
+    active_interface: active?.interface ?? null,
+    active_gateway: active?.gateway ?? null,
+    auto_enabled: status.autoEnabled,
+    manual_hold: status.manualHold,
+    all_down: status.allDown,
+    primary: links[0] ?? null,
+    secondary: links[1] ?? null,
+    links,
+    switch_count: status.switchCount,
+    last_switch: isoOrNull(status.lastSwitchMs),
+    uptime_seconds: wholeSeconds(status.uptimeSeconds),
+    recent_events: status.events.slice(-RECENT_EVENTS_LIMIT).map(toEventPayload),
+  };
+}
+
+export function toHealthPayload(status: EngineStatus): HealthPayload {
+  return {
+    status: 'ok',
+    active_link: status.active,
+    all_down: status.allDown,
+    uptime_seconds: wholeSeconds(status.uptimeSeconds),
+  };
+}
+
+export function toLinkPayload(link: LinkStatus): LinkPayload {
+  return {
+    name: link.name,
+    display_name: link.displayName,
+    interface: link.interface,
+    gateway: link.gateway,
+    gateway_ip: link.gateway,
+    healthy: link.healthy,
+    gateway_reachable: link.gatewayReachable,
+    consecutive_failures: link.consecutiveFailures,
+    consecutive_successes: link.consecutiveSuccesses,
+    last_check: isoOrNull(link.lastCheckMs),
+    traffic: toTrafficPayload(link.traffic),
+    carrier: link.carrier,
+    state: link.state,
+    active: link.active,
+    rtt_ms: round2OrNull(link.rttMs),
+    loss_pct: round2OrNull(link.lossPct),
+    gateway_source: link.gatewaySource,
+    targets: link.targets.map(toTargetPayload),
+    gateway_stats: link.gatewayStats === null ? null : toTargetPayload(link.gatewayStats),
+  };
+}
+
+function toTrafficPayload(t: Traffic): TrafficPayload {
+  // Mbps is only ever shown to people; two decimals is what the seed printed.
+  return {
+    rx_mbps: round2OrZero(t.rxMbps),
+    tx_mbps: round2OrZero(t.txMbps),
+    rx_mbps_avg: round2OrZero(t.rxMbpsAvg),
+    tx_mbps_avg: round2OrZero(t.txMbpsAvg),
+  };
+}
+
+function toTargetPayload(s: TargetStats): TargetPayload {
+  return { target: s.target, up: s.up, rtt_ms: round2OrNull(s.rttMs), loss_pct: round2OrNull(s.lossPct) };
+}
+
+function toEventPayload(e: EngineEvent): EventPayload {
+  return { time: new Date(e.timeMs).toISOString(), type: e.type, message: e.message, link: e.link };
+}
+
+function isoOrNull(ms: number | null): string | null {
+  return ms === null || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
+}
+
+function wholeSeconds(s: number): number {
+  return Number.isFinite(s) && s > 0 ? Math.floor(s) : 0;
+}
+
+// NaN/Infinity would serialise as null and break HA's numeric sensors, so counters fall back to 0.
+function round2OrZero(x: number): number {
+  return Number.isFinite(x) ? Math.round(x * 100) / 100 : 0;
+}
+
+function round2OrNull(x: number | null): number | null {
+  return x === null || !Number.isFinite(x) ? null : Math.round(x * 100) / 100;
+}
