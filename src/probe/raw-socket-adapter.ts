@@ -2,9 +2,9 @@
 // SO_BINDTODEVICE, so a probe leaves (and is answered) through that link whatever the default
 // route says. Translates the package's callbacks and error strings into the ProbeSocket port.
 import { createRequire } from 'node:module';
-import { getSystemErrorMap } from 'node:util';
 import { systemClock, type Clock } from '../clock.js';
-import { WanError } from '../errors.js';
+import { isWanError, WanError } from '../errors.js';
+import { errnoFromMessage } from './errno-text.js';
 import { ipv4HeaderLength } from './icmp.js';
 import type { ProbeSocket, ProbeSocketFactory } from './types.js';
 
@@ -39,31 +39,12 @@ export class ProbeSocketError extends Error {
   }
 }
 
-// raw-socket throws strerror(3) text, not codes. glibc wording for the errors sendto(2) gives
-// on a raw socket; libuv's table (mostly the same words) catches the rest.
-const GLIBC_MESSAGES: Record<string, string> = {
-  'network is unreachable': 'ENETUNREACH',
-  'no route to host': 'EHOSTUNREACH',
-  'operation not permitted': 'EPERM',
-  'permission denied': 'EACCES',
-  'no buffer space available': 'ENOBUFS',
-  'invalid argument': 'EINVAL',
-  'network is down': 'ENETDOWN',
-  'no such device': 'ENODEV',
-  'message too long': 'EMSGSIZE',
-  'resource temporarily unavailable': 'EAGAIN',
-  'bad file descriptor': 'EBADF',
-};
-
-/** Maps a strerror message to its errno name; 'EIO' when the text is unknown. */
-export function errnoFromMessage(message: string): string {
-  const text = message.trim().toLowerCase();
-  const known = GLIBC_MESSAGES[text];
-  if (known !== undefined) return known;
-  for (const [name, desc] of getSystemErrorMap().values()) {
-    if (desc.toLowerCase() === text) return name;
+/** A failed reopen (see openBound) as an errno-coded send error. */
+function reopenError(e: unknown): ProbeSocketError {
+  if (isWanError(e) && typeof e.details['errno'] === 'string') {
+    return new ProbeSocketError(e.details['errno'], 'socket', e.message);
   }
-  return 'EIO';
+  return wrap(e, 'socket');
 }
 
 function wrap(e: unknown, syscall: string): ProbeSocketError {
@@ -76,24 +57,29 @@ const IFNAMSIZ = 16;
 
 class RawProbeSocket implements ProbeSocket {
   private readonly listeners: Array<(icmp: Buffer, src: string, rxMs: number) => void> = [];
+  /** null after a socket-level error: raw-socket closes itself then; the next send reopens. */
+  private sock: RawSocket | null;
   private closed = false;
 
   constructor(
-    private readonly sock: RawSocket,
+    private readonly openRaw: () => RawSocket,
     private readonly clock: Clock,
   ) {
-    sock.on('message', (buf, source) => this.deliver(buf, source));
-    // raw-socket closes the socket after emitting 'error'; later sends then fail with EBADF.
-    sock.on('error', () => {
-      this.closed = true;
-    });
+    this.sock = this.attach(openRaw());
   }
 
   send(icmp: Buffer, dst: string): Promise<void> {
     if (this.closed) return Promise.reject(new ProbeSocketError('EBADF', 'sendto', 'socket is closed'));
+    let sock: RawSocket;
+    try {
+      sock = this.sock ?? this.attach(this.openRaw());
+      this.sock = sock;
+    } catch (e) {
+      return Promise.reject(reopenError(e));
+    }
     return new Promise((resolve, reject) => {
       try {
-        this.sock.send(icmp, 0, icmp.length, dst, (err) => (err ? reject(wrap(err, 'sendto')) : resolve()));
+        sock.send(icmp, 0, icmp.length, dst, (err) => (err ? reject(wrap(err, 'sendto')) : resolve()));
       } catch (e) {
         reject(wrap(e, 'sendto'));
       }
@@ -107,10 +93,24 @@ class RawProbeSocket implements ProbeSocket {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.sock.close();
+    this.sock?.close();
+    this.sock = null;
+  }
+
+  private attach(sock: RawSocket): RawSocket {
+    sock.on('message', (buf, source) => this.deliver(buf, source));
+    sock.on('error', () => {
+      // Drop it rather than die: a probe socket must outlive a transient socket error. Closing
+      // is idempotent in raw-socket, and a closed wrap must never be sent on again: its send()
+      // would quietly recreate the socket without SO_BINDTODEVICE.
+      sock.close();
+      if (this.sock === sock) this.sock = null;
+    });
+    return sock;
   }
 
   private deliver(datagram: Buffer, source: string): void {
+    if (this.closed) return;
     const rxMs = this.clock.nowMs();
     // raw(7): an IPv4 raw socket receives the IP header too; its length is in IHL.
     const ihl = ipv4HeaderLength(datagram);
@@ -118,6 +118,32 @@ class RawProbeSocket implements ProbeSocket {
     const icmp = datagram.subarray(ihl);
     for (const cb of this.listeners) cb(icmp, source, rxMs);
   }
+}
+
+/** A raw ICMP socket bound to `iface`; throws a WanError naming what failed. */
+function openBound(iface: string, option: number): RawSocket {
+  let sock: RawSocket;
+  try {
+    sock = raw.createSocket({ addressFamily: raw.AddressFamily.IPv4, protocol: raw.Protocol.ICMP });
+  } catch (e) {
+    const err = wrap(e, 'socket');
+    // Raw sockets need CAP_NET_RAW: say so instead of a bare EPERM.
+    const code = err.code === 'EPERM' || err.code === 'EACCES' ? 'WAN_ERR_CAPABILITY' : 'WAN_ERR_PROBE';
+    throw new WanError(code, `cannot open raw ICMP socket: ${err.message}`, { iface, errno: err.code });
+  }
+  try {
+    // socket(7): SO_BINDTODEVICE takes the interface name, NUL-terminated.
+    const name = Buffer.from(`${iface}\0`, 'ascii');
+    sock.setOption(raw.SocketLevel.SOL_SOCKET, option, name, name.length);
+  } catch (e) {
+    sock.close();
+    const err = wrap(e, 'setsockopt');
+    throw new WanError('WAN_ERR_PROBE', `cannot bind raw socket to ${iface}: ${err.message}`, {
+      iface,
+      errno: err.code,
+    });
+  }
+  return sock;
 }
 
 /** Opens raw sockets that read time from `clock` (the system clock in the daemon). */
@@ -131,28 +157,7 @@ export function createRawSocketFactory(clock: Clock): ProbeSocketFactory {
       if (option === undefined) {
         throw new WanError('WAN_ERR_CAPABILITY', 'SO_BINDTODEVICE is not available on this platform');
       }
-      let sock: RawSocket;
-      try {
-        sock = raw.createSocket({ addressFamily: raw.AddressFamily.IPv4, protocol: raw.Protocol.ICMP });
-      } catch (e) {
-        const err = wrap(e, 'socket');
-        // Raw sockets need CAP_NET_RAW: say so instead of a bare EPERM.
-        const code = err.code === 'EPERM' || err.code === 'EACCES' ? 'WAN_ERR_CAPABILITY' : 'WAN_ERR_PROBE';
-        throw new WanError(code, `cannot open raw ICMP socket: ${err.message}`, { iface, errno: err.code });
-      }
-      try {
-        // socket(7): SO_BINDTODEVICE takes the interface name, NUL-terminated.
-        const name = Buffer.from(`${iface}\0`, 'ascii');
-        sock.setOption(raw.SocketLevel.SOL_SOCKET, option, name, name.length);
-      } catch (e) {
-        sock.close();
-        const err = wrap(e, 'setsockopt');
-        throw new WanError('WAN_ERR_PROBE', `cannot bind raw socket to ${iface}: ${err.message}`, {
-          iface,
-          errno: err.code,
-        });
-      }
-      return new RawProbeSocket(sock, clock);
+      return new RawProbeSocket(() => openBound(iface, option), clock);
     },
   };
 }
