@@ -43,6 +43,7 @@ export class Daemon implements Engine {
   private running = false;
   private stopping: Promise<void> | null = null;
   private lastSummary = '';
+  private lastCycleStartMs = 0;
 
   constructor(private readonly deps: DaemonDeps) {
     this.cfg = deps.config;
@@ -140,16 +141,21 @@ export class Daemon implements Engine {
 
   // ---- probing -----------------------------------------------------------------------------
 
+  /** Fixed rate: cycles start every check_interval, however long the last one took (up to ping_timeout). */
   private schedule(): void {
     if (!this.running) return;
-    this.timer = this.deps.clock.setTimer(this.cfg.checkIntervalMs, () => {
+    const due = this.lastCycleStartMs + this.cfg.checkIntervalMs;
+    const delay = Math.max(0, due - this.deps.clock.nowMs());
+    this.timer = this.deps.clock.setTimer(delay, () => {
       this.cycle().catch((err: unknown) => this.deps.log.error({ err }, 'check cycle failed')).finally(() => this.schedule());
     });
   }
 
   private async cycle(): Promise<void> {
-    await Promise.all([this.sampleTraffic(), this.refreshStateFiles()]);
+    this.lastCycleStartMs = this.deps.clock.nowMs();
+    const housekeeping = Promise.all([this.sampleTraffic(), this.refreshStateFiles()]);
     const results = await Promise.all(this.links.map(async (rt) => (rt.prober ? rt.prober.runCycle(rt.gateway) : null)));
+    await housekeeping;
     if (!this.running) return;
     results.forEach((r, i) => {
       const rt = this.links[i]!;
