@@ -1,13 +1,14 @@
 // Starts the REAL daemon (dist/src/main.js) inside the lab's router namespace and follows its JSON
 // log lines, so tests, the demo and the bench can wait on what the daemon says it did.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
-import { isRunning, terminate, waitExit } from './exec.js';
+import { isRunning, spawnInNs, terminate, waitExit } from './exec.js';
 import { onLines, parseJsonLine, type JsonObject } from './json-lines.js';
-import { writeDaemonFiles, type DaemonConfig } from './daemon-config.js';
+import { writeDaemonFiles, type DaemonConfig, type DaemonFiles } from './daemon-config.js';
 import type { Lab } from './topology.js';
 
 export { labConfig, type DaemonConfig } from './daemon-config.js';
@@ -152,4 +153,23 @@ export async function startDaemon(lab: Lab, config: DaemonConfig, opts: StartDae
   return new RunningDaemon(
     child, files.configPath, files.stateDir, files.logFile, dir, files.apiPort, files.apiKey, opts.dir === undefined, opts.onLog,
   );
+}
+
+/**
+ * Starts the daemon detached, output appended to <dir>/daemon.out, so it outlives this process
+ * (`wanctl lab up`, `npm run lab -- --keep`). `wanctl lab down` ends it with the namespace.
+ */
+export async function startDetachedDaemon(lab: Lab, config: DaemonConfig, dir: string): Promise<{ pid: number; files: DaemonFiles }> {
+  const files = await writeDaemonFiles(lab, config, dir);
+  const outFd = openSync(join(dir, 'daemon.out'), 'a');
+  try {
+    const child = spawnInNs(lab.routerNs, process.execPath, [DAEMON_MAIN, '--config', files.configPath], {
+      detached: true,
+      stdio: ['ignore', outFd, outFd],
+    });
+    child.unref();
+    return { pid: child.pid ?? -1, files };
+  } finally {
+    closeSync(outFd);
+  }
 }

@@ -1,16 +1,15 @@
 // `wanctl lab up|down|fail|heal`: a persistent lab with prefix wflab whose only state is the
 // namespaces themselves (plus the daemon's files in /run/wflab). `up` starts the real daemon in
 // the background inside the router namespace.
-import { existsSync, openSync, closeSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { spawnInNs } from './exec.js';
 import { createLab, attachLab, destroyLab, type Lab } from './topology.js';
-import { labConfig, DAEMON_MAIN } from './daemon-runner.js';
-import { writeDaemonFiles, type DaemonFiles } from './daemon-config.js';
+import { labConfig, DAEMON_MAIN, startDetachedDaemon } from './daemon-runner.js';
 import { parseLabArgs, LabUsageError, LAB_USAGE, type LabArgs } from './lab-args.js';
 import { DEFAULT_PREFIX } from './lab-plan.js';
 
-const RUN_DIR = `/run/${DEFAULT_PREFIX}`;
+/** Where a persistent lab keeps the daemon's config, state files and output. */
+export const RUN_DIR = `/run/${DEFAULT_PREFIX}`;
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
@@ -21,21 +20,6 @@ function out(s: string): void {
 
 function err(s: string): void {
   process.stderr.write(`wanctl lab: ${s}\n`);
-}
-
-/** Detached daemon with stdout/stderr appended to a file, so it outlives this command. */
-function startBackgroundDaemon(lab: Lab, files: DaemonFiles): number {
-  const outFd = openSync(`${files.dir}/daemon.out`, 'a');
-  try {
-    const child = spawnInNs(lab.routerNs, process.execPath, [DAEMON_MAIN, '--config', files.configPath], {
-      detached: true,
-      stdio: ['ignore', outFd, outFd],
-    });
-    child.unref();
-    return child.pid ?? -1;
-  } finally {
-    closeSync(outFd);
-  }
 }
 
 async function up(links: number, daemon: boolean): Promise<number> {
@@ -50,8 +34,7 @@ async function up(links: number, daemon: boolean): Promise<number> {
     return EXIT_FAILED;
   }
   await rm(RUN_DIR, { recursive: true, force: true });
-  const files = await writeDaemonFiles(lab, labConfig(lab), RUN_DIR);
-  const pid = startBackgroundDaemon(lab, files);
+  const { pid, files } = await startDetachedDaemon(lab, labConfig(lab), RUN_DIR);
   out(`daemon started (pid ${pid}), config ${files.configPath}, output ${files.dir}/daemon.out`);
   out(`API (inside the router ns): ip netns exec ${lab.routerNs} curl -s -H 'Authorization: Bearer ${files.apiKey}' http://127.0.0.1:${files.apiPort}/api/status`);
   out(`wanctl:  ip netns exec ${lab.routerNs} wanctl status -c ${files.configPath}`);

@@ -29,6 +29,8 @@ export interface Lab {
   spawn(ns: string, cmd: string, args: readonly string[]): ChildProcess;
   /** Kills what the lab spawned and deletes its namespaces. Idempotent. */
   destroy(): Promise<void>;
+  /** Gives the lab up to outlive this process: no teardown at exit any more (`--keep`). */
+  detach(): void;
 }
 
 export interface CreateLabOptions {
@@ -185,6 +187,11 @@ class NamespaceLab implements Lab {
     this.destroyed = true;
     await Promise.all([...this.children].map((c) => terminate(c, 'SIGTERM', 2000)));
     for (const ns of this.namespaces()) await deleteNamespace(ns);
+    this.unguard?.();
+    this.unguard = null;
+  }
+
+  detach(): void {
     this.unguard?.();
     this.unguard = null;
   }

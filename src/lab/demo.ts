@@ -1,0 +1,177 @@
+// `npm run lab`: builds the namespace lab, runs the REAL daemon in it, shows a live view of its
+// API, and plays a scripted outage story, measuring from each fault to the kernel route change.
+// Bounded: every wait has a deadline and the whole story stays under two minutes.
+import { performance } from 'node:perf_hooks';
+import { existsSync } from 'node:fs';
+import { createLab, type Lab } from './topology.js';
+import { startDaemon, startDetachedDaemon, labConfig, DAEMON_MAIN, type DaemonHandle } from './daemon-runner.js';
+import { openAgent, type Agent } from './agent-client.js';
+import { RouteWatch } from './route-watch.js';
+import { LiveScreen } from './live-screen.js';
+import { renderStatus, renderSummary, viewKey, type StepResult } from './demo-view.js';
+import { DEFAULT_PREFIX } from './lab-plan.js';
+import { RUN_DIR } from './lab-cli.js';
+
+const READY_TIMEOUT_MS = 30_000;
+const SWITCH_TIMEOUT_MS = 20_000;
+/** Return to primary waits for recovery_threshold checks AND min_secondary_time (5 s in the lab). */
+const RETURN_TIMEOUT_MS = 30_000;
+const VIEW_EVERY_MS = 500;
+
+interface DemoOptions {
+  keep: boolean;
+  verbose: boolean;
+}
+
+function parseArgs(argv: readonly string[]): DemoOptions | string {
+  const opts: DemoOptions = { keep: false, verbose: false };
+  for (const a of argv) {
+    if (a === '--keep') opts.keep = true;
+    else if (a === '--verbose' || a === '-v') opts.verbose = true;
+    else return `unknown argument "${a}"; usage: npm run lab [-- --keep] [--verbose]`;
+  }
+  return opts;
+}
+
+/** Polls GET /api/status through the agent every 500 ms and feeds the live view; never overlaps. */
+function startLiveView(agent: Agent, daemon: DaemonHandle, screen: LiveScreen, t0: number): () => void {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    const headers = { authorization: `Bearer ${daemon.apiKey}` };
+    agent
+      .http('GET', '/api/status', { headers, port: daemon.apiPort, timeoutMs: 1000 })
+      .then((res) => {
+        if (res.status !== 200) return screen.log(`  (api answered ${res.status})`);
+        const status = JSON.parse(res.body) as Record<string, unknown>;
+        const now = performance.now();
+        screen.view(renderStatus(status, now - t0), viewKey(status), now);
+      })
+      .catch((e: unknown) => screen.log(`  (status poll failed: ${e instanceof Error ? e.message : String(e)})`))
+      .finally(() => {
+        busy = false;
+      });
+  }, VIEW_EVERY_MS);
+  return () => clearInterval(timer);
+}
+
+/** One story step: act, then time how long until the kernel default route sits on `expect`. */
+async function step(
+  screen: LiveScreen, watch: RouteWatch, name: string, expect: string, timeoutMs: number, act: () => Promise<void>,
+): Promise<StepResult> {
+  screen.log(`>>> ${name}; waiting for the default route on ${expect} (max ${timeoutMs / 1000} s)`);
+  const start = performance.now();
+  await act();
+  try {
+    const at = await watch.waitFor(expect, timeoutMs);
+    const ms = Math.max(0, at - start);
+    screen.log(`<<< default route on ${expect} after ${(ms / 1000).toFixed(2)} s`);
+    return { step: name, expected: expect, ms };
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    screen.log(`!!! ${error}`);
+    return { step: name, expected: expect, ms: null, error };
+  }
+}
+
+async function story(lab: Lab, screen: LiveScreen, watch: RouteWatch): Promise<StepResult[]> {
+  const [w1, w2] = [lab.links[0]!.iface, lab.links[1]!.iface];
+  const results: StepResult[] = [];
+  results.push(await step(screen, watch, `${w1} upstream outage (ISP drops)`, w2, SWITCH_TIMEOUT_MS, () => lab.fail(1, 'upstream')));
+  results.push(await step(screen, watch, `${w1} upstream healed`, w1, RETURN_TIMEOUT_MS, () => lab.heal(1)));
+  results.push(await step(screen, watch, `${w1} carrier loss (cable pulled)`, w2, SWITCH_TIMEOUT_MS, () => lab.fail(1, 'carrier')));
+  results.push(await step(screen, watch, `${w1} carrier back`, w1, RETURN_TIMEOUT_MS, () => lab.heal(1)));
+  return results;
+}
+
+async function keepLab(lab: Lab, daemon: DaemonHandle): Promise<void> {
+  // The demo's daemon writes to our pipes; hand over to a detached one that outlives us.
+  await daemon.dispose();
+  const { pid, files } = await startDetachedDaemon(lab, labConfig(lab), RUN_DIR);
+  lab.detach();
+  const r = lab.routerNs;
+  console.log(`\nlab kept. daemon pid ${pid}, config ${files.configPath}, output ${files.dir}/daemon.out`);
+  console.log(`  enter the router:  ip netns exec ${r} bash`);
+  console.log(`  API:               ip netns exec ${r} curl -s -H 'Authorization: Bearer ${files.apiKey}' http://127.0.0.1:${files.apiPort}/api/status`);
+  console.log(`  faults:            wanctl lab fail 1 upstream|gateway|carrier; wanctl lab heal 1`);
+  console.log(`  tear down:         wanctl lab down`);
+}
+
+export async function runDemo(argv: readonly string[]): Promise<number> {
+  const opts = parseArgs(argv);
+  if (typeof opts === 'string') {
+    console.error(opts);
+    return 2;
+  }
+  if (process.getuid?.() !== 0) {
+    console.error('npm run lab needs root: it builds network namespaces (try: sudo npm run lab)');
+    return 2;
+  }
+  if (!existsSync(DAEMON_MAIN)) {
+    console.error(`the daemon is not built (${DAEMON_MAIN} missing): run npm run build`);
+    return 1;
+  }
+  const screen = new LiveScreen();
+  const t0 = performance.now();
+  console.log(`building lab ${DEFAULT_PREFIX} (router ${DEFAULT_PREFIX}-r, 2 ISPs, internet ns) ...`);
+  const lab = await createLab({ prefix: DEFAULT_PREFIX, links: 2 });
+  let daemon: DaemonHandle | null = null;
+  let agent: Agent | null = null;
+  let stopView: (() => void) | null = null;
+  let code = 1;
+  let kept = false;
+  try {
+    const config = labConfig(lab);
+    daemon = await startDaemon(lab, config, {
+      onLog: opts.verbose ? (l) => screen.log(`    daemon: ${JSON.stringify(l)}`) : undefined,
+    });
+    console.log(`daemon pid ${daemon.pid} in ${lab.routerNs}; waiting for 'daemon ready' ...`);
+    await daemon.waitForLog((l) => l.msg === 'daemon ready', READY_TIMEOUT_MS);
+    agent = await openAgent(lab.routerNs);
+    const watch = new RouteWatch(agent);
+    await watch.start();
+    console.log(`daemon ready after ${((performance.now() - t0) / 1000).toFixed(1)} s; default route on ${watch.current.iface ?? 'nothing'}`);
+    stopView = startLiveView(agent, daemon, screen, t0);
+    const results = await story(lab, screen, watch);
+    stopView();
+    stopView = null;
+    screen.freeze();
+    for (const line of renderSummary(results)) console.log(line);
+    const switches = daemon.logs.filter((l) => l.msg === 'default route switched');
+    console.log(`daemon logged ${switches.length} route switches; story took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    code = results.every((r) => r.ms !== null) ? 0 : 1;
+    watch.stop();
+    await agent.close();
+    agent = null;
+    if (opts.keep) {
+      await keepLab(lab, daemon);
+      kept = true;
+      return code;
+    }
+  } catch (e) {
+    screen.freeze();
+    console.error(`demo failed: ${e instanceof Error ? e.message : String(e)}`);
+    code = 1;
+  } finally {
+    stopView?.();
+    await agent?.close();
+    if (!kept) {
+      await daemon?.dispose();
+      await lab.destroy();
+      console.log(`lab ${DEFAULT_PREFIX} torn down`);
+    }
+  }
+  return code;
+}
+
+// `node dist/src/lab/demo.js`: process.exitCode rather than exit(), so pending output flushes.
+runDemo(process.argv.slice(2)).then(
+  (c) => {
+    process.exitCode = c;
+  },
+  (e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  },
+);
