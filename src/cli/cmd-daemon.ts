@@ -42,13 +42,13 @@ function clientFor(configPath: string | undefined): ApiClient {
 }
 
 /** API failures become one operator line with the server's own text (and the valid names, if sent). */
-async function viaApi<T>(what: string, fn: () => Promise<T>): Promise<T> {
+async function viaApi<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
     if (e instanceof ApiError) {
       const valid = e.valid && e.valid.length > 0 ? ` (valid: ${e.valid.join(', ')})` : '';
-      throw new CliError(`${what}: ${e.message}${valid}`);
+      throw new CliError(`${e.message}${valid}`);
     }
     throw e;
   }
@@ -62,7 +62,7 @@ export async function runStatus(argv: string[], ctx: CommandContext): Promise<nu
   }
   expectPositionals(p, 0, 0, 'wanctl status [--json] [-c FILE]');
   const client = clientFor(str(p, 'config'));
-  const status = await viaApi('status', () => client.status());
+  const status = await viaApi(() => client.status());
   if (flag(p, 'json')) ctx.io.out(JSON.stringify(status, null, 2));
   else for (const line of renderStatus(status, ctx.io.paint)) ctx.io.out(line);
   return EXIT_OK;
@@ -76,7 +76,7 @@ export async function runSwitch(argv: string[], ctx: CommandContext): Promise<nu
   }
   const [link] = expectPositionals(p, 1, 1, 'wanctl switch LINK [--force]');
   const client = clientFor(str(p, 'config'));
-  const res = await viaApi('switch', () => client.switchTo(link, flag(p, 'force')));
+  const res = await viaApi(() => client.switchTo(link, flag(p, 'force')));
   ctx.io.out(res.message ?? `switched to ${res.active ?? link}`);
   return EXIT_OK;
 }
@@ -97,7 +97,7 @@ export async function runAuto(argv: string[], ctx: CommandContext): Promise<numb
   const [arg] = expectPositionals(p, 1, 1, 'wanctl auto on|off');
   const enabled = parseOnOff(arg);
   const client = clientFor(str(p, 'config'));
-  const res = await viaApi('auto', () => client.setAuto(enabled));
+  const res = await viaApi(() => client.setAuto(enabled));
   ctx.io.out(`auto failover ${(res.auto_enabled ?? enabled) ? 'enabled' : 'disabled'}`);
   return EXIT_OK;
 }
