@@ -71,6 +71,7 @@ class RtnlAdapter implements NetlinkPort {
   async start(onEvent: (e: NetlinkEvent) => void): Promise<void> {
     if (this.onEvent) return;
     this.onEvent = onEvent;
+    this.reopens = 0;
     try {
       this.openMonitor();
     } catch (e) {
