@@ -3,6 +3,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { ERRORS, isWanError, type ErrorCode } from '../errors.js';
+import { requestLogFields } from './request-log.js';
 
 export interface ErrorBody {
   success: false;
@@ -29,6 +30,12 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_MAX_PARAM_LENGTH: 'WAN_ERR_BAD_REQUEST',
   FST_BEARER_AUTH_MISSING_AUTHORIZATION_HEADER: 'WAN_ERR_UNAUTHORIZED',
   FST_BEARER_AUTH_INVALID_AUTHORIZATION_HEADER: 'WAN_ERR_UNAUTHORIZED',
+};
+
+/** Fastify messages that echo the raw URL (and so a ?api_key=) are replaced. */
+const SAFE_MESSAGES: Record<string, string> = {
+  FST_ERR_BAD_URL: 'malformed URL',
+  FST_ERR_MAX_PARAM_LENGTH: 'URL parameter too long',
 };
 
 const STATUS_CODES: Record<number, ErrorCode> = {
@@ -64,7 +71,8 @@ export function mapError(err: unknown): MappedError {
     return { status: 500, body: errorBody('WAN_ERR_INTERNAL'), internal: true };
   }
   const code = known ?? STATUS_CODES[status] ?? 'WAN_ERR_BAD_REQUEST';
-  const message = typeof e.message === 'string' && e.message !== '' ? e.message : ERRORS[code].message;
+  const safe = typeof e.code === 'string' ? SAFE_MESSAGES[e.code] : undefined;
+  const message = safe ?? (typeof e.message === 'string' && e.message !== '' ? e.message : ERRORS[code].message);
   return { status: known ? ERRORS[known].status : status, body: errorBody(code, message), internal: false };
 }
 
@@ -101,7 +109,9 @@ export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): F
 /** Errors fastify raises before routing (malformed URL encoding, ...). */
 export function frameworkErrorHandler(err: Error, request: FastifyRequest, reply: FastifyReply): void {
   const mapped = mapError(err);
-  request.log.debug({ code: mapped.body.code }, 'api request rejected before routing');
+  // Fastify skips its completion log here, so this is the request's one line.
+  const fields = requestLogFields(request.method, request.url, mapped.status, reply.elapsedTime);
+  request.log.info({ ...fields, code: mapped.body.code }, 'api request');
   reply.code(mapped.status).type('application/json; charset=utf-8').send(mapped.body);
 }
 

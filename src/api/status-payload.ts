@@ -157,7 +157,7 @@ function wholeSeconds(s: number): number {
 
 // NaN/Infinity would serialise as null and break HA's numeric sensors, so counters fall back to 0.
 function round2OrZero(x: number): number {
-  return Number.isFinite(x) ? Math.round(x * 100) / 100 : 0;
+  return Number.isFinite(x) ? Math.round(x * 100) / 100 + 0 : 0;
 }
 
 function round2OrNull(x: number | null): number | null {
