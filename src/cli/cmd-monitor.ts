@@ -57,7 +57,8 @@ export async function runMonitor(argv: string[], ctx: CommandContext): Promise<n
   const timer = Number.isFinite(timeoutMs) ? ctx.clock.setTimer(timeoutMs, finish) : null;
   try {
     await nl.start(onEvent);
-    if (!json) ctx.io.err(`monitoring links, addresses and routes${Number.isFinite(count) ? ` (${count} events)` : ''}; Ctrl-C to stop`);
+    // On stderr in both modes: stdout stays pure NDJSON, and scripts can wait for this line.
+    ctx.io.err(`monitoring links, addresses and routes${Number.isFinite(count) ? ` (${count} events)` : ''}; Ctrl-C to stop`);
     await Promise.race([done, whenAborted(ctx.signal)]);
   } finally {
     if (timer !== null) ctx.clock.clearTimer(timer);
