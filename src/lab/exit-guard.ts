@@ -17,7 +17,9 @@ function runAll(): void {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
+  const had = cleanups.size;
   runAll();
+  if (had > 0) process.stderr.write(`\n${signal}: lab torn down\n`);
   uninstall();
   // Conventional exit status for death by signal: 128 + signal number.
   process.exit(signal === 'SIGINT' ? 130 : 143);
