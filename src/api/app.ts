@@ -1,6 +1,6 @@
 // The app factory: a configured Fastify instance with auth, the error handlers and the API plugin,
 // but not listening, so tests drive it with app.inject() and server.ts owns the socket.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Engine } from '../engine/types.js';
 import type { Logger } from '../log.js';
 import { registerAuth } from './auth.js';
@@ -21,8 +21,11 @@ export interface BuildOptions {
 }
 
 export async function build(opts: BuildOptions): Promise<FastifyInstance> {
-  const app = Fastify({
-    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+  // Fastify's instance generic would otherwise carry pino's full Logger type into every plugin
+  // signature; the base logger interface is all the API uses.
+  const loggerInstance: FastifyBaseLogger | undefined = opts.logger;
+  const app: FastifyInstance = Fastify({
+    ...(loggerInstance ? { loggerInstance } : { logger: false }),
     logController: new RedactingLogController(),
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // An X-Request-Id from the client must not steer our log correlation ids.
@@ -32,7 +35,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
     return503OnClosing: true,
-  }) as unknown as FastifyInstance;
+  });
 
   // Only JSON bodies: fastify would otherwise accept text/plain and answer 400 instead of 415.
   app.removeContentTypeParser('text/plain');

@@ -1,5 +1,6 @@
 // startApi: refuses a bad key before opening a socket; listens on loopback, serves, closes idempotently.
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { startApi } from '../../src/api/server.js';
@@ -49,6 +50,34 @@ describe('startApi', () => {
       );
     } finally {
       await first.close();
+    }
+  });
+
+  it('malformed HTTP gets a JSON 400 and the connection is closed', async () => {
+    const { logger } = createLogger({ level: 'silent', file: null }, quiet);
+    const api = await startApi({ engine: new FakeEngine(), apiKey: KEY, logger, host: '127.0.0.1', port: 0 });
+    try {
+      const reply = await new Promise<string>((resolve, reject) => {
+        const sock = connect(Number(new URL(api.address).port), '127.0.0.1');
+        let data = '';
+        const timer = setTimeout(() => {
+          sock.destroy();
+          reject(new Error('no answer within 5 s'));
+        }, 5000);
+        sock.on('data', (d) => (data += d.toString()));
+        sock.on('close', () => {
+          clearTimeout(timer);
+          resolve(data);
+        });
+        sock.on('error', () => undefined);
+        sock.write('GARBAGE / HTTP/9.9\r\n\r\n');
+      });
+      assert.match(reply, /^HTTP\/1\.1 400 /);
+      const body = JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)) as Record<string, unknown>;
+      assert.equal(body['success'], false);
+      assert.equal(body['code'], 'WAN_ERR_BAD_REQUEST');
+    } finally {
+      await api.close();
     }
   });
 });
