@@ -3,6 +3,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Engine } from '../engine/types.js';
 import type { Logger } from '../log.js';
+import { validateApiKey } from './api-key.js';
 import { registerAuth } from './auth.js';
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from './error-handler.js';
 import { wanApi } from './plugin.js';
@@ -21,6 +22,8 @@ export interface BuildOptions {
 }
 
 export async function build(opts: BuildOptions): Promise<FastifyInstance> {
+  // Also here, not only in startApi: an empty key would let "Authorization: Bearer " in.
+  validateApiKey(opts.apiKey);
   // Fastify's instance generic would otherwise carry pino's full Logger type into every plugin
   // signature; the base logger interface is all the API uses.
   const loggerInstance: FastifyBaseLogger | undefined = opts.logger;

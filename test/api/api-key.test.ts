@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MIN_API_KEY_LENGTH, PLACEHOLDER_API_KEY, validateApiKey } from '../../src/api/api-key.js';
+import { build } from '../../src/api/app.js';
 import { isWanError } from '../../src/errors.js';
+import { FakeEngine } from './fake-engine.js';
 
 function rejection(key: string): { code: string; message: string; details: Record<string, unknown> } {
   try {
@@ -38,5 +40,11 @@ describe('validateApiKey', () => {
   it(`accepts ${MIN_API_KEY_LENGTH} characters and a 64-hex key`, () => {
     validateApiKey('a'.repeat(MIN_API_KEY_LENGTH));
     validateApiKey('0123456789abcdef'.repeat(4));
+  });
+});
+
+describe('build() refuses a bad key too', () => {
+  it('empty key -> WAN_ERR_CONFIG before any route exists', async () => {
+    await assert.rejects(build({ engine: new FakeEngine(), apiKey: '' }), (e: unknown) => isWanError(e) && e.code === 'WAN_ERR_CONFIG');
   });
 });
