@@ -6,6 +6,7 @@ import { run, runInNs, spawnInNs, terminate, isRunning, type RunResult } from '.
 import { planLab, labNamespaces, parseNetnsList, countIspNamespaces, type LabPlan, type LabLinkPlan } from './lab-plan.js';
 import { faultRuleset, FAULT_TABLE, type FaultKind, type FaultOptions } from './nft-rules.js';
 import { guardExit } from './exit-guard.js';
+import { requireTools } from './preflight.js';
 
 export interface LabLink {
   index: number;
@@ -214,6 +215,7 @@ class NamespaceLab implements Lab {
 /** Builds a fresh lab (cleaning leftovers of the same prefix first). Requires root. */
 export async function createLab(opts: CreateLabOptions = {}): Promise<Lab> {
   const plan = planLab(opts.prefix, opts.links ?? 2);
+  requireTools();
   await destroyLab(plan.prefix);
   const lab = new NamespaceLab(plan);
   if (opts.persist !== true) lab.guard();

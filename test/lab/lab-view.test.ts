@@ -1,0 +1,82 @@
+// No root needed: the demo's pure rendering, the JSON-line framing, default-route picking and
+// the tool preflight.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { renderStatus, renderSummary, viewKey } from '../../src/lab/demo-view.js';
+import { parseJsonLine, onLines } from '../../src/lab/json-lines.js';
+import { pickDefaultRoutes } from '../../src/lab/agent-client.js';
+import { findOnPath, requireTools } from '../../src/lab/preflight.js';
+import type { RouteEntry } from '../../src/netlink/types.js';
+
+const status = {
+  active_link: 'wan2', active_display_name: 'ISP 2', auto_enabled: true, all_down: false,
+  links: [
+    { name: 'wan1', interface: 'wan1', state: 'down', healthy: false, gateway_reachable: true, carrier: true, active: false, rtt_ms: null, loss_pct: 100 },
+    { name: 'wan2', interface: 'wan2', state: 'up', healthy: true, gateway_reachable: true, carrier: true, active: true, rtt_ms: 0.25, loss_pct: 0 },
+  ],
+};
+
+test('renderStatus: header plus one line per link, active marked', () => {
+  const lines = renderStatus(status, 12_345);
+  assert.equal(lines.length, 3);
+  assert.match(lines[0]!, /^\[ 12\.3s\] active: wan2 \(ISP 2\)  auto: on$/);
+  assert.match(lines[1]!, /^ {4}wan1 .*down .*healthy:no .*gw:yes .*rtt: +- .*loss:100%$/);
+  assert.match(lines[2]!, /^ {2}\* wan2 .*healthy:yes .*rtt: +0\.25ms/);
+  assert.deepEqual(renderStatus({}, 0).length, 1);
+});
+
+test('viewKey ignores RTT and loss, sees health and the active link', () => {
+  const rttOnly = { ...status, links: status.links.map((l) => ({ ...l, rtt_ms: 9, loss_pct: 5 })) };
+  assert.equal(viewKey(rttOnly), viewKey(status));
+  assert.notEqual(viewKey({ ...status, active_link: 'wan1' }), viewKey(status));
+});
+
+test('renderSummary shows times and failures', () => {
+  const lines = renderSummary([
+    { step: 'outage', expected: 'wan2', ms: 3060 },
+    { step: 'heal', expected: 'wan1', ms: null, error: 'timeout' },
+  ]);
+  assert.match(lines[1]!, /outage .*-> wan2 +3\.06 s/);
+  assert.match(lines[2]!, /FAILED: timeout/);
+});
+
+test('parseJsonLine keeps objects only', () => {
+  assert.deepEqual(parseJsonLine('{"msg":"x"}'), { msg: 'x' });
+  assert.equal(parseJsonLine('[1]'), null);
+  assert.equal(parseJsonLine('not json'), null);
+  assert.equal(parseJsonLine('{broken'), null);
+});
+
+test('onLines splits chunks on newlines and flushes the tail', async () => {
+  const s = new PassThrough();
+  const got: string[] = [];
+  onLines(s, (l) => got.push(l));
+  s.write('a\nb');
+  s.write('c\n\nd');
+  s.end();
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(got, ['a', 'bc', 'd']);
+});
+
+test('pickDefaultRoutes: IPv4 defaults of one table, lowest metric first', () => {
+  const base: RouteEntry = {
+    family: 'inet', table: 254, dst: null, dstLength: 0, gateway: '100.64.1.1', oif: 2, priority: 100,
+    protocol: 16, scope: 0, type: 1, prefsrc: null,
+  };
+  const routes: RouteEntry[] = [
+    base,
+    { ...base, gateway: '100.64.2.1', priority: null },
+    { ...base, table: 1000 },
+    { ...base, dst: '100.64.1.0', dstLength: 24 },
+    { ...base, family: 'inet6', gateway: '2001:db8::1' },
+  ];
+  assert.deepEqual(pickDefaultRoutes(routes).map((r) => r.gateway), ['100.64.2.1', '100.64.1.1']);
+  assert.equal(pickDefaultRoutes(routes, 1000).length, 1);
+});
+
+test('preflight names the missing tool and its package', () => {
+  assert.equal(findOnPath('definitely-not-a-tool-wfl'), null);
+  assert.throws(() => requireTools(['definitely-not-a-tool-wfl']), /definitely-not-a-tool-wfl/);
+  assert.doesNotThrow(() => requireTools(['sh']));
+});
