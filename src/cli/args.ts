@@ -65,7 +65,7 @@ export function positiveNumber(raw: string | undefined, what: string, fallback: 
 
 export function positiveInt(raw: string | undefined, what: string, fallback: number): number {
   const n = positiveNumber(raw, what, fallback);
-  if (!Number.isInteger(n)) throw new UsageError(`${what}: expected a positive integer, got '${raw}'`);
+  if (raw !== undefined && !Number.isInteger(n)) throw new UsageError(`${what}: expected a positive integer, got '${raw}'`);
   return n;
 }
 

@@ -2,6 +2,7 @@
 // code (raw socket bound to the device + Pinger), so the operator sees what the daemon sees.
 import { isIPv4 } from 'node:net';
 import type { Clock } from '../clock.js';
+import { isWanError } from '../errors.js';
 import { Pinger } from '../probe/pinger.js';
 import { rawSocketFactory } from '../probe/raw-socket-adapter.js';
 import type { EchoResult, ProbeSocket } from '../probe/types.js';
@@ -21,11 +22,13 @@ options:
   -W SEC      seconds to wait for each reply (default 1)
   -h, --help  this help`;
 
-function errnoOf(e: unknown): string {
-  if (typeof e === 'object' && e !== null && 'code' in e && typeof (e as { code: unknown }).code === 'string') {
+/** The errno of an open failure: WanError keeps it in details.errno, Node errors in code. */
+function errnoOf(e: unknown): string | null {
+  if (isWanError(e) && typeof e.details['errno'] === 'string') return e.details['errno'];
+  if (!isWanError(e) && typeof e === 'object' && e !== null && 'code' in e && typeof (e as { code: unknown }).code === 'string') {
     return (e as { code: string }).code;
   }
-  return e instanceof Error ? e.message : String(e);
+  return null;
 }
 
 /** Waits `ms` on the clock unless the signal aborts first; clears its timer either way. */
@@ -56,7 +59,8 @@ export async function runProbe(argv: string[], ctx: CommandContext): Promise<num
   } catch (e) {
     const code = errnoOf(e);
     const hint = code === 'EPERM' || code === 'EACCES' ? ' (needs root or CAP_NET_RAW)' : '';
-    throw new CliError(`probe: cannot open an ICMP socket on ${iface}: ${code}${hint}`);
+    const why = e instanceof Error ? e.message : String(e);
+    throw new CliError(`cannot probe through ${iface}: ${why}${code !== null && !why.includes(code) ? ` (${code})` : ''}${hint}`);
   }
   // Distinct from the daemon's identifier in practice, so both can probe the same link at once.
   const pinger = new Pinger({ socket, clock: ctx.clock, identifier: process.pid & 0xffff });

@@ -1,8 +1,13 @@
 // Human names for rtnetlink numbers as wanctl shows them: protocols/tables/scopes come from the
 // netlink module's names; route types and rule actions (only wanctl prints them) live here.
-import { protocolName as netlinkProtocolName, scopeName, tableName } from '../netlink/names.js';
+import { protocolName as netlinkProtocolName, scopeName as netlinkScopeName, tableName } from '../netlink/names.js';
 
-export { scopeName, tableName };
+export { tableName };
+
+/** As `ip` prints it: scope 0 is "global" to operators, "universe" only in the kernel headers. */
+export function scopeName(n: number): string {
+  return n === 0 ? 'global' : netlinkScopeName(n);
+}
 
 /** Label of the daemon's own route_protocol in tables and events. */
 export const OUR_PROTOCOL_LABEL = 'wan-failover';

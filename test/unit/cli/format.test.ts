@@ -48,7 +48,7 @@ test('routes: main first, custom tables next, local last; kernel order kept with
 test('the daemon\'s routes are marked by protocol and named wan-failover', () => {
   const { rows } = routeRows(snap.routes, ctx, plain);
   const text = rows.map((r) => r.map((c) => (typeof c === 'string' ? c : c.text)));
-  assert.deepEqual(text[0], ['main', 'default', '198.51.100.1', 'wan0', '0', 'wan-failover', 'universe', 'unicast', '', '*']);
+  assert.deepEqual(text[0], ['main', 'default', '198.51.100.1', 'wan0', '0', 'wan-failover', 'global', 'unicast', '', '*']);
   assert.equal(text[1][9], '');
   assert.equal(text[1][5], 'kernel');
   assert.equal(text[2][3], 'wan1');
@@ -98,7 +98,7 @@ test('event lines name devices and mark our routes', () => {
     'link new 3: wan1 up state LOWERLAYERDOWN carrier off mtu 1500 mac 02:00:00:00:00:03');
   assert.match(eventLine({ kind: 'resync', reason: 'ENOBUFS' }, ctx), /^resync: .*ENOBUFS/);
   assert.equal(eventLine({ kind: 'address', op: 'del', address: snap.addresses[0] }, ctx),
-    'addr del wan0 inet 198.51.100.2/24 scope universe');
+    'addr del wan0 inet 198.51.100.2/24 scope global');
 });
 
 test('trackIfnames learns new links from events', () => {
