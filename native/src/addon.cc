@@ -1,11 +1,13 @@
 // N-API surface of the addon: notify() for sd_notify, plus bindDgram/recvDgram/closeFd
-// so tests can be the receiving peer. Failures throw an Error carrying code and errno.
+// so tests can be the receiving peer, and nlMonitorOpen (nl-monitor.cc). Failures throw an
+// Error carrying code and errno.
 #include <napi.h>
 #include <unistd.h>
 
 #include <cstring>
 #include <string>
 
+#include "nl-monitor.h"
 #include "unix-dgram.h"
 
 namespace {
@@ -89,6 +91,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("bindDgram", Napi::Function::New(env, BindDgram, "bindDgram"));
   exports.Set("recvDgram", Napi::Function::New(env, RecvDgram, "recvDgram"));
   exports.Set("closeFd", Napi::Function::New(env, CloseFd, "closeFd"));
+  wf::RegisterNlMonitor(env, exports);
   return exports;
 }
 
