@@ -44,3 +44,31 @@ export function loadNative(dir: string = NATIVE_DIR): NativeAddon {
 export function notify(socketPath: string, message: string): void {
   loadNative().notify(socketPath, message);
 }
+
+/** The rtnetlink notification socket of native/src/nl-monitor.cc. */
+export interface NlMonitorHandle {
+  /** Stops the poll and closes the socket; idempotent. */
+  close(): void;
+  /** Keep (default) / stop keeping the event loop alive while open. */
+  ref(): void;
+  unref(): void;
+}
+
+/**
+ * Opens the socket bound to the RTMGRP_* bit mask. onData gets each kernel datagram (one or more
+ * netlink messages); onError gets an errno name and the socket stays usable ("ENOBUFS": notifications
+ * were lost), except "ECLOSED": the socket died and was closed. Throws Error with `code` when opening fails.
+ */
+export type NlMonitorOpen = (
+  groupsMask: number, rcvbufBytes: number, onData: (datagram: Buffer) => void, onError: (code: string) => void,
+) => NlMonitorHandle;
+
+/** Sibling of loadNative(): only requires nlMonitorOpen, so an older addon still serves sd_notify. */
+export function loadNlMonitorOpen(dir: string = NATIVE_DIR): NlMonitorOpen {
+  const require = createRequire(import.meta.url);
+  const load = require('node-gyp-build') as GypBuildLoader;
+  const mod = load(dir) as Record<string, unknown> | null;
+  const open = typeof mod === 'object' && mod !== null ? mod.nlMonitorOpen : undefined;
+  if (typeof open !== 'function') throw new Error(`native addon in ${dir} has no nlMonitorOpen (run npm run build:native)`);
+  return open as NlMonitorOpen;
+}
