@@ -1,0 +1,28 @@
+// Reads a process's CPU time, memory and children from /proc (the daemon runs in a netns, but
+// /proc of the root mount shows every pid). Linux-only, like the daemon.
+import { readFileSync, readdirSync } from 'node:fs';
+
+const TICKS = 100; // USER_HZ on Linux
+
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS; // utime, stime
+}
+
+export function memoryKiB(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const get = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: get('VmRSS'), peak: get('VmHWM') };
+}
+
+/** Pids of the process's direct children, over all its threads. */
+export function children(pid: number): number[] {
+  const out: number[] = [];
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      out.push(...readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+    } catch { /* thread ended */ }
+  }
+  return out;
+}
