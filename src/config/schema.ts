@@ -126,7 +126,7 @@ export const SCHEMA: SchemaTree = {
   },
 };
 
-/** Keys allowed inside one links[] entry, with the schema leaf that checks each. */
+/** Keys allowed inside one links[] entry (the same as in primary/secondary); links.ts checks them. */
 export const LINK_ENTRY_KEYS: readonly string[] = ['name', 'interface', 'display_name', 'gateway', 'table'];
 
 /** Dotted paths of all leaves, e.g. "primary.interface", "ping_timeout". */
