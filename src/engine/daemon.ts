@@ -153,9 +153,9 @@ export class Daemon implements Engine {
 
   private async cycle(): Promise<void> {
     this.lastCycleStartMs = this.deps.clock.nowMs();
-    const housekeeping = Promise.all([this.sampleTraffic(), this.refreshStateFiles()]);
     const results = await Promise.all(this.links.map(async (rt) => (rt.prober ? rt.prober.runCycle(rt.gateway) : null)));
-    await housekeeping;
+    // After the probes, not beside them: parsing a link dump while replies arrive would add to their RTT.
+    await Promise.all([this.sampleTraffic(), this.refreshStateFiles()]);
     if (!this.running) return;
     results.forEach((r, i) => {
       const rt = this.links[i]!;
