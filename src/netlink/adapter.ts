@@ -1,11 +1,14 @@
-// The one owner of the npm `netlink` package: a request socket for dumps and route/rule
-// changes, and a notification socket turned into NetlinkEvents. Decisions live in decode.ts/requests.ts.
+// The one owner of the npm `netlink` package: a request socket for dumps and route/rule changes,
+// and the parser of notifications, which arrive on the addon's monitor socket (event-monitor.ts)
+// because netlink@0.3.0's own one aborts the process on ENOBUFS. Decisions live in decode.ts/requests.ts.
 import {
-  AttrStream, FlagsGet, Protocol, RawNetlinkSocket, createNetlink as createNetlinkSocket, parseMessages, rt,
+  AttrStream, FlagsGet, Protocol, createNetlink as createNetlinkSocket, rt,
   type NetlinkMessage, type NetlinkSocket,
 } from 'netlink';
-import { systemClock, type Clock, type TimerHandle } from '../clock.js';
+import { systemClock, type Clock } from '../clock.js';
+import { loadNlMonitorOpen, type NlMonitorOpen } from '../systemd/native.js';
 import { decodeAddress, decodeEvent, decodeLink, decodeRoute, decodeRule } from './decode.js';
+import { EventMonitor } from './event-monitor.js';
 import { AF_INET } from './ip-format.js';
 import { errnoName, errnoOf, netlinkError, wrapSocketError } from './netlink-error.js';
 import {
@@ -26,16 +29,13 @@ export interface NetlinkOptions {
   clock?: Clock;
   /** Sees every raw rtnetlink body received (dumps and notifications): used to capture fixtures. */
   tap?: (source: 'dump' | 'event', type: number, payload: Buffer) => void;
+  /** Opens the notification socket; defaults to the project addon's nlMonitorOpen (a test seam). */
+  openMonitor?: NlMonitorOpen;
 }
 
-/** linux/netlink.h control messages that may reach a notification socket. */
+/** linux/netlink.h: the ack/error reply to a request. */
 const NLMSG_ERROR = 2;
-const NLMSG_OVERRUN = 4;
-const NLMSG_MIN_TYPE = 16;
-const REOPEN_DELAY_MS = 1000;
-const MAX_REOPENS = 10;
-/** The library calls this group mask MulticastGroups; IPv4 rules are not an event kind, so not subscribed. */
-const GROUPS = [rt.MulticastGroups.LINK, rt.MulticastGroups.IPV4_IFADDR, rt.MulticastGroups.IPV4_ROUTE];
+const DEFAULT_RECV_BUFFER_BYTES = 1 << 20;
 
 /** Library parse of one rtnetlink body (nlmsg type + payload) into the decoders' input shape. */
 export function parseRtMessage(type: number, payload: Buffer): WireMessage {
@@ -54,12 +54,10 @@ export function createNetlink(opts: NetlinkOptions = {}): NetlinkPort {
 
 class RtnlAdapter implements NetlinkPort {
   private requestSocket: NetlinkSocket | null = null;
-  private monitor: RawNetlinkSocket | null = null;
+  private monitor: EventMonitor | null = null;
   private onEvent: ((e: NetlinkEvent) => void) | null = null;
   /** Tail of the serial request chain (see serial()). */
   private queue: Promise<unknown> = Promise.resolve();
-  private reopenTimer: TimerHandle | null = null;
-  private reopens = 0;
   private readonly clock: Clock;
   private readonly timeoutMs: number;
 
@@ -71,9 +69,17 @@ class RtnlAdapter implements NetlinkPort {
   async start(onEvent: (e: NetlinkEvent) => void): Promise<void> {
     if (this.onEvent) return;
     this.onEvent = onEvent;
-    this.reopens = 0;
     try {
-      this.openMonitor();
+      const monitor = new EventMonitor({
+        open: this.opts.openMonitor ?? loadNlMonitorOpen(),
+        clock: this.clock,
+        recvBufferBytes: this.opts.recvBufferBytes ?? DEFAULT_RECV_BUFFER_BYTES,
+        decode: (type, payload) => decodeEvent(type, parseRtMessage(type, payload)),
+        tap: (type, payload) => this.opts.tap?.('event', type, payload),
+        emit: (e) => this.emit(e),
+      });
+      monitor.start();
+      this.monitor = monitor;
     } catch (e) {
       this.onEvent = null;
       throw wrapSocketError('start', e);
@@ -82,11 +88,9 @@ class RtnlAdapter implements NetlinkPort {
 
   async stop(): Promise<void> {
     this.onEvent = null;
-    if (this.reopenTimer) this.clock.clearTimer(this.reopenTimer);
-    this.reopenTimer = null;
     const mon = this.monitor;
     this.monitor = null;
-    if (mon) closeQuietly(mon);
+    mon?.stop();
     const req = this.requestSocket;
     this.requestSocket = null;
     if (req) closeQuietly(req);
@@ -196,69 +200,6 @@ class RtnlAdapter implements NetlinkPort {
       return [];
     }
     return msgs;
-  }
-
-  private openMonitor(): void {
-    const sock = new RawNetlinkSocket(Protocol.ROUTE, { recvBufferSize: this.opts.recvBufferBytes ?? 1 << 20, sendBufferSize: 0 });
-    try {
-      for (const g of GROUPS) sock.addMembership(g);
-    } catch (e) {
-      closeQuietly(sock);
-      throw e;
-    }
-    sock.on('message', (buf) => this.onNotification(buf));
-    sock.on('truncatedMessage', () => this.resync('truncated notification'));
-    // ENOBUFS: the kernel dropped notifications for us, the socket itself stays usable.
-    sock.on('error', (err) => this.resync(err.code ?? 'socket error'));
-    sock.on('close', () => {
-      if (this.monitor !== sock) return;
-      this.monitor = null;
-      this.resync('notification socket closed');
-      this.scheduleReopen();
-    });
-    this.monitor = sock;
-  }
-
-  private scheduleReopen(): void {
-    if (!this.onEvent || this.reopenTimer || this.reopens >= MAX_REOPENS) return;
-    this.reopens++;
-    this.reopenTimer = this.clock.setTimer(REOPEN_DELAY_MS, () => {
-      this.reopenTimer = null;
-      if (!this.onEvent || this.monitor) return;
-      try {
-        this.openMonitor();
-        this.resync('notification socket reopened');
-      } catch (e) {
-        this.resync(`reopen failed: ${errnoOf(e) ?? 'unknown'}`);
-        this.scheduleReopen();
-      }
-    });
-  }
-
-  private onNotification(buf: Buffer): void {
-    let msgs: NetlinkMessage[];
-    try {
-      msgs = parseMessages(buf);
-    } catch {
-      return this.resync('unparsable notification');
-    }
-    for (const m of msgs) {
-      if (m.type === NLMSG_OVERRUN) { this.resync('overrun'); continue; }
-      if (m.type < NLMSG_MIN_TYPE) continue;
-      this.opts.tap?.('event', m.type, m.data);
-      let event: NetlinkEvent | null;
-      try {
-        event = decodeEvent(m.type, parseRtMessage(m.type, m.data));
-      } catch {
-        this.resync(`unparsable notification type ${m.type}`);
-        continue;
-      }
-      if (event) this.emit(event);
-    }
-  }
-
-  private resync(reason: string): void {
-    this.emit({ kind: 'resync', reason });
   }
 
   private emit(e: NetlinkEvent): void {
