@@ -9,6 +9,7 @@ import type { PolicyConfig, PolicyEffect, PolicyEvent, PolicyState } from '../po
 import type { ProbeSocketFactory } from '../probe/types.js';
 import { MAIN_TABLE } from '../routes/plan.js';
 import { GatewayTracker } from '../gateway/tracker.js';
+import { gatewayFromRoute, gatewayFromRoutes } from '../gateway/from-routes.js';
 import { EventLog } from './event-log.js';
 import { newLinkRuntime, type LinkRuntime } from './link-runtime.js';
 import type { HostPort, LogPort, NotifyPort, ProberFactory } from './ports.js';
@@ -238,7 +239,9 @@ export class Daemon implements Engine {
         this.deps.log.warn({ metric: s.priority, gateway: s.gateway, oif: s.oif }, 'another default route shadows the daemon\'s own');
       }
       const rt = this.links.find((l) => l.ifindex !== null && l.ifindex === r.oif);
-      if (rt && r.gateway && r.family === 'inet') this.learnGateway(rt, 'netlink', r.gateway);
+      const learned = rt ? gatewayFromRoute(r, rt.ifindex!, this.cfg.routeProtocol) : null;
+      // A default route names the gateway; another via-route only stands in until one is seen.
+      if (rt && learned && (learned.isDefault || rt.gateway === null)) this.learnGateway(rt, 'netlink', learned.gateway);
     }
   }
 
@@ -246,10 +249,8 @@ export class Daemon implements Engine {
     for (const rt of this.links) {
       this.applyLink(rt, snap.links.find((l) => l.name === rt.cfg.interface) ?? null);
       if (rt.ifindex === null) continue;
-      const own = this.cfg.routeProtocol;
-      const routes = snap.routes.filter((r) => r.family === 'inet' && r.oif === rt.ifindex && r.gateway !== null && r.protocol !== own);
-      const best = routes.find((r) => r.dst === null) ?? routes[0];
-      if (best?.gateway) this.learnGateway(rt, 'netlink', best.gateway);
+      const gw = gatewayFromRoutes(snap.routes, rt.ifindex, this.cfg.routeProtocol);
+      if (gw !== null) this.learnGateway(rt, 'netlink', gw);
     }
   }
 
