@@ -41,7 +41,8 @@ function install(src: string, root: string, ...extra: string[]): string {
 }
 
 const mode = (p: string): number => statSync(p).mode & 0o777;
-const apiKey = (text: string): string => /^api_key:\s*"?([^"\s]+)"?\s*$/m.exec(text)?.[1] ?? '';
+// The example config carries a trailing comment on the api_key line.
+const apiKey = (text: string): string => /^api_key:\s*"?([^"\s#]+)"?\s*(?:#.*)?$/m.exec(text)?.[1] ?? '';
 
 test('install.sh --root: install, re-run keeps config, uninstall keeps only config', { skip: missingBuild() }, () => {
   const src = makeSource();
