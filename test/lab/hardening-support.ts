@@ -1,0 +1,73 @@
+// Scaffolding for the hardening lab tests: the same rig as support.ts but in this suite's own
+// `wfh-` namespaces, plus what these tests measure on the real daemon process (RSS from /proc,
+// switch times from its log lines).
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createLab } from '../../src/lab/topology.js';
+import { openAgent, type Agent } from '../../src/lab/agent-client.js';
+import { labConfig, startDaemon, type DaemonConfig, type DaemonHandle, type LogLine } from '../../src/lab/daemon-runner.js';
+import { switches, type Rig } from './support.js';
+
+export { activeIface, notRoot, sleep, status, switches, waitFor, type Rig } from './support.js';
+
+/** Runs fn with a fresh `wfh-` lab, an agent in the router ns and a daemon starter; always cleans up. */
+export async function withHardRig(tag: string, fn: (rig: Rig) => Promise<void>): Promise<void> {
+  const lab = await createLab({ prefix: `wfh-${tag}-${randomBytes(2).toString('hex')}`, links: 2 });
+  const daemons: DaemonHandle[] = [];
+  let agent: Agent | null = null;
+  try {
+    agent = await openAgent(lab.routerNs);
+    const rig: Rig = {
+      lab,
+      agent,
+      start: async (over: DaemonConfig = {}) => {
+        const d = await startDaemon(lab, labConfig(lab, over));
+        daemons.push(d);
+        await d.waitForLog((l) => l.msg === 'daemon ready', 20_000);
+        return d;
+      },
+    };
+    await fn(rig);
+  } finally {
+    for (const d of daemons) await d.dispose().catch(() => undefined);
+    await agent?.close().catch(() => undefined);
+    await lab.destroy();
+  }
+}
+
+/** Resident set size of a process in KiB, from /proc/<pid>/status (VmRSS). */
+export async function rssKiB(pid: number): Promise<number> {
+  const text = await readFile(`/proc/${pid}/status`, 'utf8');
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(text);
+  if (m === null) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(m[1]);
+}
+
+/** True while a process exists (signal 0 probes without signalling). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface SwitchAt {
+  to: string;
+  from: string;
+  reason: string;
+  atMs: number;
+}
+
+/** The daemon's "default route switched" lines with their log times (pino ISO `time`). */
+export function switchTimes(d: DaemonHandle): SwitchAt[] {
+  return switches(d).map((l: LogLine) => ({
+    to: String(l.to), from: String(l.from), reason: String(l.reason), atMs: Date.parse(String(l.time)),
+  }));
+}
+
+/** Resolves with the first log line after index `from` matching pred (bounded). */
+export function logAfter(d: DaemonHandle, from: number, pred: (l: LogLine) => boolean, timeoutMs: number): Promise<LogLine> {
+  return d.waitForLog((l) => d.logs.indexOf(l) >= from && pred(l), timeoutMs);
+}
