@@ -144,9 +144,9 @@ class Monitor {
   bool HandlePollError(Napi::Env env, int status) {
     int err = TakeSocketError(fd_);
     if (err < 0 || ++errors_without_data_ > kMaxErrorsWithoutData) return Fail(env);
-    if (!EmitError(env, err > 0 ? ErrnoCode(err) : uv_err_name(status)) || closed()) return false;
+    // Re-arm before calling JS, so a throwing onError cannot leave the socket unwatched.
     if (uv_poll_start(&box_->poll, UV_READABLE, OnPoll) != 0) return Fail(env);
-    return true;
+    return EmitError(env, err > 0 ? ErrnoCode(err) : uv_err_name(status)) && !closed();
   }
 
   void Drain(Napi::Env env) {

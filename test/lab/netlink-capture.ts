@@ -1,4 +1,4 @@
-// Regenerates fixtures/netlink/capture.json: real rtnetlink messages from a throw-away `wfn-`
+// Regenerates fixtures/netlink/capture.json: real rtnetlink messages from a throw-away `wfm-`
 // namespace lab, as raw hex with the step that produced them. Root only; run by hand:
 //   node dist/test/lab/netlink-capture.js --orchestrate
 import { execFileSync } from 'node:child_process';

@@ -66,6 +66,11 @@ export class DriverClient {
     });
   }
 
+  /** False once the driver process exited or was killed (e.g. aborted by a native crash). */
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** SIGSTOP/SIGCONT of our own child (by its pid): lets a test overflow the driver's socket buffer. */
   suspend(): void {
     this.child.kill('SIGSTOP');

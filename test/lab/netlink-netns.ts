@@ -1,4 +1,4 @@
-// Test-side helpers for the netlink lab: create/delete `wfn-` namespaces and veth pairs with
+// Test-side helpers for the netlink lab: create/delete `wfm-` namespaces and veth pairs with
 // `ip`, and run a Node script inside a namespace (Node cannot setns() by itself).
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -9,9 +9,9 @@ export function ip(args: string[]): string {
   return execFileSync('ip', args, { encoding: 'utf8', timeout: IP_TIMEOUT_MS });
 }
 
-/** A fresh namespace named wfn-<hex>, with lo up. */
+/** A fresh namespace named wfm-<tag>-<hex>, with lo up. */
 export function addNetns(tag: string): string {
-  const name = `wfn-${tag}-${randomBytes(3).toString('hex')}`;
+  const name = `wfm-${tag}-${randomBytes(3).toString('hex')}`;
   ip(['netns', 'add', name]);
   ip(['-n', name, 'link', 'set', 'lo', 'up']);
   return name;
