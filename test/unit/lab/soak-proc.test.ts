@@ -1,0 +1,23 @@
+// No root: /proc parsing for the soak's RSS, descriptor and identity samples.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseStartTicks, parseVmRssKiB, readProc } from '../../../src/lab/soak-proc.js';
+
+test('VmRSS from /proc/<pid>/status', () => {
+  assert.equal(parseVmRssKiB('Name:\tnode\nVmPeak:\t 1000 kB\nVmRSS:\t   71234 kB\nThreads:\t11\n'), 71_234);
+  assert.equal(parseVmRssKiB('Name:\tkthread\n'), null);
+});
+
+test('starttime from /proc/<pid>/stat, even with spaces and parentheses in the name', () => {
+  const rest = Array.from({ length: 50 }, (_, i) => String(i + 3)); // field numbers 3..52
+  assert.equal(parseStartTicks(`42 (node) ${rest.join(' ')}`), 22);
+  assert.equal(parseStartTicks(`42 (a b) c)) ${rest.join(' ')}`), 22);
+  assert.equal(parseStartTicks('garbage'), null);
+});
+
+test('readProc on this very process, and null for a pid that does not exist', () => {
+  const me = readProc(process.pid);
+  assert.ok(me !== null);
+  assert.ok(me.rssKiB > 0 && me.fds > 0 && me.startTicks >= 0);
+  assert.equal(readProc(process.pid, '/nonexistent-proc'), null);
+});
