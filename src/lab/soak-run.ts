@@ -63,8 +63,9 @@ export class SoakRun {
     this.tracker = new InvariantTracker(this.names, 0, o.bounds);
   }
 
+  /** Whole milliseconds since the run began: the time base of the schedule, marks and samples. */
   private elapsed(): number {
-    return performance.now() - this.t0;
+    return Math.round(performance.now() - this.t0);
   }
 
   async run(): Promise<SoakRunResult> {
