@@ -52,7 +52,8 @@ export function parseSoakArgs(argv: readonly string[]): SoakArgs {
         break;
       case '--max-all-down': {
         const v = numberAfter(argv, i++, a);
-        if (v < 0 || v > 3600) throw new SoakUsageError('--max-all-down: expected 0..3600 seconds');
+        // Below a second a "fault" would be healed before any probe could see it.
+        if (v < 1 || v > 3600) throw new SoakUsageError('--max-all-down: expected 1..3600 seconds');
         out.maxAllDownMs = Math.round(v * 1000);
         sawMaxAllDown = true;
         break;

@@ -99,8 +99,9 @@ export function buildSchedule(rng: Rng, options: ScheduleOptions): SoakAction[] 
   for (let link = 1; link <= opts.links; link++) plans.push({ link, nextAtMs: stretch(), fault: null });
 
   const actions: SoakAction[] = [];
-  // Every stretch is at least minStretchMs long, so this bounds the loop whatever the Rng says.
-  const maxSteps = Math.ceil(opts.durationMs / opts.minStretchMs) * opts.links + opts.links;
+  // Every healthy stretch is at least minStretchMs long (a fault may be clamped shorter), so each
+  // fail+heal pair advances a link by that much: this bounds the loop whatever the Rng says.
+  const maxSteps = 2 * (Math.ceil(opts.durationMs / opts.minStretchMs) + 1) * opts.links;
   for (let step = 0; step < maxSteps; step++) {
     const p = plans.reduce((a, b) => (b.nextAtMs < a.nextAtMs ? b : a));
     const t = p.nextAtMs;

@@ -16,7 +16,7 @@ test('bad arguments are usage errors', () => {
   const bad = [
     [], ['--minutes'], ['--minutes', 'x'], ['--minutes', '0'], ['--minutes', '100000'], ['--minutes', '1', '--seed', '-1'],
     ['--minutes', '1', '--seed', '1.5'], ['--minutes', '1', '--bogus'], ['--minutes', '1', '--max-all-down', '2', '--allow-all-down'],
-    ['--minutes', '1', '--allow-all-down', '--max-all-down', '2'], ['--minutes', ''],
+    ['--minutes', '1', '--allow-all-down', '--max-all-down', '2'], ['--minutes', ''], ['--minutes', '1', '--max-all-down', '0.5'],
   ];
   for (const argv of bad) assert.throws(() => parseSoakArgs(argv), SoakUsageError, JSON.stringify(argv));
 });
