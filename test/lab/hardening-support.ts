@@ -10,6 +10,9 @@ import { switches, type Rig } from './support.js';
 
 export { activeIface, notRoot, sleep, status, switches, waitFor, type Rig } from './support.js';
 
+/** Optional: run the suite against another build of the daemon (e.g. a patched copy). */
+const MAIN_OVERRIDE = process.env.WFH_DAEMON_MAIN;
+
 /** Runs fn with a fresh `wfh-` lab, an agent in the router ns and a daemon starter; always cleans up. */
 export async function withHardRig(tag: string, fn: (rig: Rig) => Promise<void>): Promise<void> {
   const lab = await createLab({ prefix: `wfh-${tag}-${randomBytes(2).toString('hex')}`, links: 2 });
@@ -21,7 +24,7 @@ export async function withHardRig(tag: string, fn: (rig: Rig) => Promise<void>):
       lab,
       agent,
       start: async (over: DaemonConfig = {}) => {
-        const d = await startDaemon(lab, labConfig(lab, over));
+        const d = await startDaemon(lab, labConfig(lab, over), MAIN_OVERRIDE ? { mainPath: MAIN_OVERRIDE } : {});
         daemons.push(d);
         await d.waitForLog((l) => l.msg === 'daemon ready', 20_000);
         return d;
