@@ -58,10 +58,14 @@ function wrongTypeBody(rng: Rng): string {
 }
 
 function deepBody(rng: Rng): string {
-  const depth = 500 + rng.int(20_000);
-  if (rng.chance(0.5)) return '['.repeat(depth) + ']'.repeat(depth);
+  // Deep but under the API's 64 KiB body limit, so the nesting reaches the JSON parser itself.
+  if (rng.chance(0.5)) {
+    const depth = 500 + rng.int(29_000);
+    return '['.repeat(depth) + ']'.repeat(depth);
+  }
   const open = rng.pick(['{"target":', '{"__proto__":', '{"a":', '{"constructor":{"prototype":']);
   const close = open.includes('prototype') ? '}}' : '}';
+  const depth = 100 + rng.int(Math.floor(60_000 / (open.length + close.length)) - 100);
   return open.repeat(depth) + '1' + close.repeat(depth);
 }
 

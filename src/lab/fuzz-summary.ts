@@ -14,6 +14,8 @@ export interface Outcome {
   /** The answer's body was cut short (Content-Length not reached). */
   incomplete: boolean;
   errCode: string | null;
+  /** The connection broke while the request was still being written (an early answer + close). */
+  midWrite: boolean;
   /** First bytes received, for samples. */
   received: string;
 }
@@ -23,6 +25,8 @@ export interface KindCounts {
   answered: number;
   closed: number;
   reset: number;
+  /** Of `reset`: broken while we were still writing (the daemon answered early and closed). */
+  resetMidWrite: number;
   timeout: number;
 }
 
@@ -73,7 +77,7 @@ function sample(s: FuzzSummary, c: FuzzCase, o: Outcome): void {
 /** Adds one request's outcome to the summary (mutates it: the driver owns the only copy). */
 export function tally(s: FuzzSummary, c: FuzzCase, o: Outcome): void {
   s.sent++;
-  const k = (s.byKind[c.kind] ??= { sent: 0, answered: 0, closed: 0, reset: 0, timeout: 0 });
+  const k = (s.byKind[c.kind] ??= { sent: 0, answered: 0, closed: 0, reset: 0, resetMidWrite: 0, timeout: 0 });
   k.sent++;
   if (c.body !== null) s.byBody[c.body] = (s.byBody[c.body] ?? 0) + 1;
   switch (o.ending) {
@@ -96,7 +100,8 @@ export function tally(s: FuzzSummary, c: FuzzCase, o: Outcome): void {
     case 'reset':
       s.resets++;
       k.reset++;
-      if (c.kind === 'request') sample(s, c, o);
+      if (o.midWrite) k.resetMidWrite++;
+      else if (c.kind === 'request') sample(s, c, o);
       return;
     case 'timeout':
       s.timeouts++;

@@ -21,6 +21,9 @@ export interface FuzzOptions {
   deadlineMs: number;
 }
 
+/** The API's body limit (src/api/app.ts DEFAULT_BODY_LIMIT), with the header block on top. */
+const OVER_LIMIT_BYTES = 64 * 1024;
+
 export const FUZZ_JS = fileURLToPath(import.meta.url);
 
 /** Sends one case on a fresh connection and reports how that connection ended. */
@@ -28,6 +31,7 @@ export function sendCase(host: string, port: number, c: FuzzCase, timeoutMs: num
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let connected = false;
+    let written = false;
     let done = false;
     const sock = connect({ host, port });
     const finish = (fallback: Outcome['ending'], errCode: string | null): void => {
@@ -38,18 +42,23 @@ export function sendCase(host: string, port: number, c: FuzzCase, timeoutMs: num
       const raw = Buffer.concat(chunks);
       const res = parseResponse(raw, c.head);
       const received = raw.subarray(0, 300).toString('latin1');
+      // Past the API's 64 KiB limit the daemon may answer and close without reading the rest, and
+      // the kernel then resets even after our write callback fired (the bytes sat in its buffer).
+      const midWrite = connected && (!written || c.bytes.length > OVER_LIMIT_BYTES);
       if (res === null) {
         const ending = !connected ? 'connect-error' : fallback;
-        resolve({ ending, status: null, verdict: null, incomplete: false, errCode, received });
+        resolve({ ending, status: null, verdict: null, incomplete: false, errCode, midWrite, received });
         return;
       }
-      resolve({ ending: 'answered', status: res.status, verdict: judgeBody(res), incomplete: !res.complete, errCode, received });
+      resolve({ ending: 'answered', status: res.status, verdict: judgeBody(res), incomplete: !res.complete, errCode, midWrite, received });
     };
     const timer = setTimeout(() => finish('timeout', null), timeoutMs);
     sock.setNoDelay(true);
     sock.on('connect', () => {
       connected = true;
-      sock.write(c.bytes, () => {
+      sock.write(c.bytes, (err) => {
+        if (err) return;
+        written = true;
         if (c.endAfterWrite) sock.end();
       });
     });

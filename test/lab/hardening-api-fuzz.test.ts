@@ -44,7 +44,10 @@ test('10,000 malformed API requests: no crash, no 5xx, every answer JSON, memory
     assert.equal(s.incomplete, 0, `no answer cut short; samples: ${samples}`);
     assert.equal(s.timeouts, 0, `every connection ended within its deadline; samples: ${samples}`);
     const plain = s.byKind.request;
-    assert.ok(plain !== undefined && plain.answered === plain.sent, `every well-framed request was answered; samples: ${samples}`);
+    // A body over the limit may be answered (413/401) and the socket closed while we still write:
+    // TCP then resets and the answer is lost on our side. Only those may go unanswered.
+    assert.ok(plain !== undefined && plain.answered + plain.resetMidWrite === plain.sent,
+      `every well-framed request was answered (or reset while still sending its body); samples: ${samples}`);
     assert.ok(s.answered >= COUNT * 0.9, `at least 90% answered (${s.answered})`);
 
     const st = await status(rig, d);

@@ -52,9 +52,9 @@ test('parseResponse: content-length, 100 Continue, chunked, HEAD, partial', () =
 test('tally: answers, 5xx, non-JSON and closes are counted apart', () => {
   const s = emptySummary(1, 3);
   const c = makeCase(makeRng(1), 'k');
-  tally(s, c, { ending: 'answered', status: 500, verdict: 'non-json', incomplete: false, errCode: null, received: '' });
-  tally(s, c, { ending: 'closed', status: null, verdict: null, incomplete: false, errCode: null, received: '' });
-  tally(s, c, { ending: 'answered', status: 401, verdict: 'json', incomplete: false, errCode: null, received: '' });
+  tally(s, c, { ending: 'answered', status: 500, verdict: 'non-json', incomplete: false, errCode: null, midWrite: false, received: '' });
+  tally(s, c, { ending: 'closed', status: null, verdict: null, incomplete: false, errCode: null, midWrite: false, received: '' });
+  tally(s, c, { ending: 'answered', status: 401, verdict: 'json', incomplete: false, errCode: null, midWrite: false, received: '' });
   assert.equal(s.sent, 3);
   assert.equal(s.answered, 2);
   assert.equal(s.serverErrors, 1);
