@@ -157,6 +157,7 @@ export class Daemon implements Engine {
     const results = await Promise.all(this.links.map(async (rt) => (rt.prober ? rt.prober.runCycle(rt.gateway) : null)));
     // After the probes, not beside them: parsing a link dump while replies arrive would add to their RTT.
     await Promise.all([this.sampleTraffic(), this.refreshStateFiles()]);
+    if (this.links.some((rt) => rt.routedAs === null && rt.gateway !== null && rt.ifindex !== null)) await this.syncRoutes();
     if (!this.running) return;
     results.forEach((r, i) => {
       const rt = this.links[i]!;
@@ -205,8 +206,12 @@ export class Daemon implements Engine {
       case 'route':
         this.onRoute(e.op, e.route);
         break;
-      case 'address':
+      case 'address': {
+        // An address arriving can make a table route that failed with ENETUNREACH possible now.
+        const rt = this.links.find((l) => l.ifindex !== null && l.ifindex === e.address.index);
+        if (rt && e.op === 'new' && rt.routedAs === null && this.running) void this.syncRoutes(this.policy.active === rt.cfg.name);
         break;
+      }
       case 'resync':
         this.deps.log.warn({ reason: e.reason }, 'netlink notifications lost; re-reading kernel state');
         this.deps.netlink.dump().then((snap) => { this.syncFromSnapshot(snap); return this.syncRoutes(); })
@@ -224,7 +229,10 @@ export class Daemon implements Engine {
     }
     if (change.present !== null) this.feed({ kind: 'present', link: rt.cfg.name, present: change.present });
     if (change.carrier !== null) this.feed({ kind: 'carrier', link: rt.cfg.name, up: change.carrier });
-    if (change.ifindexChanged && this.running) void this.syncRoutes(this.policy.active === rt.cfg.name);
+    // A new interface (new ifindex) or one whose carrier came back needs its table route again.
+    if ((change.ifindexChanged || (change.carrier === true && rt.routedAs === null)) && this.running) {
+      void this.syncRoutes(this.policy.active === rt.cfg.name);
+    }
   }
 
   private onRoute(op: 'new' | 'del', r: Parameters<typeof shadowingRoutes>[0][number]): void {

@@ -9,6 +9,7 @@ import type { LogPort } from './ports.js';
 
 export class RouteKeeper {
   private chain: Promise<unknown> = Promise.resolve();
+  private readonly failing = new Map<string, string>();
 
   constructor(private readonly netlink: NetlinkPort, private readonly log: LogPort) {}
 
@@ -46,8 +47,15 @@ export class RouteKeeper {
           await this.netlink.addRule(linkRule(l, cfg.rulePriority, cfg.routeProtocol));
           rt.routedAs = { ifindex: rt.ifindex, gateway: rt.gateway };
           this.log.info({ link: rt.cfg.name, table: rt.cfg.table, gateway: rt.gateway }, 'per-link routing table set');
+          this.failing.delete(rt.cfg.name);
         } catch (err) {
-          this.log.error({ link: rt.cfg.name, err }, 'could not set the per-link routing table');
+          // Retried every cycle until it works (an interface that just appeared may lack its address):
+          // log a failure once, not every cycle.
+          const text = err instanceof Error ? err.message : String(err);
+          if (this.failing.get(rt.cfg.name) !== text) {
+            this.failing.set(rt.cfg.name, text);
+            this.log.warn({ link: rt.cfg.name, error: text }, 'could not set the per-link routing table; will retry');
+          }
         }
       }
       if (active && active.ifindex !== null && active.gateway !== null) {

@@ -6,13 +6,7 @@ import assert from 'node:assert/strict';
 import { deleteWan, ifindexOf, recreateWan } from '../../src/lab/iface-churn.js';
 import { activeIface, notRoot, status, switchTimes, waitFor, withHardRig } from './hardening-support.js';
 
-// TODO(engine): src/engine/daemon.ts syncs routes when the ifindex changes, i.e. the instant the new
-// wan1 appears, still without address or carrier: the table-1000 route fails with ENETUNREACH and
-// nothing retries it (carrier up / address events do not resync), so standby probes of wan1 never
-// succeed and the route never returns. With a resync on carrier up this test passes; drop `todo` then.
-const ENGINE_DEFECT = 'daemon does not retry the per-link table route after ENETUNREACH on a re-created interface';
-
-test('wan1 deleted and re-created with a new ifindex: fail over at once, return once stable, table 1000 on the new ifindex', { skip: notRoot, todo: ENGINE_DEFECT, timeout: 90_000 }, async () => {
+test('wan1 deleted and re-created with a new ifindex: fail over at once, return once stable, table 1000 on the new ifindex', { skip: notRoot, timeout: 90_000 }, async () => {
   await withHardRig('ifc', async (rig) => {
     // Thresholds no probe run can reach in this test: only the link deletion can move the route.
     const d = await rig.start({ failure_threshold: 1000, recovery_threshold: 2, min_secondary_time: 3 });

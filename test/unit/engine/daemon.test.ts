@@ -155,3 +155,17 @@ test('the interface vanishing and coming back with a new ifindex fails over and 
   assert.equal(nl.mainReplaces().at(-1)!.oif, 21);
   await daemon.stop();
 });
+
+test('a per-link table route that fails (new interface without its address yet) is retried each cycle, logged once', async () => {
+  const { nl, daemon, clock, log } = await setup();
+  nl.failTables.add(1000);
+  nl.links = [link(31, 'wan1'), link(12, 'wan2')];
+  nl.emit({ kind: 'link', op: 'new', link: link(31, 'wan1') });
+  await clock.advanceAsync(3000);
+  assert.ok(!nl.ops.some((o) => o.op === 'replace' && o.spec.table === 1000 && o.spec.oif === 31));
+  assert.equal(log.lines.filter((l) => l.msg.startsWith('could not set the per-link routing table')).length, 1);
+  nl.failTables.clear();
+  await clock.advanceAsync(1000);
+  assert.ok(nl.ops.some((o) => o.op === 'replace' && o.spec.table === 1000 && o.spec.oif === 31), 'retried and set');
+  await daemon.stop();
+});

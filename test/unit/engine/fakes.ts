@@ -20,6 +20,7 @@ export class MemoryNetlink implements NetlinkPort {
   links: LinkState[] = [];
   routes: RouteEntry[] = [];
   failReplace: string | null = null;
+  failTables = new Set<number>();
   private listener: ((e: NetlinkEvent) => void) | null = null;
 
   async start(onEvent: (e: NetlinkEvent) => void): Promise<void> { this.listener = onEvent; }
@@ -28,6 +29,7 @@ export class MemoryNetlink implements NetlinkPort {
   async getLinks(): Promise<LinkState[]> { return this.links; }
   async replaceDefaultRoute(spec: DefaultRouteSpec): Promise<void> {
     if (this.failReplace) throw new Error(this.failReplace);
+    if (this.failTables.has(spec.table)) throw new Error('ENETUNREACH');
     this.ops.push({ op: 'replace', spec });
   }
   async deleteDefaultRoute(spec: { table: number }): Promise<void> { this.ops.push({ op: 'delete', table: spec.table }); }
