@@ -2,7 +2,7 @@
 // injects seeded random faults on both links for N minutes while checking the failover invariant,
 // memory, descriptors and API continuously; exits 0 when all held, 1 otherwise, 2 on bad usage.
 import { randomBytes, randomInt } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createLab, type Lab } from './topology.js';
 import { startDaemon, labConfig, DAEMON_MAIN, type DaemonHandle } from './daemon-runner.js';
 import { openAgent, type Agent } from './agent-client.js';
@@ -57,6 +57,12 @@ async function soak(args: SoakArgs): Promise<SoakReport> {
   const lab: Lab = await createLab({ prefix, links: 2 });
   let daemon: DaemonHandle | null = null;
   let agent: Agent | null = null;
+  // On a signal the lab's exit guard kills the daemon and deletes the namespaces, then exits;
+  // this removes the daemon's temp dir (it holds the API key) on that path too.
+  const removeDir = (): void => {
+    if (daemon !== null) rmSync(daemon.dir, { recursive: true, force: true });
+  };
+  process.on('exit', removeDir);
   try {
     daemon = await startDaemon(lab, labConfig(lab, SOAK_CONFIG));
     await daemon.waitForLog((l) => l.msg === 'daemon ready', READY_TIMEOUT_MS);
@@ -75,6 +81,7 @@ async function soak(args: SoakArgs): Promise<SoakReport> {
     await agent?.close().catch(() => undefined);
     await daemon?.dispose().catch(() => undefined);
     await lab.destroy();
+    process.off('exit', removeDir);
     out.note(`lab ${prefix} torn down`);
   }
 }
