@@ -169,3 +169,15 @@ test('a per-link table route that fails (new interface without its address yet) 
   assert.ok(nl.ops.some((o) => o.op === 'replace' && o.spec.table === 1000 && o.spec.oif === 31), 'retried and set');
   await daemon.stop();
 });
+
+test('a netlink resync (lost notifications) re-reads the kernel state instead of trusting stale state', async () => {
+  const { nl, daemon } = await setup();
+  // While notifications were being lost: wan1's carrier went away and its gateway changed.
+  nl.links = [link(11, 'wan1', false), link(12, 'wan2')];
+  nl.routes = [defaultRoute(12, '100.64.2.1', 16, 254, 100), defaultRoute(11, '100.64.1.200', 16, 254, 50)];
+  nl.emit({ kind: 'resync', reason: 'ENOBUFS' });
+  for (let i = 0; i < 5 && daemon.status().active !== 'secondary'; i++) await daemon.setAuto(true);
+  assert.equal(daemon.status().active, 'secondary', 'the carrier loss found by the re-dump failed the link over');
+  assert.equal(daemon.status().links[0]!.gateway, '100.64.1.200');
+  await daemon.stop();
+});
