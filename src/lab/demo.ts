@@ -138,7 +138,11 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
     stopView = null;
     screen.freeze();
     for (const line of renderSummary(results)) console.log(line);
-    const switches = daemon.logs.filter((l) => l.msg === 'default route switched');
+    // The kernel's route event can reach us before the daemon's log line about it: wait (bounded) for the lines.
+    const logs = daemon.logs;
+    const logged = (): number => logs.filter((l) => l.msg === 'default route switched').length;
+    for (let i = 0; i < 50 && logged() < results.length; i++) await new Promise((r) => setTimeout(r, 100));
+    const switches = logs.filter((l) => l.msg === 'default route switched');
     console.log(`daemon logged ${switches.length} route switches; story took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     code = results.every((r) => r.ms !== null) ? 0 : 1;
     watch.stop();
