@@ -6,7 +6,7 @@ import { WanError } from '../errors.js';
 import type { NetlinkEvent, NetlinkPort, NetlinkSnapshot } from '../netlink/types.js';
 import { checkManual, initialState, step } from '../policy/step.js';
 import type { PolicyConfig, PolicyEffect, PolicyEvent, PolicyState } from '../policy/types.js';
-import type { ProbeSocketFactory } from '../probe/types.js';
+import type { CycleResult, ProbeSocketFactory } from '../probe/types.js';
 import { MAIN_TABLE } from '../routes/plan.js';
 import { GatewayTracker } from '../gateway/tracker.js';
 import { gatewayFromRoute, gatewayFromRoutes } from '../gateway/from-routes.js';
@@ -164,9 +164,20 @@ export class Daemon implements Engine {
       if (r === null) return;
       rt.lastCycle = r;
       rt.lastCheckWallMs = this.deps.clock.wallMs();
+      this.noteProbeErrors(rt, r);
       this.feed({ kind: 'probe', link: rt.cfg.name, healthy: r.healthy, gatewayReachable: r.gatewayReachable });
     });
     this.publish();
+  }
+
+  /** Send failures (ENETUNREACH, EPERM, ...) say more than a timeout: log them when they change. */
+  private noteProbeErrors(rt: LinkRuntime, r: CycleResult): void {
+    const codes = [...new Set([r.gateway, ...r.targets].flatMap((e) => (e && !e.ok && e.error && e.error !== 'timeout' ? [e.error] : [])))].sort();
+    const key = codes.join(',');
+    if (key === rt.probeErrors) return;
+    rt.probeErrors = key;
+    if (key) this.deps.log.warn({ link: rt.cfg.name, interface: rt.cfg.interface, errno: codes }, 'probe send failed');
+    else this.deps.log.info({ link: rt.cfg.name }, 'probe sends work again');
   }
 
   private async sampleTraffic(): Promise<void> {

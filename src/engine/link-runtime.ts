@@ -19,6 +19,8 @@ export interface LinkRuntime {
   lastCycle: CycleResult | null;
   lastCheckWallMs: number | null;
   warnedNoGateway: boolean;
+  /** errno codes of the last cycle's failed sends (not timeouts), to log changes once. */
+  probeErrors: string;
 }
 
 export function newLinkRuntime(cfg: LinkConfig): LinkRuntime {
@@ -34,5 +36,6 @@ export function newLinkRuntime(cfg: LinkConfig): LinkRuntime {
     lastCycle: null,
     lastCheckWallMs: null,
     warnedNoGateway: false,
+    probeErrors: '',
   };
 }

@@ -181,3 +181,16 @@ test('a netlink resync (lost notifications) re-reads the kernel state instead of
   assert.equal(daemon.status().links[0]!.gateway, '100.64.1.200');
   await daemon.stop();
 });
+
+test('probe send failures are logged with their errno when they start and when they stop, not every cycle', async () => {
+  const { probers, clock, log, daemon } = await setup();
+  probers.sendErrors.set('secondary', 'ENETUNREACH');
+  await clock.advanceAsync(3000);
+  const failed = log.lines.filter((l) => l.msg === 'probe send failed');
+  assert.equal(failed.length, 1);
+  assert.deepEqual((failed[0]!.obj as { errno: string[] }).errno, ['ENETUNREACH']);
+  probers.sendErrors.delete('secondary');
+  await clock.advanceAsync(1000);
+  assert.equal(log.lines.filter((l) => l.msg === 'probe sends work again').length, 1);
+  await daemon.stop();
+});

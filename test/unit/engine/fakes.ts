@@ -44,6 +44,7 @@ export class MemoryNetlink implements NetlinkPort {
 /** Probers whose verdict per link the test sets; every cycle resolves at once. */
 export class ScriptedProbers {
   healthy = new Map<string, boolean>();
+  sendErrors = new Map<string, string>();
   cycles = 0;
   closed = 0;
 
@@ -53,7 +54,9 @@ export class ScriptedProbers {
       runCycle: async (gateway: string | null): Promise<CycleResult> => {
         this.cycles += 1;
         const ok = this.healthy.get(name) ?? true;
-        return { gateway: gateway ? { target: gateway, ok: true, rttMs: 1, error: null } : null, targets: [],
+        const error = this.sendErrors.get(name) ?? null;
+        const targets = error ? [{ target: '198.51.100.1', ok: false, rttMs: null, error }] : [];
+        return { gateway: gateway ? { target: gateway, ok: true, rttMs: 1, error: null } : null, targets,
           targetsUp: ok ? 1 : 0, healthy: ok, gatewayReachable: gateway !== null };
       },
       stats: () => stats,
