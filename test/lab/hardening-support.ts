@@ -1,12 +1,9 @@
 // Scaffolding for the hardening lab tests: the same rig as support.ts but in this suite's own
 // `wfh-` namespaces, plus what these tests measure on the real daemon process (RSS from /proc,
 // switch times from its log lines).
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createLab } from '../../src/lab/topology.js';
-import { openAgent, type Agent } from '../../src/lab/agent-client.js';
-import { labConfig, startDaemon, type DaemonConfig, type DaemonHandle, type LogLine } from '../../src/lab/daemon-runner.js';
-import { switches, type Rig } from './support.js';
+import type { DaemonHandle, LogLine } from '../../src/lab/daemon-runner.js';
+import { switches, withRig, type Rig } from './support.js';
 
 export { activeIface, notRoot, sleep, status, switches, waitFor, type Rig } from './support.js';
 
@@ -14,28 +11,8 @@ export { activeIface, notRoot, sleep, status, switches, waitFor, type Rig } from
 const MAIN_OVERRIDE = process.env.WFH_DAEMON_MAIN;
 
 /** Runs fn with a fresh `wfh-` lab, an agent in the router ns and a daemon starter; always cleans up. */
-export async function withHardRig(tag: string, fn: (rig: Rig) => Promise<void>): Promise<void> {
-  const lab = await createLab({ prefix: `wfh-${tag}-${randomBytes(2).toString('hex')}`, links: 2 });
-  const daemons: DaemonHandle[] = [];
-  let agent: Agent | null = null;
-  try {
-    agent = await openAgent(lab.routerNs);
-    const rig: Rig = {
-      lab,
-      agent,
-      start: async (over: DaemonConfig = {}) => {
-        const d = await startDaemon(lab, labConfig(lab, over), MAIN_OVERRIDE ? { mainPath: MAIN_OVERRIDE } : {});
-        daemons.push(d);
-        await d.waitForLog((l) => l.msg === 'daemon ready', 20_000);
-        return d;
-      },
-    };
-    await fn(rig);
-  } finally {
-    for (const d of daemons) await d.dispose().catch(() => undefined);
-    await agent?.close().catch(() => undefined);
-    await lab.destroy();
-  }
+export function withHardRig(tag: string, fn: (rig: Rig) => Promise<void>): Promise<void> {
+  return withRig(tag, fn, { prefix: 'wfh', mainPath: MAIN_OVERRIDE });
 }
 
 /** Resident set size of a process in KiB, from /proc/<pid>/status (VmRSS). */

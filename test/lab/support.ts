@@ -15,8 +15,16 @@ export interface Rig {
 }
 
 /** Runs fn with a fresh lab, an agent in the router namespace and a daemon starter; cleans up everything. */
-export async function withRig(tag: string, fn: (rig: Rig) => Promise<void>, links = 2): Promise<void> {
-  const lab = await createLab({ prefix: `wfd-${tag}-${randomBytes(2).toString('hex')}`, links });
+export interface RigOptions {
+  links?: number;
+  /** Namespace prefix of the suite (default `wfd`). */
+  prefix?: string;
+  /** Another build of the daemon's entry (default dist/src/main.js). */
+  mainPath?: string;
+}
+
+export async function withRig(tag: string, fn: (rig: Rig) => Promise<void>, opts: RigOptions = {}): Promise<void> {
+  const lab = await createLab({ prefix: `${opts.prefix ?? 'wfd'}-${tag}-${randomBytes(2).toString('hex')}`, links: opts.links ?? 2 });
   const daemons: DaemonHandle[] = [];
   let agent: Agent | null = null;
   try {
@@ -25,7 +33,7 @@ export async function withRig(tag: string, fn: (rig: Rig) => Promise<void>, link
       lab,
       agent,
       start: async (over = {}) => {
-        const d = await startDaemon(lab, labConfig(lab, over));
+        const d = await startDaemon(lab, labConfig(lab, over), opts.mainPath ? { mainPath: opts.mainPath } : {});
         daemons.push(d);
         await d.waitForLog((l) => l.msg === 'daemon ready', 20_000);
         return d;
