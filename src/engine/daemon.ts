@@ -3,21 +3,18 @@
 import type { Clock, TimerHandle } from '../clock.js';
 import type { Config } from '../config/types.js';
 import { WanError } from '../errors.js';
-import type { NetlinkEvent, NetlinkPort, NetlinkSnapshot } from '../netlink/types.js';
+import type { NetlinkPort } from '../netlink/types.js';
 import { checkManual, initialState, step } from '../policy/step.js';
 import type { PolicyConfig, PolicyEffect, PolicyEvent, PolicyState } from '../policy/types.js';
 import type { CycleResult, ProbeSocketFactory } from '../probe/types.js';
-import { MAIN_TABLE } from '../routes/plan.js';
 import { GatewayTracker } from '../gateway/tracker.js';
-import { gatewayFromRoute, gatewayFromRoutes } from '../gateway/from-routes.js';
 import { EventLog } from './event-log.js';
 import { newLinkRuntime, type LinkRuntime } from './link-runtime.js';
 import type { HostPort, LogPort, NotifyPort, ProberFactory } from './ports.js';
 import { RouteKeeper } from './route-keeper.js';
 import { buildStatus, summary } from './status.js';
 import type { Engine, EngineEventType, EngineStatus, SwitchOutcome } from './types.js';
-import { adoptableLink, shadowingRoutes } from './adopt.js';
-import { applyLinkState } from './netlink-view.js';
+import { KernelEvents } from './kernel-events.js';
 
 export interface DaemonDeps {
   config: Config;
@@ -37,6 +34,7 @@ export class Daemon implements Engine {
   private readonly gateways: GatewayTracker;
   private readonly events = new EventLog(100);
   private readonly routes: RouteKeeper;
+  private readonly kernel: KernelEvents;
   private switchCount = 0;
   private lastSwitchMs: number | null = null;
   private startedMs = 0;
@@ -53,17 +51,29 @@ export class Daemon implements Engine {
     this.policy = initialState(deps.config.links.map((l) => ({ name: l.name, label: l.displayName })),
       deps.config.links.map((l) => l.gateway !== null));
     this.routes = new RouteKeeper(deps.netlink, deps.log);
+    this.kernel = new KernelEvents({
+      links: this.links,
+      log: deps.log,
+      config: () => this.cfg,
+      running: () => this.running,
+      stopped: () => !this.running && this.stopping !== null,
+      activeLink: () => this.policy.active,
+      feed: (e) => this.feed(e),
+      learnGateway: (rt, gw) => this.learnGateway(rt, 'netlink', gw),
+      syncRoutes: (restoreMain) => this.syncRoutes(restoreMain),
+      resetProber: (rt) => this.resetProber(rt),
+      dump: () => deps.netlink.dump(),
+    });
   }
 
   async start(): Promise<void> {
     const { netlink, clock } = this.deps;
     this.startedMs = clock.wallMs();
-    await netlink.start((e) => this.onNetlink(e));
+    await netlink.start((e) => this.kernel.onEvent(e));
     const snap = await netlink.dump();
-    this.syncFromSnapshot(snap);
-    this.adopt(snap);
+    this.kernel.syncFromSnapshot(snap);
+    this.feed({ kind: 'adopt', link: this.kernel.adopt(snap) });
     for (const rt of this.links) await this.loosenRpFilter(rt);
-    for (const rt of this.links) this.openProber(rt);
     await this.refreshStateFiles();
     await this.syncRoutes(true);
     this.record('start', 'info', null, 'Daemon started');
@@ -193,98 +203,16 @@ export class Daemon implements Engine {
     }
   }
 
-  private openProber(rt: LinkRuntime): void {
+  /** Opens the link's probe socket anew (an interface re-created keeps its name, not its ifindex). */
+  private resetProber(rt: LinkRuntime): void {
     rt.prober?.close();
     rt.prober = null;
-    if (rt.ifindex === null) return;
+    if (rt.ifindex === null || this.stopping !== null) return;
     try {
       rt.prober = this.deps.newProber(this.deps.sockets.open(rt.cfg.interface), rt.cfg.name);
     } catch (err) {
       this.record('error', 'error', rt.cfg.name, `${rt.cfg.displayName}: cannot open probe socket on ${rt.cfg.interface}: ${String(err)}`);
     }
-  }
-
-  // ---- netlink -----------------------------------------------------------------------------
-
-  private onNetlink(e: NetlinkEvent): void {
-    if (!this.running && this.stopping) return;
-    switch (e.kind) {
-      case 'link': {
-        const rt = this.links.find((l) => l.cfg.interface === e.link.name);
-        if (rt) this.applyLink(rt, e.op === 'del' ? null : e.link);
-        break;
-      }
-      case 'route':
-        this.onRoute(e.op, e.route);
-        break;
-      case 'address': {
-        // An address arriving can make a table route that failed with ENETUNREACH possible now.
-        const rt = this.links.find((l) => l.ifindex !== null && l.ifindex === e.address.index);
-        if (rt && e.op === 'new' && rt.routedAs === null && this.running) void this.syncRoutes(this.policy.active === rt.cfg.name);
-        break;
-      }
-      case 'resync':
-        this.deps.log.warn({ reason: e.reason }, 'netlink notifications lost; re-reading kernel state');
-        this.deps.netlink.dump().then((snap) => { this.syncFromSnapshot(snap); return this.syncRoutes(); })
-          .catch((err: unknown) => this.deps.log.error({ err }, 'netlink resync failed'));
-        break;
-    }
-  }
-
-  private applyLink(rt: LinkRuntime, link: Parameters<typeof applyLinkState>[1]): void {
-    const change = applyLinkState(rt, link);
-    if (change.ifindexChanged) {
-      rt.traffic.reset();
-      if (rt.ifindex !== null && this.running) this.openProber(rt);
-      if (rt.ifindex === null) { rt.prober?.close(); rt.prober = null; }
-    }
-    if (change.present !== null) this.feed({ kind: 'present', link: rt.cfg.name, present: change.present });
-    if (change.carrier !== null) this.feed({ kind: 'carrier', link: rt.cfg.name, up: change.carrier });
-    // A new interface (new ifindex) or one whose carrier came back needs its table route again.
-    if ((change.ifindexChanged || (change.carrier === true && rt.routedAs === null)) && this.running) {
-      void this.syncRoutes(this.policy.active === rt.cfg.name);
-    }
-  }
-
-  private onRoute(op: 'new' | 'del', r: Parameters<typeof shadowingRoutes>[0][number]): void {
-    const own = r.protocol === this.cfg.routeProtocol;
-    if (op === 'del' && own && r.table === MAIN_TABLE && r.dst === null && this.running) {
-      this.deps.log.warn({ route: r }, 'our default route was deleted by someone else; restoring it');
-      void this.syncRoutes(true);
-      return;
-    }
-    if (op === 'new' && !own) {
-      for (const s of shadowingRoutes([r], this.cfg.routeMetric, this.cfg.routeProtocol)) {
-        this.deps.log.warn({ metric: s.priority, gateway: s.gateway, oif: s.oif }, 'another default route shadows the daemon\'s own');
-      }
-      const rt = this.links.find((l) => l.ifindex !== null && l.ifindex === r.oif);
-      const learned = rt ? gatewayFromRoute(r, rt.ifindex!, this.cfg.routeProtocol) : null;
-      // A default route names the gateway; another via-route only stands in until one is seen.
-      if (rt && learned && (learned.isDefault || rt.gateway === null)) this.learnGateway(rt, 'netlink', learned.gateway);
-    }
-  }
-
-  private syncFromSnapshot(snap: NetlinkSnapshot): void {
-    for (const rt of this.links) {
-      this.applyLink(rt, snap.links.find((l) => l.name === rt.cfg.interface) ?? null);
-      if (rt.ifindex === null) continue;
-      const gw = gatewayFromRoutes(snap.routes, rt.ifindex, this.cfg.routeProtocol);
-      if (gw !== null) this.learnGateway(rt, 'netlink', gw);
-    }
-  }
-
-  private adopt(snap: NetlinkSnapshot): void {
-    const found = adoptableLink(snap.routes, this.links, this.cfg.routeProtocol);
-    for (const s of shadowingRoutes(snap.routes, this.cfg.routeMetric, this.cfg.routeProtocol)) {
-      this.deps.log.warn({ metric: s.priority, gateway: s.gateway, oif: s.oif }, 'another default route shadows the daemon\'s own');
-    }
-    if (found) {
-      const rt = this.links.find((l) => l.cfg.name === found.link)!;
-      // A restart finds its own route: that gateway is the best guess until netlink or the state file says more.
-      if (rt.gateway === null && found.gateway) this.learnGateway(rt, 'netlink', found.gateway);
-      this.deps.log.info({ link: found.link, gateway: found.gateway }, 'adopted the current default route');
-    }
-    this.feed({ kind: 'adopt', link: found?.link ?? null });
   }
 
   // ---- gateways ----------------------------------------------------------------------------
