@@ -45,14 +45,14 @@ export async function writeGatewayState(stateDir: string, iface: string, gateway
 
 /**
  * Fills gateway_state_dir and log_file (inside `dir`) unless the caller set them, writes the
- * config and one state file per lab link.
+ * config and (unless a test brings its own DHCP client) one state file per lab link.
  */
-export async function writeDaemonFiles(lab: Lab, config: DaemonConfig, dir: string): Promise<DaemonFiles> {
+export async function writeDaemonFiles(lab: Lab, config: DaemonConfig, dir: string, stateFiles = true): Promise<DaemonFiles> {
   const stateDir = typeof config.gateway_state_dir === 'string' ? config.gateway_state_dir : join(dir, 'state');
   const logFile = typeof config.log_file === 'string' ? config.log_file : join(dir, 'wan-failover.log');
   const full: DaemonConfig = { ...config, gateway_state_dir: stateDir, log_file: logFile };
   await mkdir(stateDir, { recursive: true });
-  for (const l of lab.links) await writeGatewayState(stateDir, l.iface, l.gateway);
+  if (stateFiles) for (const l of lab.links) await writeGatewayState(stateDir, l.iface, l.gateway);
   const configPath = join(dir, 'config.yaml');
   // 0600: the file holds the API key.
   await writeFile(configPath, JSON.stringify(full, null, 2) + '\n', { mode: 0o600 });

@@ -46,6 +46,8 @@ export interface StartDaemonOptions {
   nodeArgs?: string[];
   /** Echo each log line (e.g. for the demo's verbose mode). */
   onLog?: (line: LogLine) => void;
+  /** Write the dhclient state files for the lab's links (default true; false when real DHCP writes them). */
+  stateFiles?: boolean;
 }
 
 export const DAEMON_MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -147,7 +149,7 @@ class RunningDaemon implements DaemonHandle {
 /** Writes the config into a fresh temp dir and starts the daemon inside the lab's router ns. */
 export async function startDaemon(lab: Lab, config: DaemonConfig, opts: StartDaemonOptions = {}): Promise<DaemonHandle> {
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), `${lab.prefix}-daemon-`)));
-  const files = await writeDaemonFiles(lab, config, dir);
+  const files = await writeDaemonFiles(lab, config, dir, opts.stateFiles ?? true);
   const args = [...(opts.nodeArgs ?? []), opts.mainPath ?? DAEMON_MAIN, '--config', files.configPath];
   const child = lab.spawn(lab.routerNs, process.execPath, args);
   return new RunningDaemon(

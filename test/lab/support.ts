@@ -11,7 +11,7 @@ export const notRoot = process.getuid?.() !== 0 ? 'needs root (network namespace
 export interface Rig {
   lab: Lab;
   agent: Agent;
-  start(over?: DaemonConfig): Promise<DaemonHandle>;
+  start(over?: DaemonConfig, opts?: { stateFiles?: boolean }): Promise<DaemonHandle>;
 }
 
 /** Runs fn with a fresh lab, an agent in the router namespace and a daemon starter; cleans up everything. */
@@ -32,8 +32,8 @@ export async function withRig(tag: string, fn: (rig: Rig) => Promise<void>, opts
     const rig: Rig = {
       lab,
       agent,
-      start: async (over = {}) => {
-        const d = await startDaemon(lab, labConfig(lab, over), opts.mainPath ? { mainPath: opts.mainPath } : {});
+      start: async (over = {}, startOpts = {}) => {
+        const d = await startDaemon(lab, labConfig(lab, over), { ...startOpts, ...(opts.mainPath ? { mainPath: opts.mainPath } : {}) });
         daemons.push(d);
         await d.waitForLog((l) => l.msg === 'daemon ready', 20_000);
         return d;
