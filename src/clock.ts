@@ -19,7 +19,3 @@ export const systemClock: Clock = {
   setTimer: (ms, fn) => ({ id: setTimeout(fn, ms) }),
   clearTimer: (h) => clearTimeout(h.id as NodeJS.Timeout),
 };
-
-export function sleep(clock: Clock, ms: number): Promise<void> {
-  return new Promise((resolve) => clock.setTimer(ms, resolve));
-}

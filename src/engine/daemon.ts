@@ -172,7 +172,6 @@ export class Daemon implements Engine {
     results.forEach((r, i) => {
       const rt = this.links[i]!;
       if (r === null) return;
-      rt.lastCycle = r;
       rt.lastCheckWallMs = this.deps.clock.wallMs();
       this.noteProbeErrors(rt, r);
       this.feed({ kind: 'probe', link: rt.cfg.name, healthy: r.healthy, gatewayReachable: r.gatewayReachable });
@@ -304,7 +303,7 @@ export class Daemon implements Engine {
   }
 
   private publish(): void {
-    const line = summary(this.status());
+    const line = summary(this.policy, this.links);
     if (line === this.lastSummary) return;
     this.lastSummary = line;
     this.deps.notify?.status(line);

@@ -1,7 +1,6 @@
 // Everything the daemon knows about one configured link at run time, outside the policy:
 // its interface index, gateway, prober, traffic meter and last probe cycle.
 import type { LinkConfig } from '../config/types.js';
-import type { CycleResult } from '../probe/types.js';
 import type { GatewaySource } from '../gateway/tracker.js';
 import type { ProberPort } from './ports.js';
 import { TrafficMeter } from './traffic.js';
@@ -16,7 +15,6 @@ export interface LinkRuntime {
   routedAs: { ifindex: number; gateway: string } | null;
   prober: ProberPort | null;
   traffic: TrafficMeter;
-  lastCycle: CycleResult | null;
   lastCheckWallMs: number | null;
   warnedNoGateway: boolean;
   /** errno codes of the last cycle's failed sends (not timeouts), to log changes once. */
@@ -33,7 +31,6 @@ export function newLinkRuntime(cfg: LinkConfig): LinkRuntime {
     routedAs: null,
     prober: null,
     traffic: new TrafficMeter(),
-    lastCycle: null,
     lastCheckWallMs: null,
     warnedNoGateway: false,
     probeErrors: '',

@@ -52,9 +52,9 @@ export function buildStatus(i: StatusInput): EngineStatus {
   };
 }
 
-/** One line for systemd's STATUS= and the logs. */
-export function summary(s: EngineStatus): string {
-  const active = s.links.find((l) => l.active);
-  const parts = s.links.map((l) => `${l.name}=${l.state}`);
-  return `active: ${active ? `${active.name} (${active.interface})` : 'none'}; ${parts.join(' ')}${s.autoEnabled ? '' : '; auto off'}`;
+/** One line for systemd's STATUS=, from the policy alone (no probe statistics needed). */
+export function summary(policy: PolicyState, links: LinkRuntime[]): string {
+  const active = links.find((l) => l.cfg.name === policy.active);
+  const parts = policy.links.map((l) => `${l.name}=${l.health}`);
+  return `active: ${active ? `${active.cfg.name} (${active.cfg.interface})` : 'none'}; ${parts.join(' ')}${policy.auto ? '' : '; auto off'}`;
 }
