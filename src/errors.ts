@@ -26,8 +26,8 @@ export class WanError extends Error {
   readonly status: number;
   readonly details: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message?: string, details: Record<string, unknown> = {}) {
-    super(message ?? ERRORS[code].message);
+  constructor(code: ErrorCode, message?: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message ?? ERRORS[code].message, options);
     this.name = 'WanError';
     this.code = code;
     this.status = ERRORS[code].status;
@@ -41,4 +41,36 @@ export function isWanError(e: unknown): e is WanError {
 
 export function assertNever(x: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(x)}`);
+}
+
+/** The errno-style code of an error (`ENETUNREACH`, `EADDRINUSE`, a WAN_ERR_*), or null. */
+export function errorCode(e: unknown): string | null {
+  if (typeof e === 'object' && e !== null && 'code' in e) {
+    const c = (e as { code: unknown }).code;
+    if (typeof c === 'string') return c;
+  }
+  return null;
+}
+
+/**
+ * One line describing an error for a log line or a status message, following its ES2022 `cause`
+ * chain ("switch failed: netlink replaceDefaultRoute failed: ENETUNREACH"). Never throws.
+ */
+export function describeError(e: unknown): string {
+  const parts: string[] = [];
+  let cur: unknown = e;
+  for (let depth = 0; depth < 5 && cur !== undefined && cur !== null; depth += 1) {
+    const text = cur instanceof Error ? cur.message : typeof cur === 'string' ? cur : safeJson(cur);
+    if (text && !parts.some((p) => p.includes(text))) parts.push(text);
+    cur = cur instanceof Error ? cur.cause : undefined;
+  }
+  return parts.join(': ') || 'unknown error';
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
 }

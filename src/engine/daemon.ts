@@ -15,6 +15,9 @@ import { RouteKeeper } from './route-keeper.js';
 import { buildStatus, summary } from './status.js';
 import type { Engine, EngineEventType, EngineStatus, SwitchOutcome } from './types.js';
 import { KernelEvents } from './kernel-events.js';
+import { SyncEventBus, type EventBus } from '../bus/event-bus.js';
+import type { SwitchEnd } from '../bus/events.js';
+import { describeError } from '../errors.js';
 
 export interface DaemonDeps {
   config: Config;
@@ -43,9 +46,12 @@ export class Daemon implements Engine {
   private stopping: Promise<void> | null = null;
   private lastSummary = '';
   private lastCycleStartMs = 0;
+  /** Typed daemon events for extensions (conntrack, MQTT, metrics, hooks); see src/bus/events.ts. */
+  readonly bus: EventBus;
 
   constructor(private readonly deps: DaemonDeps) {
     this.cfg = deps.config;
+    this.bus = new SyncEventBus(deps.log);
     this.links = deps.config.links.map(newLinkRuntime);
     this.gateways = new GatewayTracker(deps.config.links);
     this.policy = initialState(deps.config.links.map((l) => ({ name: l.name, label: l.displayName })),
@@ -174,6 +180,8 @@ export class Daemon implements Engine {
       if (r === null) return;
       rt.lastCheckWallMs = this.deps.clock.wallMs();
       this.noteProbeErrors(rt, r);
+      this.bus.publish({ kind: 'probe-round', link: rt.cfg.name, family: 'ipv4', gateway: r.gateway, targets: r.targets,
+        healthy: r.healthy, timeMs: this.deps.clock.wallMs() });
       this.feed({ kind: 'probe', link: rt.cfg.name, healthy: r.healthy, gatewayReachable: r.gatewayReachable });
     });
     this.publish();
@@ -238,6 +246,7 @@ export class Daemon implements Engine {
     } else if (now.gateway !== null) {
       this.deps.log.info({ link: rt.cfg.name, gateway: now.gateway, source: now.source }, 'gateway detected');
     }
+    this.bus.publish({ kind: 'gateway', link: rt.cfg.name, family: 'ipv4', gateway: now.gateway, source: now.source, timeMs: this.deps.clock.wallMs() });
     this.feed({ kind: 'gateway', link: rt.cfg.name, known: now.gateway !== null });
     if (this.running) void this.syncRoutes(this.policy.active === rt.cfg.name);
   }
@@ -256,9 +265,34 @@ export class Daemon implements Engine {
 
   private feed(event: PolicyEvent): void {
     const r = step(this.policy, event, this.deps.clock.nowMs(), this.policyConfig());
+    const before = this.policy;
     this.policy = r.state;
+    this.publishChanges(before, r.state);
     for (const e of r.effects) this.apply(e);
     if (r.effects.length > 0) this.publish();
+  }
+
+  /** Bus events for what a policy step changed: link states, carrier, all-down, auto. */
+  private publishChanges(a: PolicyState, b: PolicyState): void {
+    const timeMs = this.deps.clock.wallMs();
+    b.links.forEach((l, i) => {
+      const p = a.links[i]!;
+      const iface = this.links[i]!.cfg.interface;
+      if (p.health !== l.health) {
+        const reason = !l.present ? 'interface gone' : l.carrier === false ? 'carrier lost'
+          : l.health === 'down' ? `${l.consecutiveFailures} consecutive failed checks` : 'probes pass';
+        this.bus.publish({ kind: 'link-state', link: l.name, interface: iface, family: 'ipv4', from: p.health, to: l.health, reason, timeMs });
+      }
+      const pc = p.present ? p.carrier : false;
+      const lc = l.present ? l.carrier : false;
+      if (pc !== lc && lc !== null) this.bus.publish({ kind: 'carrier', link: l.name, interface: iface, up: lc, timeMs });
+    });
+    if (a.allDown !== b.allDown) this.bus.publish({ kind: 'all-down', down: b.allDown, timeMs });
+    if (a.auto !== b.auto) this.bus.publish({ kind: 'auto', enabled: b.auto, timeMs });
+  }
+
+  private switchEnd(rt: LinkRuntime): SwitchEnd {
+    return { link: rt.cfg.name, interface: rt.cfg.interface, addresses: [...rt.addresses] };
   }
 
   private apply(e: PolicyEffect): void {
@@ -274,11 +308,16 @@ export class Daemon implements Engine {
       this.lastSwitchMs = this.deps.clock.wallMs();
       const msg = `Switched ${from?.cfg.displayName ?? 'none'} -> ${to.cfg.displayName}: ${e.reason}`;
       this.events.push({ timeMs: this.lastSwitchMs, type: 'switch', message: msg, link: to.cfg.name });
+      const applyMs = Math.round((this.deps.clock.nowMs() - requestedAtMs) * 1000) / 1000;
       this.deps.log.warn({ from: e.from, to: e.to, reason: e.reason, gateway: to.gateway, interface: to.cfg.interface,
-        applyMs: Math.round((this.deps.clock.nowMs() - requestedAtMs) * 1000) / 1000 }, 'default route switched');
+        applyMs }, 'default route switched');
+      this.bus.publish({ kind: 'record', type: 'switch', level: 'warn', link: to.cfg.name, message: msg, timeMs: this.lastSwitchMs });
+      this.bus.publish({ kind: 'switched', family: 'ipv4', from: from ? this.switchEnd(from) : null, to: this.switchEnd(to),
+        reason: e.cause, message: msg, timeMs: this.lastSwitchMs, applyMs });
       this.publish();
     }, (err: unknown) => {
-      this.feed({ kind: 'switch-failed', from: e.from, to: e.to, error: err instanceof Error ? err.message : String(err) });
+      this.bus.publish({ kind: 'switch-failed', family: 'ipv4', to: e.to, error: describeError(err), timeMs: this.deps.clock.wallMs() });
+      this.feed({ kind: 'switch-failed', from: e.from, to: e.to, error: describeError(err) });
     });
   }
 
@@ -298,12 +337,15 @@ export class Daemon implements Engine {
   }
 
   private record(type: EngineEventType, level: 'info' | 'warn' | 'error', link: string | null, message: string): void {
-    this.events.push({ timeMs: this.deps.clock.wallMs(), type, message, link });
+    const timeMs = this.deps.clock.wallMs();
+    this.events.push({ timeMs, type, message, link });
     this.deps.log[level]({ event: type, link }, message);
+    this.bus.publish({ kind: 'record', type, level, link, message, timeMs });
   }
 
   private publish(): void {
     const line = summary(this.policy, this.links);
+    this.bus.publish({ kind: 'status-changed', timeMs: this.deps.clock.wallMs() });
     if (line === this.lastSummary) return;
     this.lastSummary = line;
     this.deps.notify?.status(line);

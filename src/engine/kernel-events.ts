@@ -46,6 +46,9 @@ export class KernelEvents {
       case 'address': {
         // An address arriving can make a table route that failed with ENETUNREACH possible now.
         const rt = s.links.find((l) => l.ifindex !== null && l.ifindex === e.address.index);
+        if (rt && e.address.family === 'inet') {
+          if (e.op === 'new') rt.addresses.add(e.address.address); else rt.addresses.delete(e.address.address);
+        }
         if (rt && e.op === 'new' && rt.routedAs === null && s.running()) void s.syncRoutes(s.activeLink() === rt.cfg.name);
         break;
       }
@@ -63,6 +66,7 @@ export class KernelEvents {
     for (const rt of this.sink.links) {
       this.applyLink(rt, snap.links.find((l) => l.name === rt.cfg.interface) ?? null);
       if (rt.ifindex === null) continue;
+      rt.addresses = new Set(snap.addresses.filter((a) => a.index === rt.ifindex && a.family === 'inet').map((a) => a.address));
       const gw = gatewayFromRoutes(snap.routes, rt.ifindex, own);
       if (gw !== null) this.sink.learnGateway(rt, gw);
     }

@@ -17,6 +17,8 @@ export interface LinkRuntime {
   traffic: TrafficMeter;
   lastCheckWallMs: number | null;
   warnedNoGateway: boolean;
+  /** IPv4 addresses the interface holds (from netlink), for the conntrack flush of its NAT flows. */
+  addresses: Set<string>;
   /** errno codes of the last cycle's failed sends (not timeouts), to log changes once. */
   probeErrors: string;
 }
@@ -34,5 +36,6 @@ export function newLinkRuntime(cfg: LinkConfig): LinkRuntime {
     lastCheckWallMs: null,
     warnedNoGateway: false,
     probeErrors: '',
+    addresses: new Set(),
   };
 }

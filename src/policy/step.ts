@@ -2,6 +2,7 @@
 // It holds no timers and does no I/O; the daemon feeds it events and carries out the effects.
 import { assertNever } from '../errors.js';
 import type { EngineEventType } from '../engine/types.js';
+import type { SwitchReason } from '../bus/events.js';
 import type {
   LinkPolicyState, LogLevelName, PolicyConfig, PolicyEffect, PolicyEvent, PolicyState, StepResult,
 } from './types.js';
@@ -82,7 +83,7 @@ export function step(state: PolicyState, event: PolicyEvent, nowMs: number, cfg:
       if (!link(event.link)) break;
       s.manualHold = event.link;
       if (s.active !== event.link) {
-        switchTo(s, event.link, 'manual switch', nowMs, effects);
+        switchTo(s, event.link, 'manual switch', 'manual', nowMs, effects);
       }
       break;
     }
@@ -169,7 +170,8 @@ function decide(s: PolicyState, nowMs: number, cfg: PolicyConfig, effects: Polic
       const reason = active === undefined
         ? `no active link, ${target.label} is healthy`
         : `${active.label} is down, ${target.label} is healthy`;
-      switchTo(s, target.name, reason, nowMs, effects);
+      const cause = active === undefined ? 'initial' : (active.carrier === false || !active.present) ? 'carrier' : 'failover';
+      switchTo(s, target.name, reason, cause, nowMs, effects);
     }
     return;
   }
@@ -180,14 +182,14 @@ function decide(s: PolicyState, nowMs: number, cfg: PolicyConfig, effects: Polic
   if (!onItLongEnough) return;
   for (const l of s.links.slice(0, activeIdx)) {
     if (isEligible(l) && l.consecutiveSuccesses >= cfg.recoveryThreshold) {
-      switchTo(s, l.name, `${l.label} recovered and stable`, nowMs, effects);
+      switchTo(s, l.name, `${l.label} recovered and stable`, 'recovery', nowMs, effects);
       return;
     }
   }
 }
 
-function switchTo(s: PolicyState, to: string, reason: string, nowMs: number, effects: PolicyEffect[]): void {
-  effects.push({ kind: 'switch', from: s.active, to, reason });
+function switchTo(s: PolicyState, to: string, reason: string, cause: SwitchReason, nowMs: number, effects: PolicyEffect[]): void {
+  effects.push({ kind: 'switch', from: s.active, to, reason, cause });
   s.active = to;
   s.activeSinceMs = nowMs;
 }

@@ -1,6 +1,7 @@
 // Types of the failover policy: its state, the events it consumes and the effects it asks for.
 // The policy is pure; the daemon turns netlink, probe and API input into PolicyEvents.
 import type { EngineEventType, LinkHealthState } from '../engine/types.js';
+import type { SwitchReason } from '../bus/events.js';
 
 export interface PolicyConfig {
   failureThreshold: number;
@@ -52,7 +53,7 @@ export type PolicyEvent =
 export type LogLevelName = 'info' | 'warn' | 'error';
 
 export type PolicyEffect =
-  | { kind: 'switch'; from: string | null; to: string; reason: string }
+  | { kind: 'switch'; from: string | null; to: string; reason: string; cause: SwitchReason }
   | { kind: 'event'; type: EngineEventType; level: LogLevelName; link: string | null; message: string };
 
 export interface StepResult {

@@ -1,0 +1,58 @@
+// The daemon's typed events: what happened, as data. The failover core publishes them on the bus;
+// extensions (event ring, logging, sd_notify, status projection, conntrack, MQTT, metrics, hooks)
+// consume them. Pure types: nothing here depends on the engine.
+
+/** An address family, as a parameter of the code rather than a fork of it (as dpinger does it). */
+export type AddressFamily = 'ipv4' | 'ipv6';
+
+/** up: probes pass; degraded: passes but quality is poor; down: declared down; unknown: not judged yet. */
+export type HealthState = 'up' | 'degraded' | 'down' | 'unknown';
+
+/**
+ * Why the default route moved. failover: the active link went down on probes or quality;
+ * carrier: it lost carrier or vanished; recovery: back to a more preferred link; manual: the operator.
+ */
+export type SwitchReason = 'failover' | 'carrier' | 'recovery' | 'manual' | 'initial';
+
+/** One end of a switch: the link, its interface and its addresses of that family at that moment. */
+export interface SwitchEnd {
+  link: string;
+  interface: string;
+  /** Addresses the interface holds in this family (for the conntrack flush: reply destination). */
+  addresses: string[];
+}
+
+/** One echo's outcome; not ICMP-shaped (other probe methods report the same). */
+export interface ProbeSample {
+  target: string;
+  ok: boolean;
+  /** Round-trip time in ms when ok. */
+  rttMs: number | null;
+  /** errno code, 'timeout' or null. */
+  error: string | null;
+}
+
+export type DaemonEvent =
+  /** The kernel acknowledged the new default route (the switch is done, not just intended). */
+  | { kind: 'switched'; family: AddressFamily; from: SwitchEnd | null; to: SwitchEnd; reason: SwitchReason;
+      message: string; timeMs: number; applyMs: number }
+  /** The kernel refused a default-route change; it is retried with backoff. */
+  | { kind: 'switch-failed'; family: AddressFamily; to: string; error: string; timeMs: number }
+  /** A link's judged state changed for a family (carrier loss takes both families down). */
+  | { kind: 'link-state'; link: string; interface: string; family: AddressFamily; from: HealthState; to: HealthState;
+      reason: string; timeMs: number }
+  | { kind: 'carrier'; link: string; interface: string; up: boolean; timeMs: number }
+  /** Entering (down: true) or leaving the state where no link is usable. */
+  | { kind: 'all-down'; down: boolean; timeMs: number }
+  /** One probe round of a link in a family has finished. */
+  | { kind: 'probe-round'; link: string; family: AddressFamily; gateway: ProbeSample | null; targets: ProbeSample[];
+      healthy: boolean; timeMs: number }
+  | { kind: 'gateway'; link: string; family: AddressFamily; gateway: string | null; source: string | null; timeMs: number }
+  | { kind: 'auto'; enabled: boolean; timeMs: number }
+  /** An entry of the status event ring (the original's `events`): every record, as logged. */
+  | { kind: 'record'; type: string; level: 'info' | 'warn' | 'error'; link: string | null; message: string; timeMs: number }
+  /** Something in the status may have changed (coarse: listeners re-read engine.status()). */
+  | { kind: 'status-changed'; timeMs: number };
+
+export type DaemonEventKind = DaemonEvent['kind'];
+export type EventOf<K extends DaemonEventKind> = Extract<DaemonEvent, { kind: K }>;
