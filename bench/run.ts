@@ -4,10 +4,10 @@
 // with the config used and the bound that config implies. A benchmark, never a pass/fail test.
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { createLab, type Lab } from '../src/lab/topology.js';
-import { runInNs } from '../src/lab/exec.js';
-import { openAgent, type Agent } from '../src/lab/agent-client.js';
-import { labConfig, startDaemon, type DaemonHandle } from '../src/lab/daemon-runner.js';
+import { createLab, type Lab } from '../lab/topology.js';
+import { runInNs } from '../lab/exec.js';
+import { openAgent, type Agent } from '../lab/agent-client.js';
+import { labConfig, startDaemon, type DaemonHandle } from '../lab/daemon-runner.js';
 import type { NetlinkEvent } from '../src/netlink/types.js';
 import { children, cpuSeconds, memoryKiB } from './proc.js';
 import { summary } from './stats.js';

@@ -85,7 +85,11 @@ install_app() {
     mkdir -p "$stage/dist/src" "$stage/native/build/Release" "$stage/node_modules"
     cp "$SRC_DIR/package.json" "$SRC_DIR/package-lock.json" "$stage/"
     [ ! -f "$SRC_DIR/config.example.yaml" ] || cp "$SRC_DIR/config.example.yaml" "$stage/"
+    # The product only: dist/src. The lab, tests and benchmarks build to dist/lab, dist/test and
+    # dist/bench and are never installed; dist/src/lab is what builds from before the lab moved out
+    # of src/ left behind.
     cp -a "$SRC_DIR/dist/src/." "$stage/dist/src/"
+    rm -rf "$stage/dist/src/lab"
     cp "$SRC_DIR"/native/build/Release/*.node "$stage/native/build/Release/"
     cp -a "$SRC_DIR/node_modules/." "$stage/node_modules/"
     # Production dependencies only; offline, from the lock file.

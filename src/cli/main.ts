@@ -17,7 +17,6 @@ commands:
   monitor [--json]                live link/address/route notifications
   probe IFACE TARGET [-c N]       ICMP echo out of one interface with the daemon's probe code
   check-config [FILE]             validate a config file as the daemon would
-  lab up|down|fail|heal ...       the namespace lab (root)
 
 Run 'wanctl COMMAND --help' for a command's options.
 Exit status: 0 ok, 1 the operation failed, 2 usage error.`;
@@ -30,7 +29,6 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   monitor: async () => (await import('./cmd-monitor.js')).runMonitor,
   probe: async () => (await import('./cmd-probe.js')).runProbe,
   'check-config': async () => (await import('./cmd-check-config.js')).runCheckConfig,
-  lab: async () => (await import('./cmd-lab.js')).runLab,
 };
 
 export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);

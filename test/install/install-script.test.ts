@@ -40,6 +40,26 @@ function install(src: string, root: string, ...extra: string[]): string {
   return r.stdout;
 }
 
+/** Relative imports (static and dynamic) of the .js files under dir that resolve outside dir. */
+function importsLeaving(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.js')) {
+        const text = readFileSync(p, 'utf8');
+        for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)) {
+          const target = path.resolve(path.dirname(p), m[1] ?? '');
+          if (path.relative(dir, target).startsWith('..')) found.push(`${path.relative(dir, p)} -> ${m[1] ?? ''}`);
+        }
+      }
+    }
+  };
+  walk(dir);
+  return found;
+}
+
 const mode = (p: string): number => statSync(p).mode & 0o777;
 // The example config carries a trailing comment on the api_key line.
 const apiKey = (text: string): string => /^api_key:\s*"?([^"\s#]+)"?\s*(?:#.*)?$/m.exec(text)?.[1] ?? '';
@@ -75,6 +95,8 @@ test('install.sh --root: install, re-run keeps config, uninstall keeps only conf
     assert.ok(readdirSync(path.join(app, 'native/build/Release')).some((f) => f.endsWith('.node')));
     assert.ok(!existsSync(path.join(app, 'node_modules/typescript')), 'dev dependencies pruned');
     assert.ok(!existsSync(path.join(app, 'dist/test')), 'tests are not installed');
+    for (const dev of ['dist/lab', 'dist/bench', 'dist/src/lab']) assert.ok(!existsSync(path.join(app, dev)), `${dev} is not installed`);
+    assert.deepEqual(importsLeaving(path.join(app, 'dist/src')), [], 'the installed code imports nothing outside dist/src');
     assert.ok(existsSync(at('var/lib/wan-failover')));
 
     // Second run: an upgrade in place that keeps the config byte for byte.

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { clientLog, startDhcpClient, startDhcpServer, stateFileGateway, stopDhcpClient, writeClientFiles, type DhcpClientFiles } from '../../src/lab/dhcp.js';
-import { terminate } from '../../src/lab/exec.js';
+import { clientLog, startDhcpClient, startDhcpServer, stateFileGateway, stopDhcpClient, writeClientFiles, type DhcpClientFiles } from '../../lab/dhcp.js';
+import { terminate } from '../../lab/exec.js';
 import { notRoot, status, waitFor, withRig } from './support.js';
 
 function skipReason(): string | false {

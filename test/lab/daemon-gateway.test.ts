@@ -3,8 +3,8 @@
 // adopts the current default route without switching.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeGatewayState } from '../../src/lab/daemon-config.js';
-import { startDaemon, labConfig } from '../../src/lab/daemon-runner.js';
+import { writeGatewayState } from '../../lab/daemon-config.js';
+import { startDaemon, labConfig } from '../../lab/daemon-runner.js';
 import { activeIface, notRoot, sleep, status, switches, waitFor, withRig } from './support.js';
 
 test('a gateway change that arrives as a route updates the per-link table and the active default route', { skip: notRoot, timeout: 90_000 }, async () => {

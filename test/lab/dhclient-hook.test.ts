@@ -1,6 +1,6 @@
 // The dhclient exit hook for real: dnsmasq in an "isp" namespace hands out a lease with a
 // router option; dhclient in a "router" namespace, with our own minimal -sf script that sources
-// the hook (src/lab/dhcp.ts), must produce <state>/<iface>.json; a changed router option yields
+// the hook (lab/dhcp.ts), must produce <state>/<iface>.json; a changed router option yields
 // the new gateway, and STOP removes the file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,8 +8,8 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { clientLog, startDhcpClient, startDhcpServer, stateFileGateway, stopDhcpClient, writeClientFiles, type DhcpClientFiles } from '../../src/lab/dhcp.js';
-import { terminate } from '../../src/lab/exec.js';
+import { clientLog, startDhcpClient, startDhcpServer, stateFileGateway, stopDhcpClient, writeClientFiles, type DhcpClientFiles } from '../../lab/dhcp.js';
+import { terminate } from '../../lab/exec.js';
 
 const tag = String(process.pid % 100000);
 const ISP = `wfi-isp-${tag}`;

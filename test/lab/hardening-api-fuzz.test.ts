@@ -1,11 +1,11 @@
 // Hardening: 10,000+ malformed requests against the REAL daemon's API, sent from inside the router
-// namespace by the fuzz driver (src/lab/fuzz.ts). The daemon must survive with the same pid, answer
+// namespace by the fuzz driver (lab/fuzz.ts). The daemon must survive with the same pid, answer
 // every answered request in JSON, never with a 5xx, and keep its memory flat.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FUZZ_JS } from '../../src/lab/fuzz.js';
-import { runInNs } from '../../src/lab/exec.js';
-import type { FuzzSummary } from '../../src/lab/fuzz-summary.js';
+import { FUZZ_JS } from '../../lab/fuzz.js';
+import { runInNs } from '../../lab/exec.js';
+import type { FuzzSummary } from '../../lab/fuzz-summary.js';
 import { alive, notRoot, rssKiB, sleep, status, withHardRig } from './hardening-support.js';
 
 const COUNT = 10_000;

@@ -2,11 +2,11 @@
 // is a valid command, the response parser and JSON judge are right, and the tally counts correctly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeRng, randomBody } from '../../src/lab/fuzz-bodies.js';
-import { makeCase } from '../../src/lab/fuzz-cases.js';
-import { judgeBody, parseResponse } from '../../src/lab/fuzz-response.js';
-import { emptySummary, tally } from '../../src/lab/fuzz-summary.js';
-import { parseFuzzArgs } from '../../src/lab/fuzz.js';
+import { makeRng, randomBody } from '../../lab/fuzz-bodies.js';
+import { makeCase } from '../../lab/fuzz-cases.js';
+import { judgeBody, parseResponse } from '../../lab/fuzz-response.js';
+import { emptySummary, tally } from '../../lab/fuzz-summary.js';
+import { parseFuzzArgs } from '../../lab/fuzz.js';
 
 test('the same seed generates the same cases', () => {
   const a = makeRng(42);

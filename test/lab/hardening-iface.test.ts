@@ -3,7 +3,7 @@
 // win the route back, with its per-link table pointing at the NEW ifindex.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deleteWan, ifindexOf, recreateWan } from '../../src/lab/iface-churn.js';
+import { deleteWan, ifindexOf, recreateWan } from '../../lab/iface-churn.js';
 import { activeIface, notRoot, status, switchTimes, waitFor, withHardRig } from './hardening-support.js';
 
 test('wan1 deleted and re-created with a new ifindex: fail over at once, return once stable, table 1000 on the new ifindex', { skip: notRoot, timeout: 90_000 }, async () => {

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
-import type { DaemonHandle, LogLine } from '../../src/lab/daemon-runner.js';
+import type { DaemonHandle, LogLine } from '../../lab/daemon-runner.js';
 import { activeIface, alive, logAfter, notRoot, sleep, status, switches, waitFor, withHardRig } from './hardening-support.js';
 
 const RELOADED = 'configuration reloaded';

@@ -2,7 +2,7 @@
 // `wfh-` namespaces, plus what these tests measure on the real daemon process (RSS from /proc,
 // switch times from its log lines).
 import { readFile } from 'node:fs/promises';
-import type { DaemonHandle, LogLine } from '../../src/lab/daemon-runner.js';
+import type { DaemonHandle, LogLine } from '../../lab/daemon-runner.js';
 import { switches, withRig, type Rig } from './support.js';
 
 export { activeIface, notRoot, sleep, status, switches, waitFor, type Rig } from './support.js';

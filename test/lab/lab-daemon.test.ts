@@ -5,11 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { createLab } from '../../src/lab/topology.js';
-import { startDaemon, labConfig, DAEMON_MAIN, type DaemonHandle } from '../../src/lab/daemon-runner.js';
-import { openAgent, type Agent } from '../../src/lab/agent-client.js';
-import { RouteWatch } from '../../src/lab/route-watch.js';
-import { run } from '../../src/lab/exec.js';
+import { createLab } from '../../lab/topology.js';
+import { startDaemon, labConfig, DAEMON_MAIN, type DaemonHandle } from '../../lab/daemon-runner.js';
+import { openAgent, type Agent } from '../../lab/agent-client.js';
+import { RouteWatch } from '../../lab/route-watch.js';
+import { run } from '../../lab/exec.js';
 
 const skip =
   process.getuid?.() !== 0 ? 'needs root (network namespaces)' : !existsSync(DAEMON_MAIN) ? `daemon not built (${DAEMON_MAIN})` : false;

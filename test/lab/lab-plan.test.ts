@@ -1,8 +1,8 @@
 // No root needed: the lab's pure naming/addressing plan and its nft fault scripts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planLab, labNamespaces, parseNetnsList, countIspNamespaces, validatePrefix } from '../../src/lab/lab-plan.js';
-import { faultRuleset, isFaultKind } from '../../src/lab/nft-rules.js';
+import { planLab, labNamespaces, parseNetnsList, countIspNamespaces, validatePrefix } from '../../lab/lab-plan.js';
+import { faultRuleset, isFaultKind } from '../../lab/nft-rules.js';
 
 test('planLab: fixed names and allowed ranges only', () => {
   const p = planLab('wfl-x', 3);
@@ -52,7 +52,7 @@ test('faultRuleset: upstream drops forwarded only; gateway drops input too; loss
 });
 
 test('parseLabArgs: commands, links, kinds, usage errors', async () => {
-  const { parseLabArgs, parseLinkArg, LabUsageError } = await import('../../src/lab/lab-args.js');
+  const { parseLabArgs, parseLinkArg, LabUsageError } = await import('../../lab/lab-args.js');
   assert.deepEqual(parseLabArgs(['up']), { cmd: 'up', links: 2, daemon: true });
   assert.deepEqual(parseLabArgs(['up', '--links', '3', '--no-daemon']), { cmd: 'up', links: 3, daemon: false });
   assert.deepEqual(parseLabArgs(['down']), { cmd: 'down' });

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createLab, type Lab } from '../../src/lab/topology.js';
-import { run, runInNs } from '../../src/lab/exec.js';
+import { createLab, type Lab } from '../../lab/topology.js';
+import { run, runInNs } from '../../lab/exec.js';
 
 const notRoot = process.getuid?.() !== 0 ? 'needs root (network namespaces)' : false;
 

@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { renderStatus, renderSummary, viewKey } from '../../src/lab/demo-view.js';
-import { parseJsonLine, onLines } from '../../src/lab/json-lines.js';
-import { pickDefaultRoutes } from '../../src/lab/agent-client.js';
-import { findOnPath, requireTools } from '../../src/lab/preflight.js';
+import { renderStatus, renderSummary, viewKey } from '../../lab/demo-view.js';
+import { parseJsonLine, onLines } from '../../lab/json-lines.js';
+import { pickDefaultRoutes } from '../../lab/agent-client.js';
+import { findOnPath, requireTools } from '../../lab/preflight.js';
 import type { RouteEntry } from '../../src/netlink/types.js';
 
 const status = {

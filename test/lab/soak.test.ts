@@ -1,12 +1,12 @@
 // A short soak in CI: one minute of seeded random faults on the real daemon in a wfs- lab, run as
-// the real entry (`node dist/src/lab/soak.js --minutes 1 --json`); asserts exit 0 and a clean report.
+// the real entry (`node dist/lab/soak.js --minutes 1 --json`); asserts exit 0 and a clean report.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { notRoot } from './support.js';
 
-const SOAK_JS = fileURLToPath(new URL('../../src/lab/soak.js', import.meta.url));
+const SOAK_JS = fileURLToPath(new URL('../../lab/soak.js', import.meta.url));
 /** One minute of faults plus lab build, daemon start, settling and teardown, with room for a slow CI box. */
 const DEADLINE_MS = 180_000;
 

@@ -2,9 +2,9 @@
 // down, and bounded waits on real netlink state. Waits have generous deadlines; tests assert
 // behaviour, never speed.
 import { randomBytes } from 'node:crypto';
-import { createLab, type Lab } from '../../src/lab/topology.js';
-import { openAgent, type Agent } from '../../src/lab/agent-client.js';
-import { labConfig, startDaemon, type DaemonConfig, type DaemonHandle, type LogLine } from '../../src/lab/daemon-runner.js';
+import { createLab, type Lab } from '../../lab/topology.js';
+import { openAgent, type Agent } from '../../lab/agent-client.js';
+import { labConfig, startDaemon, type DaemonConfig, type DaemonHandle, type LogLine } from '../../lab/daemon-runner.js';
 
 export const notRoot = process.getuid?.() !== 0 ? 'needs root (network namespaces, raw sockets)' : false;
 

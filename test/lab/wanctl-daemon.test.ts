@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { runInNs } from '../../src/lab/exec.js';
+import { runInNs } from '../../lab/exec.js';
 import { activeIface, notRoot, status, waitFor, withRig } from './support.js';
 
 const WANCTL = fileURLToPath(new URL('../../src/cli/wanctl.js', import.meta.url));

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { run, runInNs } from '../../src/lab/exec.js';
+import { run, runInNs } from '../../lab/exec.js';
 
 const WANCTL = fileURLToPath(new URL('../../src/cli/wanctl.js', import.meta.url));
 const notRoot = process.getuid?.() !== 0;

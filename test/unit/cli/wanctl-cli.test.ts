@@ -79,7 +79,6 @@ describe('usage', { concurrency: 4 }, () => {
     [['auto'], 'wanctl auto:'],
     [['auto', 'maybe'], 'wanctl auto:'],
     [['check-config', 'a', 'b'], 'wanctl check-config:'],
-    [['lab'], 'wanctl lab:'],
   ];
   for (const [args, prefix] of bad) {
     test(`${args.join(' ')}: exit 2, one line`, async () => {
@@ -89,18 +88,25 @@ describe('usage', { concurrency: 4 }, () => {
     });
   }
 
+  test('lab is not a wanctl command (the lab is not part of the installed product)', async () => {
+    const r = await wanctl(['lab', 'up']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown command 'lab'/);
+    assert.doesNotMatch((await wanctl(['--help'])).stdout, /^  lab /m);
+  });
+
   test('top-level help: exit 0 on stdout, lists every command', async () => {
     for (const flag of ['--help', '-h', 'help']) {
       const r = await wanctl([flag]);
       assert.equal(r.code, 0);
       assert.equal(r.stderr, '');
-      for (const c of ['status', 'switch', 'auto', 'dump', 'monitor', 'probe', 'check-config', 'lab']) {
+      for (const c of ['status', 'switch', 'auto', 'dump', 'monitor', 'probe', 'check-config']) {
         assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'), c);
       }
     }
   });
 
-  for (const c of ['dump', 'monitor', 'probe', 'status', 'switch', 'auto', 'check-config', 'lab']) {
+  for (const c of ['dump', 'monitor', 'probe', 'status', 'switch', 'auto', 'check-config']) {
     test(`${c} --help and -h: exit 0, usage on stdout`, async () => {
       for (const flag of ['--help', '-h']) {
         const r = await wanctl([c, flag]);

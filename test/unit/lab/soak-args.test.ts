@@ -1,7 +1,7 @@
 // No root: soak command-line parsing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSoakArgs, SoakUsageError } from '../../../src/lab/soak-args.js';
+import { parseSoakArgs, SoakUsageError } from '../../../lab/soak-args.js';
 
 test('minutes, seed, json and the all-down bound', () => {
   assert.deepEqual(parseSoakArgs(['--minutes', '5']), { minutes: 5, seed: null, json: false, maxAllDownMs: 10_000, help: false });

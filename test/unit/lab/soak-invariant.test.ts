@@ -1,7 +1,7 @@
 // No root: the soak invariant as a pure function over timelines of faults and observed routes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boundsFor, findViolations, judge, InvariantTracker, type FaultMark, type RouteSample } from '../../../src/lab/soak-invariant.js';
+import { boundsFor, findViolations, judge, InvariantTracker, type FaultMark, type RouteSample } from '../../../lab/soak-invariant.js';
 
 const B = boundsFor({ failureThreshold: 3, recoveryThreshold: 3, checkIntervalMs: 1000, pingTimeoutMs: 500 });
 const LINKS = ['wan1', 'wan2'];

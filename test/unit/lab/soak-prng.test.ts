@@ -1,7 +1,7 @@
 // No root: the soak's seeded generator is deterministic per seed, in range, and rejects bad input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng, isValidSeed, MAX_SEED } from '../../../src/lab/soak-prng.js';
+import { createRng, isValidSeed, MAX_SEED } from '../../../lab/soak-prng.js';
 
 const take = (seed: number, n: number): number[] => {
   const r = createRng(seed);

@@ -1,7 +1,7 @@
 // No root: /proc parsing for the soak's RSS, descriptor and identity samples.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseStartTicks, parseVmRssKiB, readProc } from '../../../src/lab/soak-proc.js';
+import { parseStartTicks, parseVmRssKiB, readProc } from '../../../lab/soak-proc.js';
 
 test('VmRSS from /proc/<pid>/status', () => {
   assert.equal(parseVmRssKiB('Name:\tnode\nVmPeak:\t 1000 kB\nVmRSS:\t   71234 kB\nThreads:\t11\n'), 71_234);

@@ -1,7 +1,7 @@
 // No root: the soak report's verdict rules, resource trends, text and progress line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildReport, emptyFaultCounts, progressLine, renderReport, rssToleranceKiB, trend, type SoakFigures } from '../../../src/lab/soak-report.js';
+import { buildReport, emptyFaultCounts, progressLine, renderReport, rssToleranceKiB, trend, type SoakFigures } from '../../../lab/soak-report.js';
 
 function figures(over: Partial<SoakFigures> = {}): SoakFigures {
   return {

@@ -2,8 +2,8 @@
 // bounds, and never leaves every link hard down for longer than asked (unless unbounded on purpose).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng } from '../../../src/lab/soak-prng.js';
-import { allDownStretches, buildSchedule, faultLabel, isHardFault, type SoakAction } from '../../../src/lab/soak-schedule.js';
+import { createRng } from '../../../lab/soak-prng.js';
+import { allDownStretches, buildSchedule, faultLabel, isHardFault, type SoakAction } from '../../../lab/soak-schedule.js';
 
 const TEN_MIN = 10 * 60_000;
 

@@ -28,7 +28,7 @@ function parseArgs(argv: readonly string[]): DemoOptions | string {
   for (const a of argv) {
     if (a === '--keep') opts.keep = true;
     else if (a === '--verbose' || a === '-v') opts.verbose = true;
-    else return `unknown argument "${a}"; usage: npm run lab [-- --keep] [--verbose]`;
+    else return `unknown argument "${a}"; usage: npm run lab [-- --keep] [--verbose], or npm run lab -- help`;
   }
   return opts;
 }
@@ -94,8 +94,8 @@ async function keepLab(lab: Lab, daemon: DaemonHandle): Promise<void> {
   console.log(`\nlab kept. daemon pid ${pid}, config ${files.configPath}, output ${files.dir}/daemon.out`);
   console.log(`  enter the router:  ip netns exec ${r} bash`);
   console.log(`  API:               ip netns exec ${r} curl -s -H 'Authorization: Bearer ${files.apiKey}' http://127.0.0.1:${files.apiPort}/api/status`);
-  console.log(`  faults:            wanctl lab fail 1 upstream|gateway|carrier; wanctl lab heal 1`);
-  console.log(`  tear down:         wanctl lab down`);
+  console.log(`  faults:            npm run lab -- fail 1 upstream|gateway|carrier; npm run lab -- heal 1`);
+  console.log(`  tear down:         npm run lab -- down`);
 }
 
 export async function runDemo(argv: readonly string[]): Promise<number> {
@@ -168,14 +168,3 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
   }
   return code;
 }
-
-// `node dist/src/lab/demo.js`: process.exitCode rather than exit(), so pending output flushes.
-runDemo(process.argv.slice(2)).then(
-  (c) => {
-    process.exitCode = c;
-  },
-  (e: unknown) => {
-    console.error(e);
-    process.exitCode = 1;
-  },
-);

@@ -1,4 +1,4 @@
-// The API fuzz driver, run INSIDE the router namespace (`ip netns exec <r> node dist/src/lab/fuzz.js
+// The API fuzz driver, run INSIDE the router namespace (`ip netns exec <r> node dist/lab/fuzz.js
 // --port P --key K --count N --seed S`): fires malformed requests over raw TCP (node:net, so broken
 // framing reaches the daemon as-is) with bounded concurrency and deadlines, prints one JSON summary.
 import { connect } from 'node:net';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInNs, spawnInNs, terminate } from './exec.js';
 
-export const HOOK_PATH = fileURLToPath(new URL('../../../install/dhclient-exit-hook', import.meta.url));
+export const HOOK_PATH = fileURLToPath(new URL('../../install/dhclient-exit-hook', import.meta.url));
 
 export interface DhcpServerOptions {
   rangeStart: string;

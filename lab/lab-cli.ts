@@ -1,4 +1,4 @@
-// `wanctl lab up|down|fail|heal`: a persistent lab with prefix wflab whose only state is the
+// `npm run lab -- up|down|fail|heal`: a persistent lab with prefix wflab whose only state is the
 // namespaces themselves (plus the daemon's files in /run/wflab). `up` starts the real daemon in
 // the background inside the router namespace.
 import { existsSync } from 'node:fs';
@@ -19,7 +19,7 @@ function out(s: string): void {
 }
 
 function err(s: string): void {
-  process.stderr.write(`wanctl lab: ${s}\n`);
+  process.stderr.write(`lab: ${s}\n`);
 }
 
 async function up(links: number, daemon: boolean): Promise<number> {
@@ -30,22 +30,22 @@ async function up(links: number, daemon: boolean): Promise<number> {
   out(`enter the router:  ip netns exec ${lab.routerNs} bash`);
   if (!daemon) return EXIT_OK;
   if (!existsSync(DAEMON_MAIN)) {
-    err(`daemon not built (${DAEMON_MAIN} missing): run 'npm run build', then 'wanctl lab up' again`);
+    err(`daemon not built (${DAEMON_MAIN} missing): run 'npm run build', then 'npm run lab -- up' again`);
     return EXIT_FAILED;
   }
   await rm(RUN_DIR, { recursive: true, force: true });
   const { pid, files } = await startDetachedDaemon(lab, labConfig(lab), RUN_DIR);
   out(`daemon started (pid ${pid}), config ${files.configPath}, output ${files.dir}/daemon.out`);
   out(`API (inside the router ns): ip netns exec ${lab.routerNs} curl -s -H 'Authorization: Bearer ${files.apiKey}' http://127.0.0.1:${files.apiPort}/api/status`);
-  out(`wanctl:  ip netns exec ${lab.routerNs} wanctl status -c ${files.configPath}`);
-  out(`faults:  wanctl lab fail 1 upstream|gateway|carrier; wanctl lab heal 1; wanctl lab down`);
+  out(`wanctl:  ip netns exec ${lab.routerNs} node dist/src/cli/wanctl.js status -c ${files.configPath}`);
+  out(`faults:  npm run lab -- fail 1 upstream|gateway|carrier; npm run lab -- heal 1; npm run lab -- down`);
   return EXIT_OK;
 }
 
 async function withLab(fn: (lab: Lab) => Promise<void>): Promise<number> {
   const lab = await attachLab(DEFAULT_PREFIX);
   if (lab === null) {
-    err(`no lab running (namespaces ${DEFAULT_PREFIX}-*): run 'wanctl lab up' first`);
+    err(`no lab running (namespaces ${DEFAULT_PREFIX}-*): run 'npm run lab -- up' first`);
     return EXIT_FAILED;
   }
   await fn(lab);
@@ -78,7 +78,7 @@ async function execute(a: LabArgs): Promise<number> {
   }
 }
 
-/** Entry used by `wanctl lab ...`: returns the exit status (0 ok, 1 failed, 2 usage / not root). */
+/** Entry used by `npm run lab -- ...` (lab/main.ts): returns the exit status (0 ok, 1 failed, 2 usage / not root). */
 export async function labCommand(argv: string[]): Promise<number> {
   let parsed: LabArgs;
   try {

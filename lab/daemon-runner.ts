@@ -50,7 +50,7 @@ export interface StartDaemonOptions {
   stateFiles?: boolean;
 }
 
-export const DAEMON_MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
+export const DAEMON_MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
 interface Waiter {
   pred: (line: LogLine) => boolean;
@@ -159,7 +159,7 @@ export async function startDaemon(lab: Lab, config: DaemonConfig, opts: StartDae
 
 /**
  * Starts the daemon detached, output appended to <dir>/daemon.out, so it outlives this process
- * (`wanctl lab up`, `npm run lab -- --keep`). `wanctl lab down` ends it with the namespace.
+ * (`npm run lab -- up`, `npm run lab -- --keep`). `npm run lab -- down` ends it with the namespace.
  */
 export async function startDetachedDaemon(lab: Lab, config: DaemonConfig, dir: string): Promise<{ pid: number; files: DaemonFiles }> {
   const files = await writeDaemonFiles(lab, config, dir);

@@ -1,4 +1,4 @@
-// PURE: parses `node dist/src/lab/soak.js` arguments, so soak.ts only carries them out.
+// PURE: parses `node dist/lab/soak.js` arguments, so soak.ts only carries them out.
 import { MAX_SEED, isValidSeed } from './soak-prng.js';
 
 export interface SoakArgs {
@@ -11,7 +11,7 @@ export interface SoakArgs {
   help: boolean;
 }
 
-export const SOAK_USAGE = `usage: node dist/src/lab/soak.js --minutes N [--seed S] [--json] [--max-all-down SEC | --allow-all-down]
+export const SOAK_USAGE = `usage: node dist/lab/soak.js --minutes N [--seed S] [--json] [--max-all-down SEC | --allow-all-down]
   N: 0.1..1440 minutes of random faults on both lab links; S: 0..${MAX_SEED} to replay a schedule.
   --json prints only the final report on stdout (progress goes to stderr). Needs root.`;
 

@@ -1,7 +1,7 @@
 // Follows the router's main-table IPv4 default route through the agent's netlink events, so the
 // demo (and tests) can measure when the kernel route really moved, not when the daemon said so.
 import { performance } from 'node:perf_hooks';
-import type { NetlinkEvent, RouteEntry } from '../netlink/types.js';
+import type { NetlinkEvent, RouteEntry } from '../src/netlink/types.js';
 import { pickDefaultRoutes, type Agent } from './agent-client.js';
 
 export interface DefaultRouteView {

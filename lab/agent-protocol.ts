@@ -1,7 +1,7 @@
 // The JSON-line protocol between the in-namespace agent (agent.ts) and its client
 // (agent-client.ts): one request per line on the agent's stdin, one answer or event per line on
 // its stdout.
-import type { NetlinkEvent } from '../netlink/types.js';
+import type { NetlinkEvent } from '../src/netlink/types.js';
 
 export interface HttpRequest {
   method: string;

@@ -37,7 +37,7 @@ export interface Lab {
 export interface CreateLabOptions {
   prefix?: string;
   links?: number;
-  /** Keep the lab after this process exits (no exit/signal hooks): for `wanctl lab up`. */
+  /** Keep the lab after this process exits (no exit/signal hooks): for `npm run lab -- up`. */
   persist?: boolean;
 }
 
@@ -66,7 +66,7 @@ async function deleteNamespace(ns: string): Promise<void> {
   await run('ip', ['netns', 'del', ns]).catch(() => undefined);
 }
 
-/** Removes every namespace of a lab with this prefix (stale runs, `wanctl lab down`). Returns their names. */
+/** Removes every namespace of a lab with this prefix (stale runs, `npm run lab -- down`). Returns their names. */
 export async function destroyLab(prefix: string): Promise<string[]> {
   const mine = labNamespaces(prefix, await listNetns());
   for (const ns of mine) await deleteNamespace(ns);

@@ -1,4 +1,4 @@
-// PURE: parses `wanctl lab ...` arguments into a command, so lab-cli.ts only carries it out.
+// PURE: parses `npm run lab -- ...` arguments into a command, so lab-cli.ts only carries it out.
 import { isFaultKind, type FaultKind } from './nft-rules.js';
 
 export type LabArgs =
@@ -8,7 +8,8 @@ export type LabArgs =
   | { cmd: 'heal'; link: number }
   | { cmd: 'help' };
 
-export const LAB_USAGE = `usage: lab up [--links N] [--no-daemon] | down | fail LINK upstream|gateway|carrier [--loss PCT] | heal LINK
+export const LAB_USAGE = `usage: npm run lab [-- --keep] [--verbose]        play the demo story
+       npm run lab -- up [--links N] [--no-daemon] | down | fail LINK upstream|gateway|carrier [--loss PCT] | heal LINK
   LINK is 1..4 or wan1..wan4. The lab's namespaces are wflab-r, wflab-isp1.., wflab-net.`;
 
 export class LabUsageError extends Error {}

@@ -2,7 +2,7 @@
 // offers a typed API over its JSON-line protocol. Every request has a deadline.
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
-import type { NetlinkEvent, NetlinkSnapshot, RouteEntry } from '../netlink/types.js';
+import type { NetlinkEvent, NetlinkSnapshot, RouteEntry } from '../src/netlink/types.js';
 import { spawnInNs, terminate } from './exec.js';
 import { onLines, parseJsonLine } from './json-lines.js';
 import type { HttpResponse } from './agent-protocol.js';

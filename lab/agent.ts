@@ -1,8 +1,8 @@
-// Runs INSIDE a lab namespace (`ip netns exec NS node dist/src/lab/agent.js`): a process cannot
+// Runs INSIDE a lab namespace (`ip netns exec NS node dist/lab/agent.js`): a process cannot
 // enter a netns itself, so tests and the demo ask this agent, over JSON lines on stdin/stdout, for
 // netlink dumps, netlink events and HTTP calls to the daemon's API on that namespace's loopback.
-import { createNetlink } from '../netlink/adapter.js';
-import type { NetlinkEvent, NetlinkPort } from '../netlink/types.js';
+import { createNetlink } from '../src/netlink/adapter.js';
+import type { NetlinkEvent, NetlinkPort } from '../src/netlink/types.js';
 import { onLines, parseJsonLine } from './json-lines.js';
 import { DEFAULT_API_PORT, type AgentReply, type AgentRequest, type HttpResponse } from './agent-protocol.js';
 
