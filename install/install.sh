@@ -71,7 +71,7 @@ build() {
         log "building in $SRC_DIR (npm ci, npm run build)"
         (cd "$SRC_DIR" && npm ci --no-audit --no-fund && npm run build)
     fi
-    for f in package.json package-lock.json dist/src native/build/Release; do
+    for f in package.json package-lock.json dist/src native/build/Release/wan_failover_native.node; do
         [ -e "$SRC_DIR/$f" ] || die "$SRC_DIR/$f is missing (build first or drop --no-build)"
     done
 }
@@ -90,7 +90,8 @@ install_app() {
     # of src/ left behind.
     cp -a "$SRC_DIR/dist/src/." "$stage/dist/src/"
     rm -rf "$stage/dist/src/lab"
-    cp "$SRC_DIR"/native/build/Release/*.node "$stage/native/build/Release/"
+    # The product addon only: the tests' wan_failover_test.test-node stays behind.
+    cp "$SRC_DIR/native/build/Release/wan_failover_native.node" "$stage/native/build/Release/"
     cp -a "$SRC_DIR/node_modules/." "$stage/node_modules/"
     # Production dependencies only; offline, from the lock file.
     (cd "$stage" && npm prune --omit=dev --no-audit --no-fund --offline >/dev/null) || {

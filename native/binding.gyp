@@ -1,14 +1,24 @@
-# The project's own N-API addon: unix datagram sockets for sd_notify, which node
-# cannot open itself, and an rtnetlink notification socket that survives ENOBUFS.
-# Built by `npm run build:native` into native/build.
+# The project's own N-API addons, built by `npm run build:native` into native/build:
+# - wan_failover_native (the product, installed): unix datagram send for sd_notify, which node
+#   cannot do itself, and an rtnetlink notification socket that survives ENOBUFS.
+# - wan_failover_test (tests only, never installed): the receiving end of a datagram socket. Its
+#   file name (wan_failover_test.test-node; tests load it with process.dlopen) keeps it out of
+#   node-gyp-build's pick of build/Release/*.node and out of install.sh's copy.
 {
+  "target_defaults": {
+    "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+    "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS", "NAPI_VERSION=8"],
+    "cflags_cc": ["-std=c++17", "-Wall", "-Wextra"]
+  },
   "targets": [
     {
       "target_name": "wan_failover_native",
-      "sources": ["src/addon.cc", "src/unix-dgram.cc", "src/nl-socket.cc", "src/nl-monitor.cc"],
-      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-      "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS", "NAPI_VERSION=8"],
-      "cflags_cc": ["-std=c++17", "-Wall", "-Wextra"]
+      "sources": ["src/addon.cc", "src/unix-dgram.cc", "src/nl-socket.cc", "src/nl-monitor.cc"]
+    },
+    {
+      "target_name": "wan_failover_test",
+      "target_conditions": [["_type=='loadable_module'", { "product_extension": "test-node" }]],
+      "sources": ["src/test-addon.cc", "src/unix-dgram.cc"]
     }
   ]
 }

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "napi-errno.h"
 #include "nl-socket.h"
 
 namespace wf {
@@ -25,9 +26,6 @@ constexpr int kMaxDatagramsPerWakeup = 64;
 constexpr long kMaxDatagramBytes = 1 << 20;
 // Errors in a row with no datagram delivered in between: past this the socket counts as dead.
 constexpr int kMaxErrorsWithoutData = 1000;
-
-// libuv's UV_E* codes are -errno on Linux, so its table names every errno.
-const char* ErrnoCode(int err) { return uv_err_name(-err); }
 
 bool IsFatalErrno(int err) { return err == EBADF || err == ENOTSOCK || err == EINVAL || err == EFAULT; }
 
@@ -146,7 +144,7 @@ class Monitor {
     if (err < 0 || ++errors_without_data_ > kMaxErrorsWithoutData) return Fail(env);
     // Re-arm before calling JS, so a throwing onError cannot leave the socket unwatched.
     if (uv_poll_start(&box_->poll, UV_READABLE, OnPoll) != 0) return Fail(env);
-    return EmitError(env, err > 0 ? ErrnoCode(err) : uv_err_name(status)) && !closed();
+    return EmitError(env, err > 0 ? ErrnoName(err) : uv_err_name(status)) && !closed();
   }
 
   void Drain(Napi::Env env) {
@@ -168,7 +166,7 @@ class Monitor {
           Fail(env);
           return;
         }
-        if (!EmitError(env, ErrnoCode(static_cast<int>(-n)))) return;
+        if (!EmitError(env, ErrnoName(static_cast<int>(-n)))) return;
         if (n != -ENOBUFS) return;  // e.g. ENOMEM: retry on the next wakeup
         continue;
       }
@@ -248,14 +246,7 @@ Napi::Value JsUnref(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-void ThrowOpenError(Napi::Env env, const char* syscall, int err) {
-  std::string msg = std::string("nlMonitorOpen: ") + syscall + " failed: " + ErrnoCode(err) + " (" + std::strerror(err) + ")";
-  Napi::Error e = Napi::Error::New(env, msg);
-  e.Set("code", Napi::String::New(env, ErrnoCode(err)));
-  e.Set("errno", Napi::Number::New(env, err));
-  e.Set("syscall", Napi::String::New(env, syscall));
-  e.ThrowAsJavaScriptException();
-}
+void ThrowOpenError(Napi::Env env, const char* syscall, int err) { ThrowErrno(env, "nlMonitorOpen: ", syscall, err); }
 
 // nlMonitorOpen(groupsMask: number, rcvbufBytes: number, onData: (b: Buffer) => void,
 //               onError: (code: string) => void): { close(), ref(), unref() }

@@ -1,17 +1,15 @@
-// AF_UNIX datagram sockets: the sd_notify sender and a receiver used by the tests.
+// AF_UNIX datagram sockets: the sd_notify sender (the tests' receiver is test-dgram.cc).
 // One fresh socket per notification, like libsystemd, so no state survives a failure.
 #include "unix-dgram.h"
 
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 namespace wf {
-namespace {
 
 // Fills `addr` for `path`; '@' means Linux abstract namespace (leading NUL byte,
 // length counts exactly the name, no terminator). Returns the socklen or -errno.
@@ -30,6 +28,8 @@ int FillAddress(const std::string& path, sockaddr_un* addr) {
   std::memcpy(addr->sun_path, path.data(), path.size());
   return static_cast<int>(offsetof(sockaddr_un, sun_path) + path.size() + 1);
 }
+
+namespace {
 
 int OpenSocket() {
   int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -52,62 +52,6 @@ int SendDatagram(const std::string& path, const std::string& message) {
   int err = n < 0 ? errno : 0;
   close(fd);
   return -err;
-}
-
-int BindDatagram(const std::string& path) {
-  sockaddr_un addr;
-  int len = FillAddress(path, &addr);
-  if (len < 0) return len;
-  int fd = OpenSocket();
-  if (fd < 0) return fd;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), static_cast<socklen_t>(len)) < 0) {
-    int err = errno;
-    close(fd);
-    return -err;
-  }
-  return fd;
-}
-
-int ReceiveDatagram(int fd, int timeout_ms, std::string* out) {
-  pollfd pfd{fd, POLLIN, 0};
-  int r;
-  do {
-    r = poll(&pfd, 1, timeout_ms);
-  } while (r < 0 && errno == EINTR);
-  if (r < 0) return -errno;
-  if (r == 0) return 0;
-  char buf[4096];
-  ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-  if (n < 0) return -errno;
-  out->assign(buf, static_cast<size_t>(n));
-  return 1;
-}
-
-const char* ErrnoName(int err) {
-  switch (err) {
-    case EPERM: return "EPERM";
-    case ENOENT: return "ENOENT";
-    case EINTR: return "EINTR";
-    case EBADF: return "EBADF";
-    case EAGAIN: return "EAGAIN";
-    case ENOMEM: return "ENOMEM";
-    case EACCES: return "EACCES";
-    case ENOTDIR: return "ENOTDIR";
-    case EINVAL: return "EINVAL";
-    case EMFILE: return "EMFILE";
-    case ENOSPC: return "ENOSPC";
-    case EROFS: return "EROFS";
-    case ENAMETOOLONG: return "ENAMETOOLONG";
-    case ELOOP: return "ELOOP";
-    case ENOTSOCK: return "ENOTSOCK";
-    case EMSGSIZE: return "EMSGSIZE";
-    case EPROTOTYPE: return "EPROTOTYPE";
-    case EAFNOSUPPORT: return "EAFNOSUPPORT";
-    case EADDRINUSE: return "EADDRINUSE";
-    case ENOBUFS: return "ENOBUFS";
-    case ECONNREFUSED: return "ECONNREFUSED";
-    default: return "EUNKNOWN";
-  }
 }
 
 }  // namespace wf

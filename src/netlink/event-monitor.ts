@@ -18,7 +18,7 @@ const NLMSG_MIN_TYPE = 16;
 /** Losses within this window become one resync (one dump for the consumer). */
 export const RESYNC_WINDOW_MS = 200;
 const REOPEN_DELAY_MS = 1000;
-const MAX_REOPENS = 10;
+export const MAX_REOPENS = 10;
 
 export interface EventMonitorDeps {
   open: NlMonitorOpen;
@@ -79,6 +79,9 @@ export class EventMonitor {
     this.scheduleReopen();
   }
 
+  // Attempts count per outage: a successful reopen resets the count, so a socket that dies again
+  // much later gets its full MAX_REOPENS again. Giving up is said once, in the resync reason
+  // that the consumer logs (engine/kernel-events.ts); the daemon then only sees dumps.
   private scheduleReopen(): void {
     if (!this.running || this.reopenTimer || this.reopens >= MAX_REOPENS) return;
     this.reopens++;
@@ -87,9 +90,15 @@ export class EventMonitor {
       if (!this.running || this.handle) return;
       try {
         this.open();
+        this.reopens = 0;
         this.coalescer.note('notification socket reopened');
       } catch (e) {
-        this.coalescer.note(`reopen failed: ${codeOf(e)}`);
+        const failed = `reopen failed: ${codeOf(e)}`;
+        if (this.reopens >= MAX_REOPENS) {
+          this.coalescer.note(`${failed}; gave up reopening the notification socket after ${MAX_REOPENS} attempts: kernel changes are no longer followed`);
+          return;
+        }
+        this.coalescer.note(failed);
         this.scheduleReopen();
       }
     });

@@ -4,16 +4,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The functions exported by native/src/addon.cc. */
+/** The functions exported by native/src/addon.cc (the product addon: only what the daemon calls). */
 export interface NativeAddon {
   /** Send one datagram to a unix socket; '@name' = abstract namespace. Throws Error with `code` (errno name). */
   notify(socketPath: string, message: string): void;
-  /** Test helper: bind a unix datagram socket, returns its fd. */
-  bindDgram(socketPath: string): number;
-  /** Test helper: wait up to timeoutMs for one datagram; null on timeout. Blocks the thread (bounded). */
-  recvDgram(fd: number, timeoutMs: number): string | null;
-  /** Test helper: close an fd returned by bindDgram. */
-  closeFd(fd: number): void;
 }
 
 type GypBuildLoader = (dir: string) => unknown;
@@ -26,7 +20,7 @@ let cached: NativeAddon | undefined;
 
 function isAddon(x: unknown): x is NativeAddon {
   const o = x as Record<string, unknown> | null;
-  return typeof o === 'object' && o !== null && typeof o.notify === 'function' && typeof o.bindDgram === 'function';
+  return typeof o === 'object' && o !== null && typeof o.notify === 'function';
 }
 
 /** Load (once) and return the addon; throws when it was not built (`npm run build:native`). */

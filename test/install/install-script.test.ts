@@ -13,7 +13,7 @@ const LINKED = ['package.json', 'package-lock.json', 'dist', 'native', 'node_mod
 
 function missingBuild(): string | false {
   const native = path.join(REPO_ROOT, 'native/build/Release');
-  if (!existsSync(native) || !readdirSync(native).some((f) => f.endsWith('.node'))) {
+  if (!existsSync(path.join(native, 'wan_failover_native.node'))) {
     return 'native addon not built (npm run build:native)';
   }
   if (!existsSync(path.join(REPO_ROOT, 'dist/src'))) return 'dist/src missing (npm run build)';
@@ -92,7 +92,7 @@ test('install.sh --root: install, re-run keeps config, uninstall keeps only conf
     for (const f of ['package.json', 'package-lock.json', 'dist/src', 'node_modules/fastify', 'node_modules/node-gyp-build']) {
       assert.ok(existsSync(path.join(app, f)), f);
     }
-    assert.ok(readdirSync(path.join(app, 'native/build/Release')).some((f) => f.endsWith('.node')));
+    assert.deepEqual(readdirSync(path.join(app, 'native/build/Release')), ['wan_failover_native.node'], 'the product addon only');
     assert.ok(!existsSync(path.join(app, 'node_modules/typescript')), 'dev dependencies pruned');
     assert.ok(!existsSync(path.join(app, 'dist/test')), 'tests are not installed');
     for (const dev of ['dist/lab', 'dist/bench', 'dist/src/lab']) assert.ok(!existsSync(path.join(app, dev)), `${dev} is not installed`);

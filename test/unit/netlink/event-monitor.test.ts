@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createNetlink } from '../../../src/netlink/adapter.js';
-import { EventMonitor, MONITOR_GROUPS, RESYNC_WINDOW_MS } from '../../../src/netlink/event-monitor.js';
+import { EventMonitor, MAX_REOPENS, MONITOR_GROUPS, RESYNC_WINDOW_MS } from '../../../src/netlink/event-monitor.js';
 import type { NetlinkEvent } from '../../../src/netlink/types.js';
 import type { NlMonitorHandle, NlMonitorOpen } from '../../../src/systemd/native.js';
 import { FakeClock } from '../fake-clock.js';
@@ -98,6 +98,36 @@ test('ECLOSED resyncs and reopens the socket after a delay; a failed reopen is r
   assert.deepEqual(events.slice(2), [{ kind: 'resync', reason: 'notification socket reopened' }]);
   m.stop();
   assert.equal(f.sockets[1].closed, 1);
+});
+
+test('a successful reopen resets the attempt count; giving up is said once in the resync reason', () => {
+  const clock = new FakeClock();
+  const f = fakeOpen();
+  const events: NetlinkEvent[] = [];
+  monitor(clock, f.open, events).start();
+  // Outage 1: MAX_REOPENS - 1 failures, then a success.
+  f.failNext('EMFILE');
+  f.sockets[0].onError('ECLOSED');
+  for (let i = 0; i < MAX_REOPENS - 1; i++) clock.advance(1000);
+  f.failNext(null);
+  clock.advance(1000);
+  assert.equal(f.sockets.length, 2, 'reopened on the last allowed attempt');
+  // Outage 2 gets the full count again (without the reset it would give up at once).
+  f.failNext('EMFILE');
+  f.sockets[1].onError('ECLOSED');
+  for (let i = 0; i < MAX_REOPENS - 1; i++) clock.advance(1000);
+  f.failNext(null);
+  clock.advance(1000);
+  assert.equal(f.sockets.length, 3, 'second outage: reopened again');
+  // Outage 3: every attempt fails; after MAX_REOPENS it stops and says so, once.
+  f.failNext('EMFILE');
+  f.sockets[2].onError('ECLOSED');
+  for (let i = 0; i < MAX_REOPENS + 5; i++) clock.advance(1000);
+  const gaveUp = events.filter((e) => e.kind === 'resync' && /gave up/.test(e.reason));
+  assert.equal(gaveUp.length, 1);
+  assert.match(gaveUp[0].kind === 'resync' ? gaveUp[0].reason : '', new RegExp(`reopen failed: EMFILE; gave up .* after ${MAX_REOPENS} attempts`));
+  assert.equal(f.sockets.length, 3);
+  assert.equal(clock.pendingTimers, 0, 'no retry left scheduled');
 });
 
 test('stop closes once, cancels pending work and ignores late callbacks', () => {

@@ -1,11 +1,13 @@
 // sd-notify over a REAL unix datagram socket (path and abstract), received with the
-// addon's bindDgram/recvDgram test helpers. No root needed; receives are bounded by timeouts.
+// test-only addon's bindDgram/recvDgram (test/support/native-test-addon.ts). No root needed;
+// receives are bounded by timeouts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadNative, type NativeAddon } from '../../../src/systemd/native.js';
+import { loadTestAddon, type TestAddon } from '../../support/native-test-addon.js';
 import { createNotifier } from '../../../src/systemd/sd-notify.js';
 import { FakeClock } from './fake-clock.js';
 
@@ -16,10 +18,11 @@ try {
 } catch (e) {
   loadError = `native addon not built (npm run build:native): ${(e as Error).message}`;
 }
-const skip = addon === null ? loadError : false;
+const receiver = loadTestAddon();
+const skip = addon === null ? loadError : typeof receiver === 'string' ? receiver : false;
 
-function withReceiver(address: string, fn: (a: NativeAddon, fd: number) => void): void {
-  const a = addon as NativeAddon;
+function withReceiver(address: string, fn: (a: TestAddon, fd: number) => void): void {
+  const a = receiver as TestAddon;
   const fd = a.bindDgram(address);
   try {
     fn(a, fd);
@@ -74,4 +77,15 @@ test('native notify throws with an errno code; the notifier reports it instead',
   assert.doesNotThrow(() => n.ready());
   assert.equal(errors.length, 1);
   assert.equal((errors[0] as Error & { code?: string }).code, 'ENOENT');
+});
+
+test('the product addon exports only what the daemon calls; the test addon closes only its own fds', { skip }, () => {
+  assert.deepEqual(Object.keys(addon as object).sort(), ['nlMonitorOpen', 'notify']);
+  const a = receiver as TestAddon;
+  assert.throws(() => a.closeFd(0), TypeError, 'stdin is not a bindDgram socket');
+  assert.throws(() => a.recvDgram(0, 1), TypeError);
+  const name = `@wfi-own-${process.pid}-${Date.now()}`;
+  const fd = a.bindDgram(name);
+  a.closeFd(fd);
+  assert.throws(() => a.closeFd(fd), TypeError, 'closed once');
 });
