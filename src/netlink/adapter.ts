@@ -9,14 +9,14 @@ import { systemClock, type Clock } from '../clock.js';
 import { loadNlMonitorOpen, type NlMonitorOpen } from '../systemd/native.js';
 import { decodeAddress, decodeEvent, decodeLink, decodeRoute, decodeRule } from './decode.js';
 import { EventMonitor } from './event-monitor.js';
-import { AF_INET } from './ip-format.js';
+import { familyNumber } from './ip-format.js';
 import { errnoName, errnoOf, netlinkError, wrapSocketError } from './netlink-error.js';
 import {
   addRuleRequest, deleteDefaultRouteRequest, deleteRuleRequest, replaceDefaultRouteRequest,
   type RouteRequest, type RuleRequest,
 } from './requests.js';
 import type {
-  AddressEntry, DefaultRouteSpec, LinkState, NetlinkEvent, NetlinkPort, NetlinkSnapshot, RouteEntry, RuleEntry, RuleSpec,
+  AddressEntry, DefaultRouteKey, DefaultRouteSpec, Family, LinkState, NetlinkEvent, NetlinkPort, NetlinkSnapshot, RouteEntry, RuleEntry, RuleSpec,
 } from './types.js';
 import { RTM, type WireMessage } from './wire-types.js';
 
@@ -36,6 +36,8 @@ export interface NetlinkOptions {
 /** linux/netlink.h: the ack/error reply to a request. */
 const NLMSG_ERROR = 2;
 const DEFAULT_RECV_BUFFER_BYTES = 1 << 20;
+/** Route and rule dumps, in this order: IPv4 first, as the daemon's consumers always read them. */
+const DUMP_FAMILIES: readonly Family[] = ['inet', 'inet6'];
 
 /** Library parse of one rtnetlink body (nlmsg type + payload) into the decoders' input shape. */
 export function parseRtMessage(type: number, payload: Buffer): WireMessage {
@@ -102,12 +104,21 @@ class RtnlAdapter implements NetlinkPort {
 
   private async dumpAll(): Promise<NetlinkSnapshot> {
     const links = await this.dumpLinks();
+    // An address dump with family AF_UNSPEC already returns both families.
     const addresses = (await this.dumpKind('dump addresses', RTM.GETADDR, rt.formatAddressMessage, { kind: 'address', data: {}, attrs: {} }))
       .map((m) => (m.kind === 'address' ? decodeAddress(m) : null)).filter(notNull<AddressEntry>);
-    const routes = (await this.dumpKind('dump routes', RTM.GETROUTE, rt.formatRouteMessage, { kind: 'route', data: { family: AF_INET }, attrs: {} }))
-      .map((m) => (m.kind === 'route' ? decodeRoute(m) : null)).filter(notNull<RouteEntry>);
-    const rules = (await this.dumpKind('dump rules', RTM.GETRULE, rt.formatRuleMessage, { kind: 'rule', data: { family: AF_INET }, attrs: {} }))
-      .map((m) => (m.kind === 'rule' ? decodeRule(m) : null)).filter(notNull<RuleEntry>);
+    // Routes and rules are dumped per family: AF_UNSPEC would also bring the multicast (ipmr,
+    // ip6mr) and MPLS tables, which the daemon never reads.
+    const routes: RouteEntry[] = [];
+    const rules: RuleEntry[] = [];
+    for (const family of DUMP_FAMILIES) {
+      routes.push(...(await this.dumpKind(`dump ${family} routes`, RTM.GETROUTE, rt.formatRouteMessage, { kind: 'route', data: { family: familyNumber(family) }, attrs: {} }))
+        .map((m) => (m.kind === 'route' ? decodeRoute(m) : null)).filter(notNull<RouteEntry>));
+    }
+    for (const family of DUMP_FAMILIES) {
+      rules.push(...(await this.dumpKind(`dump ${family} rules`, RTM.GETRULE, rt.formatRuleMessage, { kind: 'rule', data: { family: familyNumber(family) }, attrs: {} }))
+        .map((m) => (m.kind === 'rule' ? decodeRule(m) : null)).filter(notNull<RuleEntry>));
+    }
     return { links, addresses, routes, rules };
   }
 
@@ -121,20 +132,20 @@ class RtnlAdapter implements NetlinkPort {
   }
 
   async replaceDefaultRoute(spec: DefaultRouteSpec): Promise<void> {
-    await this.sendRoute('replaceDefaultRoute', replaceDefaultRouteRequest(spec), []);
+    await this.sendRoute('replaceDefaultRoute', build('replaceDefaultRoute', () => replaceDefaultRouteRequest(spec)), []);
   }
 
-  async deleteDefaultRoute(spec: { table: number; metric: number; protocol?: number }): Promise<void> {
-    // A missing route answers ESRCH from fib_table_delete; ENOENT when the table itself is absent.
-    await this.sendRoute('deleteDefaultRoute', deleteDefaultRouteRequest(spec), ['ESRCH', 'ENOENT']);
+  async deleteDefaultRoute(spec: DefaultRouteKey): Promise<void> {
+    // A missing route answers ESRCH (fib_table_delete, ip6_route_del); ENOENT when the table itself is absent.
+    await this.sendRoute('deleteDefaultRoute', build('deleteDefaultRoute', () => deleteDefaultRouteRequest(spec)), ['ESRCH', 'ENOENT']);
   }
 
   async addRule(spec: RuleSpec): Promise<void> {
-    await this.sendRule('addRule', addRuleRequest(spec), ['EEXIST']);
+    await this.sendRule('addRule', build('addRule', () => addRuleRequest(spec)), ['EEXIST']);
   }
 
   async deleteRule(spec: RuleSpec): Promise<void> {
-    await this.sendRule('deleteRule', deleteRuleRequest(spec), ['ENOENT']);
+    await this.sendRule('deleteRule', build('deleteRule', () => deleteRuleRequest(spec)), ['ENOENT']);
   }
 
   private sendRoute(op: string, req: RouteRequest, tolerated: string[]): Promise<unknown> {
@@ -210,6 +221,15 @@ class RtnlAdapter implements NetlinkPort {
     } catch {
       // A throwing consumer must not kill the socket's receive loop; the consumer logs its own errors.
     }
+  }
+}
+
+/** A request the builders refuse (bad family, gateway, table, IPv6 metric 0) is EINVAL, like the kernel's own refusal. */
+function build<T>(op: string, make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    throw netlinkError(op, 'EINVAL', { cause: e instanceof Error ? e.message : String(e) });
   }
 }
 

@@ -6,11 +6,19 @@ import { createResyncCoalescer, type ResyncCoalescer } from './resync-coalescer.
 import { splitDatagram } from './split-datagram.js';
 import type { NetlinkEvent } from './types.js';
 
-/** linux/rtnetlink.h legacy RTMGRP_* bits; IPv4 rules are not an event kind, so not subscribed. */
+/**
+ * linux/rtnetlink.h legacy RTMGRP_* bits (bit n-1 for RTNLGRP_n, so groups up to 32 fit in
+ * nl_groups): links, and addresses and routes of both families. Rules are not an event kind,
+ * so RTNLGRP_IPV4_RULE / RTNLGRP_IPV6_RULE are not subscribed.
+ */
 export const RTMGRP_LINK = 0x1;
 export const RTMGRP_IPV4_IFADDR = 0x10;
 export const RTMGRP_IPV4_ROUTE = 0x40;
-export const MONITOR_GROUPS = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE;
+/** RTNLGRP_IPV6_IFADDR = 9. */
+export const RTMGRP_IPV6_IFADDR = 0x100;
+/** RTNLGRP_IPV6_ROUTE = 11. */
+export const RTMGRP_IPV6_ROUTE = 0x400;
+export const MONITOR_GROUPS = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_IFADDR | RTMGRP_IPV6_ROUTE;
 
 /** linux/netlink.h control messages that may reach a notification socket. */
 const NLMSG_OVERRUN = 4;

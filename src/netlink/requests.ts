@@ -1,7 +1,8 @@
 // Pure builders of the rtnetlink requests the daemon sends (default route replace/delete,
-// oif policy rules): message type, NLM_F_* modifiers and the library-shaped body.
-import { AF_INET, ipToBytes } from './ip-format.js';
-import type { DefaultRouteSpec, RuleSpec } from './types.js';
+// oif policy rules) for either address family: message type, NLM_F_* modifiers and the
+// library-shaped body. The family is a parameter; the message shapes are the same for both.
+import { familyNumber, ipToBytes } from './ip-format.js';
+import type { DefaultRouteKey, DefaultRouteSpec, Family, RuleSpec } from './types.js';
 import { RTM } from './wire-types.js';
 
 /** linux/netlink.h NLM_F_* modifiers of NEW/DEL requests (REQUEST|ACK are added by the adapter). */
@@ -11,6 +12,8 @@ const RT_SCOPE_UNIVERSE = 0;
 const RT_SCOPE_NOWHERE = 255;
 const RTN_UNICAST = 1;
 const FR_ACT_TO_TBL = 1;
+/** Address length in bytes per family. */
+const ADDRESS_BYTES: Readonly<Record<Family, number>> = { inet: 4, inet6: 16 };
 
 export interface RouteRequest {
   type: number;
@@ -35,19 +38,33 @@ function checkTable(table: number): void {
   if (!Number.isInteger(table) || table <= 0 || table > 0xffffffff) throw new RangeError(`bad table id ${table}`);
 }
 
+function checkFamily(family: unknown): Family {
+  if (family === 'inet' || family === 'inet6') return family;
+  throw new RangeError(`bad address family ${String(family)}: expected inet or inet6`);
+}
+
 /**
  * rtnetlink(7): NLM_F_CREATE|NLM_F_REPLACE swaps the route matching (table, dst/0, tos, priority)
- * in one step, so the default route never disappears, unlike delete-then-add.
+ * in one step, so the default route never disappears, unlike delete-then-add. For IPv6
+ * (net/ipv6/ip6_fib.c fib6_add_rt2node) the route replaced is the one at the same metric.
  */
 export function replaceDefaultRouteRequest(spec: DefaultRouteSpec): RouteRequest {
+  const family = checkFamily(spec.family ?? 'inet');
   checkTable(spec.table);
   const gateway = ipToBytes(spec.gateway);
-  if (gateway.length !== 4) throw new RangeError(`default route gateway must be IPv4: ${spec.gateway}`);
+  if (gateway.length !== ADDRESS_BYTES[family]) {
+    throw new RangeError(`default route gateway must be ${family === 'inet' ? 'IPv4' : 'IPv6'}: ${spec.gateway}`);
+  }
+  // net/ipv6/route.c ip6_route_info_create: metric 0 becomes IP6_RT_PRIO_USER (1024), the metric
+  // of router-advertised routes, so a replace at 0 would swap out the kernel's RA default route.
+  if (family === 'inet6' && spec.metric === 0) {
+    throw new RangeError('IPv6 route metric 0 means 1024 to the kernel (the RA routes\' metric): use 1 or more');
+  }
   return {
     type: RTM.NEWROUTE,
     flags: NLM_F.CREATE | NLM_F.REPLACE,
     data: {
-      family: AF_INET, dstLen: 0, srcLen: 0, tos: 0, table: headerTable(spec.table),
+      family: familyNumber(family), dstLen: 0, srcLen: 0, tos: 0, table: headerTable(spec.table),
       protocol: spec.protocol, scope: RT_SCOPE_UNIVERSE, type: RTN_UNICAST,
     },
     attrs: {
@@ -57,14 +74,18 @@ export function replaceDefaultRouteRequest(spec: DefaultRouteSpec): RouteRequest
   };
 }
 
-/** Deletes the IPv4 default route at `metric`; protocol 0 (or absent) matches any protocol. */
-export function deleteDefaultRouteRequest(spec: { table: number; metric: number; protocol?: number }): RouteRequest {
+/**
+ * Deletes the default route at `metric`; protocol 0 (or absent) matches any protocol. For IPv6,
+ * metric 0 matches any metric (net/ipv6/route.c ip6_route_del compares only a non-zero fc_metric).
+ */
+export function deleteDefaultRouteRequest(spec: DefaultRouteKey): RouteRequest {
+  const family = checkFamily(spec.family ?? 'inet');
   checkTable(spec.table);
   return {
     type: RTM.DELROUTE,
     flags: 0,
     data: {
-      family: AF_INET, dstLen: 0, srcLen: 0, tos: 0, table: headerTable(spec.table),
+      family: familyNumber(family), dstLen: 0, srcLen: 0, tos: 0, table: headerTable(spec.table),
       protocol: spec.protocol ?? 0, scope: RT_SCOPE_NOWHERE, type: 0,
     },
     attrs: { ...(spec.table > 255 ? { table: spec.table } : {}), priority: spec.metric },
@@ -72,11 +93,12 @@ export function deleteDefaultRouteRequest(spec: { table: number; metric: number;
 }
 
 function ruleRequest(type: number, flags: number, spec: RuleSpec): RuleRequest {
+  const family = checkFamily(spec.family ?? 'inet');
   checkTable(spec.table);
   return {
     type,
     flags,
-    data: { family: AF_INET, dstLen: 0, srcLen: 0, tos: 0, table: headerTable(spec.table), action: FR_ACT_TO_TBL },
+    data: { family: familyNumber(family), dstLen: 0, srcLen: 0, tos: 0, table: headerTable(spec.table), action: FR_ACT_TO_TBL },
     attrs: { table: spec.table, priority: spec.priority, oifname: spec.oifname, protocol: spec.protocol },
   };
 }

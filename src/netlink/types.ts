@@ -68,6 +68,7 @@ export interface RuleEntry {
   action: number;
 }
 
+/** Addresses, routes and rules of both families (inet and inet6); consumers filter on `family`. */
 export interface NetlinkSnapshot {
   links: LinkState[];
   addresses: AddressEntry[];
@@ -82,8 +83,13 @@ export type NetlinkEvent =
   /** Notifications were lost (ENOBUFS or a socket error): the consumer must re-dump. */
   | { kind: 'resync'; reason: string };
 
-/** An IPv4 default route via a gateway out of one interface. */
+/**
+ * A default route (0.0.0.0/0 or ::/0) via a gateway out of one interface. `family` defaults to
+ * 'inet'; the gateway must be of that family. An IPv6 gateway is usually link-local (fe80::/10),
+ * which is why the route always names its interface (oif).
+ */
 export interface DefaultRouteSpec {
+  family?: Family;
   table: number;
   gateway: string;
   oif: number;
@@ -91,8 +97,18 @@ export interface DefaultRouteSpec {
   protocol: number;
 }
 
-/** `oif <oifname> lookup <table>` at a priority, tagged with our protocol. */
+/** Which default route to delete: family (default 'inet'), table, metric and optionally our protocol. */
+export interface DefaultRouteKey {
+  family?: Family;
+  table: number;
+  /** IPv6: 0 matches any metric (net/ipv6/route.c ip6_route_del). */
+  metric: number;
+  protocol?: number;
+}
+
+/** `oif <oifname> lookup <table>` at a priority, tagged with our protocol, in one family (default 'inet'). */
 export interface RuleSpec {
+  family?: Family;
   priority: number;
   oifname: string;
   table: number;
@@ -100,7 +116,7 @@ export interface RuleSpec {
 }
 
 export interface NetlinkPort {
-  /** Opens the sockets and subscribes to link, IPv4 address and IPv4 route notifications. */
+  /** Opens the sockets and subscribes to link, address and route notifications of both families. */
   start(onEvent: (e: NetlinkEvent) => void): Promise<void>;
   /** Idempotent. */
   stop(): Promise<void>;
@@ -108,8 +124,8 @@ export interface NetlinkPort {
   getLinks(): Promise<LinkState[]>;
   /** One RTM_NEWROUTE with NLM_F_CREATE|NLM_F_REPLACE: the route is swapped atomically. */
   replaceDefaultRoute(spec: DefaultRouteSpec): Promise<void>;
-  /** Deletes the IPv4 default route of `table` at `metric` (optionally only ours, by protocol). ENOENT is fine. */
-  deleteDefaultRoute(spec: { table: number; metric: number; protocol?: number }): Promise<void>;
+  /** Deletes the default route of `table` at `metric` (optionally only ours, by protocol). ENOENT is fine. */
+  deleteDefaultRoute(spec: DefaultRouteKey): Promise<void>;
   /** Idempotent: EEXIST is fine. */
   addRule(spec: RuleSpec): Promise<void>;
   /** Idempotent: ENOENT is fine. */

@@ -43,14 +43,14 @@ function monitor(clock: FakeClock, open: NlMonitorOpen, events: NetlinkEvent[]):
   });
 }
 
-test('opens with the link/IPv4 address/IPv4 route groups and the requested buffer', () => {
+test('opens with the link, address and route groups of both families and the requested buffer', () => {
   const f = fakeOpen();
   const m = monitor(new FakeClock(), f.open, []);
   m.start();
   m.start();
   assert.equal(f.sockets.length, 1, 'start is idempotent');
-  assert.equal(MONITOR_GROUPS, 0x51);
-  assert.deepEqual([f.sockets[0].groups, f.sockets[0].rcvbuf], [0x51, 4096]);
+  assert.equal(MONITOR_GROUPS, 0x551);
+  assert.deepEqual([f.sockets[0].groups, f.sockets[0].rcvbuf], [0x551, 4096]);
 });
 
 test('each message of a datagram is decoded; control messages skipped; unparsable ones resync', () => {

@@ -47,3 +47,31 @@ test('rules: NEWRULE with CREATE|EXCL, DELRULE without flags, FRA_* attrs', () =
   assert.equal(del.flags, 0);
   assert.equal(del.data.table, 100);
 });
+
+test('IPv6 replace: AF_INET6 header, 16-byte link-local gateway, oif and metric', () => {
+  const r = replaceDefaultRouteRequest({ family: 'inet6', table: 254, gateway: 'fe80::1', oif: 7, metric: 512, protocol: 201 });
+  assert.equal(r.type, 24);
+  assert.equal(r.flags, NLM_F.CREATE | NLM_F.REPLACE);
+  assert.deepEqual(r.data, { family: 10, dstLen: 0, srcLen: 0, tos: 0, table: 254, protocol: 201, scope: 0, type: 1 });
+  assert.deepEqual(r.attrs, { gateway: Buffer.from('fe800000000000000000000000000001', 'hex'), oif: 7, priority: 512 });
+  const t = replaceDefaultRouteRequest({ family: 'inet6', table: 1001, gateway: '2001:db8:1::1', oif: 7, metric: 1, protocol: 201 });
+  assert.equal(t.data.table, 0);
+  assert.equal(t.attrs.table, 1001);
+});
+
+test('IPv6 replace refuses an IPv4 gateway, metric 0 (the kernel reads it as 1024) and an unknown family', () => {
+  assert.throws(() => replaceDefaultRouteRequest({ family: 'inet6', table: 254, gateway: '198.51.100.1', oif: 1, metric: 5, protocol: 201 }), /must be IPv6/);
+  assert.throws(() => replaceDefaultRouteRequest({ family: 'inet6', table: 254, gateway: 'fe80::1', oif: 1, metric: 0, protocol: 201 }), /1024/);
+  assert.throws(() => replaceDefaultRouteRequest({ family: 'inet5' as never, table: 254, gateway: 'fe80::1', oif: 1, metric: 5, protocol: 201 }), /family/);
+});
+
+test('IPv6 delete and rules carry AF_INET6; family defaults to inet', () => {
+  const del = deleteDefaultRouteRequest({ family: 'inet6', table: 1001, metric: 0, protocol: 201 });
+  assert.equal(del.data.family, 10);
+  assert.deepEqual(del.attrs, { table: 1001, priority: 0 });
+  const spec = { priority: 1000, oifname: 'wan0', table: 1001, protocol: 201 };
+  assert.equal(addRuleRequest({ ...spec, family: 'inet6' }).data.family, 10);
+  assert.equal(deleteRuleRequest({ ...spec, family: 'inet6' }).data.family, 10);
+  assert.equal(addRuleRequest(spec).data.family, 2);
+  assert.equal(deleteDefaultRouteRequest({ table: 254, metric: 1 }).data.family, 2);
+});
