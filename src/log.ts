@@ -33,6 +33,8 @@ export const REDACT_PATHS: readonly string[] = [
   'request.headers.authorization', 'request.headers.Authorization',
   '*.*.headers.authorization', '*.*.headers.Authorization',
   'config.apiKey', 'config.api_key', 'req.query.api_key', 'query.api_key',
+  // The MQTT broker password (config `mqtt.password`), wherever an object carrying it is logged.
+  'password', '*.password', '*.*.password', '*.*.*.password',
   // URLs are not hidden, only their api_key parameter (see censor below).
   'url', 'req.url', 'request.url', '*.url',
 ];

@@ -18,6 +18,8 @@ import { LinkProber } from './probe/link-prober.js';
 import { rawSocketFactory } from './probe/raw-socket-adapter.js';
 import { ensureLooseRpFilter } from './routes/rp-filter.js';
 import { createNotifier } from './systemd/sd-notify.js';
+import { ExtensionHost } from './bus/extension-host.js';
+import { createMqttExtension } from './mqtt/create.js';
 
 const DEFAULT_CONFIG = '/etc/wan-failover/config.yaml';
 const STOP_DEADLINE_MS = 10_000;
@@ -102,6 +104,13 @@ async function main(): Promise<void> {
     notify: notifier,
   });
 
+  // Outputs on the event bus; each isolated and retried with backoff, none awaited by failover.
+  const extensions = new ExtensionHost(systemClock, logger);
+  let checkIntervalMs = config.checkIntervalMs;
+  const mqtt = createMqttExtension({ config, engine: daemon, bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'mqtt' }),
+    version: version(), intervalMs: () => checkIntervalMs });
+  if (mqtt) extensions.add(mqtt);
+
   let api: RunningApi | null = null;
   let stopping = false;
   const shutdown = async (signal: string, code: number): Promise<void> => {
@@ -111,6 +120,7 @@ async function main(): Promise<void> {
     setTimeout(() => { logger.error({}, 'stop took too long; exiting'); process.exit(1); }, STOP_DEADLINE_MS).unref();
     try {
       await api?.close();
+      await extensions.stop();
       await daemon.stop();
     } catch (err) {
       logger.error({ err }, 'error while stopping');
@@ -122,7 +132,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
   process.on('SIGINT', () => void shutdown('SIGINT', 0));
-  process.on('SIGHUP', () => reload(configPath, daemon, logger, notifier.reloading, notifier.ready));
+  process.on('SIGHUP', () => reload(configPath, daemon, logger, notifier.reloading, notifier.ready, (next) => {
+    checkIntervalMs = next.checkIntervalMs;
+    if (JSON.stringify(next.mqtt ?? null) !== JSON.stringify(config.mqtt ?? null)) logger.warn({}, 'mqtt settings changed: restart to apply them');
+  }));
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   process.on('uncaughtException', (err) => {
     logger.fatal({ err }, 'uncaught exception');
@@ -138,17 +151,20 @@ async function main(): Promise<void> {
     await shutdown('startup-failure', 1);
     return;
   }
+  void extensions.start();
   notifier.ready();
   notifier.startWatchdog();
   logger.info({ api: api.address, links: config.links.map((l) => `${l.name}=${l.interface}`), config: configPath }, 'daemon ready');
 }
 
 /** SIGHUP: a bad new config is refused with one clear line and the old one keeps running. */
-function reload(path: string, daemon: Daemon, logger: Logger, reloading: () => void, ready: () => void): void {
+function reload(path: string, daemon: Daemon, logger: Logger, reloading: () => void, ready: () => void,
+  applied: (next: Config) => void = () => undefined): void {
   reloading();
   try {
     const next = loadConfig(path);
     const needRestart = daemon.reload(next);
+    applied(next);
     setLevel(logger, next.logLevel);
     logger.info({ config: path, needRestart }, 'configuration reloaded');
   } catch (err) {

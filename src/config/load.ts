@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { applySchema } from './convict-adapter.js';
 import { buildLinks, checkTargets } from './links.js';
 import { toConfig } from './normalize.js';
+import { buildMqtt, MQTT_SECTION } from './mqtt.js';
 import { FILE_KEY, configError, type ConfigProblem } from './problems.js';
 import { crossKeyProblems } from './rules.js';
 import { SCHEMA, isSchemaLeaf } from './schema.js';
@@ -41,6 +42,11 @@ export function parseConfig(yamlText: string, sourcePath: string): Config {
     }
   }
 
+  // A mapping inside a convict leaf crashes convict: the mqtt section is checked by mqtt.ts instead.
+  delete forSchema[MQTT_SECTION];
+  const mqtt = buildMqtt(raw[MQTT_SECTION]);
+  problems.push(...mqtt.problems);
+
   const { values, problems: schemaProblems } = applySchema(forSchema);
   problems.push(...schemaProblems);
   problems.push(...checkTargets(values['ping_targets']));
@@ -52,7 +58,7 @@ export function parseConfig(yamlText: string, sourcePath: string): Config {
   problems.push(...crossKeyProblems(values, badKeys));
 
   if (problems.length > 0) throw configError(sourcePath, problems);
-  return toConfig(values, links, sourcePath);
+  return toConfig(values, links, sourcePath, mqtt.mqtt);
 }
 
 export function loadConfig(path: string): Config {

@@ -1,11 +1,11 @@
 // Pure: maps validated file values (seed key names, seconds) to the daemon's Config
 // (camelCase, milliseconds, pino log level, ordered links).
 import { parseLogLevel } from './formats.js';
-import type { Config, LinkConfig } from './types.js';
+import type { Config, LinkConfig, MqttConfig } from './types.js';
 
 const seconds = (v: unknown): number => Math.round((v as number) * 1000);
 
-export function toConfig(values: Record<string, unknown>, links: LinkConfig[], sourcePath: string): Config {
+export function toConfig(values: Record<string, unknown>, links: LinkConfig[], sourcePath: string, mqtt: MqttConfig | null = null): Config {
   const logFile = values['log_file'];
   return {
     links,
@@ -29,5 +29,6 @@ export function toConfig(values: Record<string, unknown>, links: LinkConfig[], s
     rulePriority: values['rule_priority'] as number,
     rpFilterLoose: values['rp_filter_loose'] as boolean,
     sourcePath,
+    ...(mqtt ? { mqtt } : {}),
   };
 }

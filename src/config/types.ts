@@ -45,4 +45,24 @@ export interface Config {
   rpFilterLoose: boolean;
   /** Path of the file this config came from (for messages). */
   sourcePath: string;
+  /** Home Assistant over MQTT (src/mqtt/); absent = off. */
+  mqtt?: MqttConfig;
+}
+
+/** The `mqtt:` section (src/config/mqtt.ts checks it). */
+export interface MqttConfig {
+  /** mqtt://host[:port] or mqtts://host[:port]. */
+  url: string;
+  /** PEM files for mqtts (null = system CAs, no client certificate). */
+  ca: string | null;
+  cert: string | null;
+  key: string | null;
+  username: string | null;
+  /** Secret: never logged (src/log.ts redacts `password`). */
+  password: string | null;
+  /** null = wan-failover-<hostname>. */
+  clientId: string | null;
+  baseTopic: string;
+  discoveryPrefix: string;
+  discovery: boolean;
 }

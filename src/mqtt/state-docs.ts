@@ -1,0 +1,109 @@
+// Pure: the retained JSON state documents, one for the router and one per link, projected from the
+// engine's status. Home Assistant's entities read fields of them with value templates. Field names
+// are snake_case like the REST API's JSON.
+import type { EngineStatus, LinkStatus } from '../engine/types.js';
+
+export interface RouterDoc {
+  active: string | null;
+  active_label: string | null;
+  auto: boolean;
+  manual_hold: string | null;
+  all_down: boolean;
+  switch_count: number;
+  /** ISO 8601 with time zone, null before the first switch. */
+  last_switch: string | null;
+  links_up: number;
+  links: number;
+}
+
+export interface LinkDoc {
+  name: string;
+  label: string;
+  interface: string;
+  state: string;
+  healthy: boolean;
+  gateway_reachable: boolean;
+  carrier: boolean | null;
+  active: boolean;
+  gateway: string | null;
+  gateway_source: string | null;
+  rtt_ms: number | null;
+  loss_pct: number | null;
+  /** Only when the engine reports jitter (link quality). */
+  jitter_ms?: number | null;
+  rx_mbps: number;
+  tx_mbps: number;
+  rx_mbps_avg: number;
+  tx_mbps_avg: number;
+  consecutive_failures: number;
+  last_check: string | null;
+}
+
+export const isoTime = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+const round = (v: number | null, digits: number): number | null => {
+  if (v === null || !Number.isFinite(v)) return null;
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+};
+const rate = (v: number): number => round(v, 3) ?? 0;
+
+/** The engine's status gains jitter with the link-quality work; read it only if it is there. */
+export function jitterOf(link: LinkStatus): { present: boolean; value: number | null } {
+  const v = (link as unknown as Record<string, unknown>)['jitterMs'];
+  if (v === undefined) return { present: false, value: null };
+  return { present: true, value: typeof v === 'number' ? round(v, 2) : null };
+}
+
+export function routerDoc(s: EngineStatus): RouterDoc {
+  const active = s.links.find((l) => l.name === s.active) ?? null;
+  return {
+    active: s.active,
+    active_label: active?.displayName ?? s.active,
+    auto: s.autoEnabled,
+    manual_hold: s.manualHold,
+    all_down: s.allDown,
+    switch_count: s.switchCount,
+    last_switch: isoTime(s.lastSwitchMs),
+    links_up: s.links.filter((l) => l.healthy).length,
+    links: s.links.length,
+  };
+}
+
+export function linkDoc(l: LinkStatus): LinkDoc {
+  const jitter = jitterOf(l);
+  return {
+    name: l.name,
+    label: l.displayName,
+    interface: l.interface,
+    state: l.state,
+    healthy: l.healthy,
+    gateway_reachable: l.gatewayReachable,
+    carrier: l.carrier,
+    active: l.active,
+    gateway: l.gateway,
+    gateway_source: l.gatewaySource,
+    rtt_ms: round(l.rttMs, 2),
+    loss_pct: round(l.lossPct, 1),
+    ...(jitter.present ? { jitter_ms: jitter.value } : {}),
+    rx_mbps: rate(l.traffic.rxMbps),
+    tx_mbps: rate(l.traffic.txMbps),
+    rx_mbps_avg: rate(l.traffic.rxMbpsAvg),
+    tx_mbps_avg: rate(l.traffic.txMbpsAvg),
+    consecutive_failures: l.consecutiveFailures,
+    last_check: isoTime(l.lastCheckMs),
+  };
+}
+
+/** Every retained state message for a status: topic -> payload (the extension skips unchanged ones). */
+export function stateMessages(s: EngineStatus, topics: { router: string; active: string; lastSwitch: string; link(name: string): string }): Map<string, string> {
+  const out = new Map<string, string>();
+  out.set(topics.router, JSON.stringify(routerDoc(s)));
+  // A select's state must be one of its options: publish nothing until there is an active link.
+  if (s.active !== null) out.set(topics.active, s.active);
+  // A timestamp sensor needs ISO 8601 with a zone; nothing before the first switch.
+  const last = isoTime(s.lastSwitchMs);
+  if (last !== null) out.set(topics.lastSwitch, last);
+  for (const l of s.links) out.set(topics.link(l.name), JSON.stringify(linkDoc(l)));
+  return out;
+}
