@@ -19,6 +19,7 @@ command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v g++ >/dev/null || need+=(g++)
 command -v make >/dev/null || need+=(make)
 command -v python3 >/dev/null || need+=(python3)
+command -v mosquitto >/dev/null || need+=(mosquitto)   # MQTT broker for the Home Assistant tests
 if [ "${#need[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
