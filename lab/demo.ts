@@ -3,14 +3,16 @@
 // Bounded: every wait has a deadline and the whole story stays under two minutes.
 import { performance } from 'node:perf_hooks';
 import { existsSync } from 'node:fs';
-import { createLab, type Lab } from './topology.js';
+import { createLab, LabInUseError, type Lab } from './topology.js';
 import { startDaemon, startDetachedDaemon, labConfig, DAEMON_MAIN, type DaemonHandle } from './daemon-runner.js';
 import { openAgent, type Agent } from './agent-client.js';
 import { RouteWatch } from './route-watch.js';
 import { LiveScreen } from './live-screen.js';
 import { renderStatus, renderSummary, viewKey, type StepResult } from './demo-view.js';
 import { DEFAULT_PREFIX } from './lab-plan.js';
-import { RUN_DIR } from './lab-cli.js';
+import { runDir } from './lab-cli.js';
+import { LabUsageError, takePrefixOption } from './lab-args.js';
+import { downCommand, prefixOption } from './lab-reuse.js';
 
 const READY_TIMEOUT_MS = 30_000;
 const SWITCH_TIMEOUT_MS = 20_000;
@@ -21,14 +23,23 @@ const VIEW_EVERY_MS = 500;
 interface DemoOptions {
   keep: boolean;
   verbose: boolean;
+  prefix: string;
 }
 
 function parseArgs(argv: readonly string[]): DemoOptions | string {
-  const opts: DemoOptions = { keep: false, verbose: false };
-  for (const a of argv) {
+  const args = [...argv];
+  let prefix: string;
+  try {
+    prefix = takePrefixOption(args);
+  } catch (e) {
+    if (e instanceof LabUsageError) return e.message;
+    throw e;
+  }
+  const opts: DemoOptions = { keep: false, verbose: false, prefix };
+  for (const a of args) {
     if (a === '--keep') opts.keep = true;
     else if (a === '--verbose' || a === '-v') opts.verbose = true;
-    else return `unknown argument "${a}"; usage: npm run lab [-- --keep] [--verbose], or npm run lab -- help`;
+    else return `unknown argument "${a}"; usage: npm run lab [-- --keep] [--verbose] [--prefix NAME], or npm run lab -- help`;
   }
   return opts;
 }
@@ -88,14 +99,15 @@ async function story(lab: Lab, screen: LiveScreen, watch: RouteWatch): Promise<S
 async function keepLab(lab: Lab, daemon: DaemonHandle): Promise<void> {
   // The demo's daemon writes to our pipes; hand over to a detached one that outlives us.
   await daemon.dispose();
-  const { pid, files } = await startDetachedDaemon(lab, labConfig(lab), RUN_DIR);
+  const { pid, files } = await startDetachedDaemon(lab, labConfig(lab), runDir(lab.prefix));
   lab.detach();
   const r = lab.routerNs;
   console.log(`\nlab kept. daemon pid ${pid}, config ${files.configPath}, output ${files.dir}/daemon.out`);
   console.log(`  enter the router:  ip netns exec ${r} bash`);
   console.log(`  API:               ip netns exec ${r} curl -s -H 'Authorization: Bearer ${files.apiKey}' http://127.0.0.1:${files.apiPort}/api/status`);
-  console.log(`  faults:            npm run lab -- fail 1 upstream|gateway|carrier; npm run lab -- heal 1`);
-  console.log(`  tear down:         npm run lab -- down`);
+  const p = prefixOption(lab.prefix, DEFAULT_PREFIX);
+  console.log(`  faults:            npm run lab -- fail 1 upstream|gateway|carrier${p}; npm run lab -- heal 1${p}`);
+  console.log(`  tear down:         ${downCommand(lab.prefix, DEFAULT_PREFIX)}`);
 }
 
 export async function runDemo(argv: readonly string[]): Promise<number> {
@@ -114,8 +126,16 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
   }
   const screen = new LiveScreen();
   const t0 = performance.now();
-  console.log(`building lab ${DEFAULT_PREFIX} (router ${DEFAULT_PREFIX}-r, 2 ISPs, internet ns) ...`);
-  const lab = await createLab({ prefix: DEFAULT_PREFIX, links: 2 });
+  const prefix = opts.prefix;
+  console.log(`building lab ${prefix} (router ${prefix}-r, 2 ISPs, internet ns) ...`);
+  let lab: Lab;
+  try {
+    lab = await createLab({ prefix, links: 2, onNote: (n) => console.log(n) });
+  } catch (e) {
+    if (!(e instanceof LabInUseError)) throw e;
+    console.error(`npm run lab: ${e.message}`);
+    return 1;
+  }
   let daemon: DaemonHandle | null = null;
   let agent: Agent | null = null;
   let stopView: (() => void) | null = null;
@@ -163,7 +183,7 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
     if (!kept) {
       await daemon?.dispose();
       await lab.destroy();
-      console.log(`lab ${DEFAULT_PREFIX} torn down`);
+      console.log(`lab ${lab.prefix} torn down`);
     }
   }
   return code;

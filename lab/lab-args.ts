@@ -1,16 +1,21 @@
 // PURE: parses `npm run lab -- ...` arguments into a command, so lab-cli.ts only carries it out.
 import { isFaultKind, type FaultKind } from './nft-rules.js';
+import { DEFAULT_PREFIX, validatePrefix } from './lab-plan.js';
 
-export type LabArgs =
+export type LabCommand =
   | { cmd: 'up'; links: number; daemon: boolean }
   | { cmd: 'down' }
   | { cmd: 'fail'; link: number; kind: FaultKind; lossPct?: number }
   | { cmd: 'heal'; link: number }
   | { cmd: 'help' };
 
-export const LAB_USAGE = `usage: npm run lab [-- --keep] [--verbose]        play the demo story
-       npm run lab -- up [--links N] [--no-daemon] | down | fail LINK upstream|gateway|carrier [--loss PCT] | heal LINK
-  LINK is 1..4 or wan1..wan4. The lab's namespaces are wflab-r, wflab-isp1.., wflab-net.`;
+/** A command and the lab it acts on (`--prefix NAME`, default wflab). */
+export type LabArgs = LabCommand & { prefix: string };
+
+export const LAB_USAGE = `usage: npm run lab [-- --keep] [--verbose] [--prefix NAME]     play the demo story
+       npm run lab -- up [--links N] [--no-daemon] | down | fail LINK upstream|gateway|carrier [--loss PCT] | heal LINK  [--prefix NAME]
+  LINK is 1..4 or wan1..wan4. The lab's namespaces are NAME-r, NAME-isp1.., NAME-net (NAME: --prefix, default ${DEFAULT_PREFIX}).
+  A lab whose namespaces still hold processes is never rebuilt over: remove it with down, or use another --prefix.`;
 
 export class LabUsageError extends Error {}
 
@@ -30,8 +35,27 @@ function intOption(args: string[], name: string, min: number, max: number): numb
   return v;
 }
 
+/** Removes `--prefix NAME` from args; the default when absent. Throws LabUsageError when invalid. */
+export function takePrefixOption(args: string[]): string {
+  const i = args.indexOf('--prefix');
+  if (i < 0) return DEFAULT_PREFIX;
+  const v = args[i + 1] ?? '';
+  try {
+    validatePrefix(v);
+  } catch (e) {
+    throw new LabUsageError(`--prefix: ${(e as Error).message}`);
+  }
+  args.splice(i, 2);
+  return v;
+}
+
 export function parseLabArgs(argv: readonly string[]): LabArgs {
   const args = [...argv];
+  const prefix = takePrefixOption(args);
+  return { ...parseCommand(args), prefix };
+}
+
+function parseCommand(args: string[]): LabCommand {
   const cmd = args.shift();
   switch (cmd) {
     case undefined:

@@ -1,15 +1,19 @@
-// `npm run lab -- up|down|fail|heal`: a persistent lab with prefix wflab whose only state is the
-// namespaces themselves (plus the daemon's files in /run/wflab). `up` starts the real daemon in
-// the background inside the router namespace.
+// `npm run lab -- up|down|fail|heal [--prefix NAME]`: a persistent lab (prefix wflab unless
+// given) whose only state is the namespaces themselves (plus the daemon's files in /run/PREFIX).
+// `up` starts the real daemon in the background inside the router namespace; it refuses to build
+// over a lab of the same prefix that is in use (createLab, lab-reuse.ts).
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createLab, attachLab, destroyLab, type Lab } from './topology.js';
+import { createLab, attachLab, destroyLab, LabInUseError, type Lab } from './topology.js';
 import { labConfig, DAEMON_MAIN, startDetachedDaemon } from './daemon-runner.js';
 import { parseLabArgs, LabUsageError, LAB_USAGE, type LabArgs } from './lab-args.js';
+import { downCommand, prefixOption } from './lab-reuse.js';
 import { DEFAULT_PREFIX } from './lab-plan.js';
 
 /** Where a persistent lab keeps the daemon's config, state files and output. */
-export const RUN_DIR = `/run/${DEFAULT_PREFIX}`;
+export function runDir(prefix: string): string {
+  return `/run/${prefix}`;
+}
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
@@ -22,30 +26,42 @@ function err(s: string): void {
   process.stderr.write(`lab: ${s}\n`);
 }
 
-async function up(links: number, daemon: boolean): Promise<number> {
-  const lab = await createLab({ prefix: DEFAULT_PREFIX, links, persist: true });
+function withPrefix(prefix: string): string {
+  return prefixOption(prefix, DEFAULT_PREFIX);
+}
+
+async function up(prefix: string, links: number, daemon: boolean): Promise<number> {
+  let lab: Lab;
+  try {
+    lab = await createLab({ prefix, links, persist: true, onNote: (n) => out(n) });
+  } catch (e) {
+    if (!(e instanceof LabInUseError)) throw e;
+    err(e.message);
+    return EXIT_FAILED;
+  }
   out(`lab up: router ${lab.routerNs}, ISPs ${lab.links.map((l) => l.ispNs).join(', ')}, internet ${lab.netNs}`);
   for (const l of lab.links) out(`  ${l.iface}: ${l.address}/24, gateway ${l.gateway} (${l.ispNs})`);
   out(`  targets: ${lab.targets.join(', ')}`);
   out(`enter the router:  ip netns exec ${lab.routerNs} bash`);
   if (!daemon) return EXIT_OK;
   if (!existsSync(DAEMON_MAIN)) {
-    err(`daemon not built (${DAEMON_MAIN} missing): run 'npm run build', then 'npm run lab -- up' again`);
+    err(`daemon not built (${DAEMON_MAIN} missing): run 'npm run build', then 'npm run lab -- up${withPrefix(prefix)}' again`);
     return EXIT_FAILED;
   }
-  await rm(RUN_DIR, { recursive: true, force: true });
-  const { pid, files } = await startDetachedDaemon(lab, labConfig(lab), RUN_DIR);
+  await rm(runDir(prefix), { recursive: true, force: true });
+  const { pid, files } = await startDetachedDaemon(lab, labConfig(lab), runDir(prefix));
   out(`daemon started (pid ${pid}), config ${files.configPath}, output ${files.dir}/daemon.out`);
   out(`API (inside the router ns): ip netns exec ${lab.routerNs} curl -s -H 'Authorization: Bearer ${files.apiKey}' http://127.0.0.1:${files.apiPort}/api/status`);
   out(`wanctl:  ip netns exec ${lab.routerNs} node dist/src/cli/wanctl.js status -c ${files.configPath}`);
-  out(`faults:  npm run lab -- fail 1 upstream|gateway|carrier; npm run lab -- heal 1; npm run lab -- down`);
+  const p = withPrefix(prefix);
+  out(`faults:  npm run lab -- fail 1 upstream|gateway|carrier${p}; npm run lab -- heal 1${p}; ${downCommand(prefix, DEFAULT_PREFIX)}`);
   return EXIT_OK;
 }
 
-async function withLab(fn: (lab: Lab) => Promise<void>): Promise<number> {
-  const lab = await attachLab(DEFAULT_PREFIX);
+async function withLab(prefix: string, fn: (lab: Lab) => Promise<void>): Promise<number> {
+  const lab = await attachLab(prefix);
   if (lab === null) {
-    err(`no lab running (namespaces ${DEFAULT_PREFIX}-*): run 'npm run lab -- up' first`);
+    err(`no lab running (namespaces ${prefix}-*): run 'npm run lab -- up${withPrefix(prefix)}' first`);
     return EXIT_FAILED;
   }
   await fn(lab);
@@ -58,20 +74,20 @@ async function execute(a: LabArgs): Promise<number> {
       out(LAB_USAGE);
       return EXIT_OK;
     case 'up':
-      return up(a.links, a.daemon);
+      return up(a.prefix, a.links, a.daemon);
     case 'down': {
-      const removed = await destroyLab(DEFAULT_PREFIX);
-      await rm(RUN_DIR, { recursive: true, force: true });
+      const removed = await destroyLab(a.prefix);
+      await rm(runDir(a.prefix), { recursive: true, force: true });
       out(removed.length > 0 ? `lab down: removed ${removed.join(', ')}` : 'lab down: nothing to remove');
       return EXIT_OK;
     }
     case 'fail':
-      return withLab(async (lab) => {
+      return withLab(a.prefix, async (lab) => {
         await lab.fail(a.link, a.kind, a.lossPct === undefined ? {} : { lossPct: a.lossPct });
         out(`wan${a.link}: ${a.kind} fault${a.lossPct === undefined ? '' : ` (${a.lossPct}% loss)`} injected in ${lab.ispNs(a.link)}`);
       });
     case 'heal':
-      return withLab(async (lab) => {
+      return withLab(a.prefix, async (lab) => {
         await lab.heal(a.link);
         out(`wan${a.link}: healed`);
       });

@@ -2,8 +2,10 @@
 // "internet" ns holding the probe targets. Faults are injected in the ISP namespaces only; the
 // root namespace is never touched (veths are created directly inside the lab's namespaces).
 import { execFileSync, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { run, runInNs, spawnInNs, terminate, isRunning, type RunResult } from './exec.js';
-import { planLab, labNamespaces, parseNetnsList, countIspNamespaces, type LabPlan, type LabLinkPlan } from './lab-plan.js';
+import { planLab, labNamespaces, parseNetnsList, countIspNamespaces, DEFAULT_PREFIX, type LabPlan, type LabLinkPlan } from './lab-plan.js';
+import { decideExistingLab, type LabProcess } from './lab-reuse.js';
 import { faultRuleset, FAULT_TABLE, type FaultKind, type FaultOptions } from './nft-rules.js';
 import { guardExit } from './exit-guard.js';
 import { requireTools } from './preflight.js';
@@ -39,6 +41,13 @@ export interface CreateLabOptions {
   links?: number;
   /** Keep the lab after this process exits (no exit/signal hooks): for `npm run lab -- up`. */
   persist?: boolean;
+  /** Told when a stale lab of the same prefix is removed first; default: a line on stderr. */
+  onNote?: (note: string) => void;
+}
+
+/** A lab of the same prefix is in use (processes alive in it): it is left alone. */
+export class LabInUseError extends Error {
+  override readonly name = 'LabInUseError';
 }
 
 async function listNetns(): Promise<string[]> {
@@ -49,13 +58,29 @@ async function sysctls(ns: string, pairs: readonly string[]): Promise<void> {
   await runInNs(ns, 'sysctl', ['-q', '-w', ...pairs]);
 }
 
-/** Kills every process still inside the namespace (only ever lab namespaces), then deletes it. */
-async function deleteNamespace(ns: string): Promise<void> {
-  const pids = (await run('ip', ['netns', 'pids', ns]).catch(() => ({ stdout: '' }))).stdout
+/** Pids of the processes inside a namespace (`ip netns pids`), never our own. */
+async function pidsIn(ns: string): Promise<number[]> {
+  return (await run('ip', ['netns', 'pids', ns]).catch(() => ({ stdout: '' }))).stdout
     .split(/\s+/)
     .filter((p) => /^[0-9]+$/.test(p))
     .map(Number)
     .filter((p) => p !== process.pid);
+}
+
+async function processesIn(namespaces: readonly string[]): Promise<LabProcess[]> {
+  const out: LabProcess[] = [];
+  for (const ns of namespaces) {
+    for (const pid of await pidsIn(ns)) {
+      const name = (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
+      out.push({ pid, ns, name });
+    }
+  }
+  return out;
+}
+
+/** Kills every process still inside the namespace (only ever lab namespaces), then deletes it. */
+async function deleteNamespace(ns: string): Promise<void> {
+  const pids = await pidsIn(ns);
   for (const pid of pids) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -212,11 +237,21 @@ class NamespaceLab implements Lab {
   }
 }
 
-/** Builds a fresh lab (cleaning leftovers of the same prefix first). Requires root. */
+/**
+ * Builds a fresh lab. Requires root. A lab of the same prefix that is still in use is refused
+ * (LabInUseError, saying how to remove it or pick another prefix); a stale one is removed first
+ * and `onNote` says so (lab-reuse.ts decides).
+ */
 export async function createLab(opts: CreateLabOptions = {}): Promise<Lab> {
   const plan = planLab(opts.prefix, opts.links ?? 2);
   requireTools();
-  await destroyLab(plan.prefix);
+  const namespaces = labNamespaces(plan.prefix, await listNetns());
+  const decision = decideExistingLab({ prefix: plan.prefix, namespaces, processes: await processesIn(namespaces) }, DEFAULT_PREFIX);
+  if (decision.kind === 'refuse') throw new LabInUseError(decision.message);
+  if (decision.kind === 'remove-stale') {
+    (opts.onNote ?? ((n: string) => process.stderr.write(`lab: ${n}\n`)))(decision.note);
+    for (const ns of decision.namespaces) await deleteNamespace(ns);
+  }
   const lab = new NamespaceLab(plan);
   if (opts.persist !== true) lab.guard();
   try {

@@ -53,13 +53,14 @@ test('faultRuleset: upstream drops forwarded only; gateway drops input too; loss
 
 test('parseLabArgs: commands, links, kinds, usage errors', async () => {
   const { parseLabArgs, parseLinkArg, LabUsageError } = await import('../../lab/lab-args.js');
-  assert.deepEqual(parseLabArgs(['up']), { cmd: 'up', links: 2, daemon: true });
-  assert.deepEqual(parseLabArgs(['up', '--links', '3', '--no-daemon']), { cmd: 'up', links: 3, daemon: false });
-  assert.deepEqual(parseLabArgs(['down']), { cmd: 'down' });
-  assert.deepEqual(parseLabArgs(['fail', 'wan2', 'upstream', '--loss', '30']), { cmd: 'fail', link: 2, kind: 'upstream', lossPct: 30 });
-  assert.deepEqual(parseLabArgs(['fail', '1', 'carrier']), { cmd: 'fail', link: 1, kind: 'carrier' });
-  assert.deepEqual(parseLabArgs(['heal', '1']), { cmd: 'heal', link: 1 });
-  assert.deepEqual(parseLabArgs([]), { cmd: 'help' });
+  const prefix = 'wflab';
+  assert.deepEqual(parseLabArgs(['up']), { cmd: 'up', links: 2, daemon: true, prefix });
+  assert.deepEqual(parseLabArgs(['up', '--links', '3', '--no-daemon']), { cmd: 'up', links: 3, daemon: false, prefix });
+  assert.deepEqual(parseLabArgs(['down']), { cmd: 'down', prefix });
+  assert.deepEqual(parseLabArgs(['fail', 'wan2', 'upstream', '--loss', '30']), { cmd: 'fail', link: 2, kind: 'upstream', lossPct: 30, prefix });
+  assert.deepEqual(parseLabArgs(['fail', '1', 'carrier']), { cmd: 'fail', link: 1, kind: 'carrier', prefix });
+  assert.deepEqual(parseLabArgs(['heal', '1']), { cmd: 'heal', link: 1, prefix });
+  assert.deepEqual(parseLabArgs([]), { cmd: 'help', prefix });
   assert.equal(parseLinkArg('wan4'), 4);
   for (const bad of [['fail', '1', 'flood'], ['fail', 'x', 'upstream'], ['heal'], ['up', '--links', '9'], ['nope'], ['fail', '1', 'carrier', '--loss', '5']]) {
     assert.throws(() => parseLabArgs(bad), LabUsageError, bad.join(' '));

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createLab, type Lab } from '../../lab/topology.js';
-import { run, runInNs } from '../../lab/exec.js';
+import { createLab, LabInUseError, type Lab } from '../../lab/topology.js';
+import { run, runInNs, terminate } from '../../lab/exec.js';
 
 const notRoot = process.getuid?.() !== 0 ? 'needs root (network namespaces)' : false;
 
@@ -113,6 +113,38 @@ test('lab topology: reachability, faults, heal, destroy', { skip: notRoot, timeo
   } finally {
     await lab.destroy();
     await lab.destroy(); // idempotent
+  }
+  const left = (await namespaces()).split('\n').filter((l) => l.startsWith(`${prefix}-`));
+  assert.deepEqual(left, []);
+});
+
+test('same prefix: a lab in use is refused and left intact; a stale one is removed with a note', { skip: notRoot, timeout: 60_000 }, async () => {
+  const prefix = `wfl-${randomBytes(3).toString('hex')}`;
+  const first = await createLab({ prefix, links: 1 });
+  let second: Lab | null = null;
+  try {
+    const sleeper = first.spawn(first.routerNs, 'sleep', ['30']);
+    await new Promise((r) => setTimeout(r, 200));
+    const notes: string[] = [];
+    await assert.rejects(createLab({ prefix, links: 1, onNote: (n) => notes.push(n) }), (e: unknown) => {
+      assert.ok(e instanceof LabInUseError);
+      assert.match(e.message, /in use/);
+      assert.match(e.message, new RegExp(`npm run lab -- down --prefix ${prefix}`));
+      assert.match(e.message, /sleep in /);
+      return true;
+    });
+    assert.equal(notes.length, 0);
+    assert.ok((await namespaces()).includes(`${prefix}-r`), 'the lab in use is still there');
+    assert.equal(sleeper.exitCode, null, 'and its process still runs');
+
+    await terminate(sleeper, 'SIGTERM', 2000);
+    second = await createLab({ prefix, links: 1, onNote: (n) => notes.push(n) });
+    assert.equal(notes.length, 1);
+    assert.match(notes[0] ?? '', new RegExp(`stale lab "${prefix}"`));
+    assert.ok((await namespaces()).includes(`${prefix}-r`));
+  } finally {
+    await (second ?? first).destroy();
+    if (second !== null) first.detach();
   }
   const left = (await namespaces()).split('\n').filter((l) => l.startsWith(`${prefix}-`));
   assert.deepEqual(left, []);
