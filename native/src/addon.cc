@@ -1,8 +1,9 @@
-// N-API surface of the product addon: notify() for sd_notify and nlMonitorOpen (nl-monitor.cc),
-// only what the daemon calls. The tests' datagram receiver is a separate addon (test-addon.cc).
+// N-API surface of the product addon: notify() for sd_notify, nlMonitorOpen (nl-monitor.cc) and
+// icmpSocketOpen (icmp-socket.cc), only what the daemon calls. The tests' datagram receiver is a separate addon (test-addon.cc).
 // Failures throw an Error carrying code, errno and syscall (napi-errno.h).
 #include <napi.h>
 
+#include "icmp-socket.h"
 #include "napi-errno.h"
 #include "nl-monitor.h"
 #include "unix-dgram.h"
@@ -24,6 +25,7 @@ Napi::Value Notify(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("notify", Napi::Function::New(env, Notify, "notify"));
   wf::RegisterNlMonitor(env, exports);
+  wf::RegisterIcmpSocket(env, exports);
   return exports;
 }
 

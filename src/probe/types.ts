@@ -5,6 +5,12 @@
 export interface ProbeSocket {
   /** Sends an ICMP message (no IP header) to dst. Rejects with an errno-coded error. */
   send(icmp: Buffer, dst: string): Promise<void>;
+  /**
+   * Optional, where the socket can tell when the message left: a synchronous send() returning
+   * the time (on the socket's Clock) read right before sendto(), as ping(8) stamps. Throws an
+   * errno-coded error. Callers without it stamp with their Clock just before send().
+   */
+  sendStamped?(icmp: Buffer, dst: string): number;
   /** Called for every ICMP message received: payload without IP header, source, monotonic rx time. */
   onMessage(cb: (icmp: Buffer, src: string, rxMs: number) => void): void;
   close(): void;

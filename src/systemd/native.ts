@@ -66,3 +66,36 @@ export function loadNlMonitorOpen(dir: string = NATIVE_DIR): NlMonitorOpen {
   if (typeof open !== 'function') throw new Error(`native addon in ${dir} has no nlMonitorOpen (run npm run build:native)`);
   return open as NlMonitorOpen;
 }
+
+/** The raw ICMP/ICMPv6 probe socket of native/src/icmp-socket.cc. */
+export interface IcmpSocketHandle {
+  /**
+   * Synchronous sendto(); returns the ns elapsed since right before the sendto() call (so the
+   * caller can stamp the send on its own clock). Throws Error with `code` (errno name) and `syscall`.
+   */
+  send(icmp: Buffer, dst: string): number;
+  /** Stops the poll and closes the socket; idempotent. */
+  close(): void;
+  ref(): void;
+  unref(): void;
+}
+
+/**
+ * Opens a raw socket of `family` bound (SO_BINDTODEVICE) to `iface`. onMessage gets each datagram
+ * as the kernel delivers it (IPv4 with its IP header, ICMPv6 without), the numeric source and the
+ * age in ns of the kernel's receive stamp when JS is called (-1: no stamp). onError gets "ECLOSED"
+ * once if the socket died. Throws Error with `code` and `syscall` when opening fails.
+ */
+export type IcmpSocketOpen = (
+  family: 4 | 6, iface: string, onMessage: (datagram: Buffer, src: string, ageNs: number) => void, onError: (code: string) => void,
+) => IcmpSocketHandle;
+
+/** Sibling of loadNative(): only requires icmpSocketOpen. */
+export function loadIcmpSocketOpen(dir: string = NATIVE_DIR): IcmpSocketOpen {
+  const require = createRequire(import.meta.url);
+  const load = require('node-gyp-build') as GypBuildLoader;
+  const mod = load(dir) as Record<string, unknown> | null;
+  const open = typeof mod === 'object' && mod !== null ? mod.icmpSocketOpen : undefined;
+  if (typeof open !== 'function') throw new Error(`native addon in ${dir} has no icmpSocketOpen (run npm run build:native)`);
+  return open as IcmpSocketOpen;
+}
