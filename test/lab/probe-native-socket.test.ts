@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
-import { run, runInNs } from '../../src/lab/exec.js';
-import { guardExit } from '../../src/lab/exit-guard.js';
+import { run, runInNs } from '../../lab/exec.js';
+import { guardExit } from '../../lab/exit-guard.js';
 import type { NativeDriverOutput } from './native-probe-driver.js';
 
 const skip = process.getuid?.() !== 0 ? 'needs root (network namespaces, raw sockets)' : false;
