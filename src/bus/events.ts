@@ -51,6 +51,9 @@ export type DaemonEvent =
   | { kind: 'auto'; enabled: boolean; timeMs: number }
   /** An entry of the status event ring (the original's `events`): every record, as logged. */
   | { kind: 'record'; type: string; level: 'info' | 'warn' | 'error'; link: string | null; message: string; timeMs: number }
+  /** Conntrack entries NATed to the link the default route just left were deleted (src/conntrack/). */
+  | { kind: 'conntrack-flushed'; link: string; interface: string; family: AddressFamily; entries: number;
+      durationMs: number; timeMs: number }
   /** Something in the status may have changed (coarse: listeners re-read engine.status()). */
   | { kind: 'status-changed'; timeMs: number };
 

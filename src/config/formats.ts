@@ -110,6 +110,9 @@ export const checkList: Check = (v) => (Array.isArray(v) && v.length > 0 ? null 
 export const checkLinkList: Check = (v) =>
   Array.isArray(v) && v.length >= 2 ? null : 'a list of at least 2 links ({name, interface, ...}), most preferred first';
 
+/** conntrack_flush, globally and per link (src/conntrack/). */
+export const checkConntrackFlush: Check = (v) => (v === 'on_switch' || v === 'never' ? null : 'on_switch or never');
+
 /** Named formats registered with convict; schema.ts refers to them by these names. */
 export const FORMATS: Readonly<Record<string, Check>> = {
   'wan-ifname': checkIfname,
@@ -136,4 +139,5 @@ export const FORMATS: Readonly<Record<string, Check>> = {
   'wan-protocol': intRange(5, 255),
   'wan-table-base': intRange(1, 0xffff_0000),
   'wan-rule-priority': intRange(1, 32765),
+  'wan-conntrack-flush': checkConntrackFlush,
 };

@@ -8,11 +8,12 @@ import {
   checkIpv4,
   checkLinkName,
   checkTable,
+  checkConntrackFlush,
   type Check,
 } from './formats.js';
 import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
 import { LINK_ENTRY_KEYS } from './schema.js';
-import type { LinkConfig } from './types.js';
+import type { ConntrackFlushMode, LinkConfig } from './types.js';
 
 /** One link as written, with the key path it came from (`primary`, `links[2]`). */
 interface LinkDraft {
@@ -22,6 +23,7 @@ interface LinkDraft {
   displayName: string | null;
   gateway: string | null;
   table: number | null;
+  conntrackFlush: ConntrackFlushMode | null;
 }
 
 export interface LinksResult {
@@ -40,6 +42,7 @@ const FIELD_CHECKS: ReadonlyArray<[string, Check, boolean]> = [
   ['display_name', checkDisplayName, true],
   ['gateway', checkIpv4, true],
   ['table', checkTable, true],
+  ['conntrack_flush', checkConntrackFlush, true],
 ];
 
 /** Checks one entry; the draft is returned even when some fields are bad so uniqueness can still be judged. */
@@ -68,6 +71,7 @@ function draftFrom(path: string, entry: Record<string, unknown>, problems: Confi
     displayName: typeof entry['display_name'] === 'string' ? entry['display_name'] : null,
     gateway: typeof entry['gateway'] === 'string' ? entry['gateway'] : null,
     table: typeof entry['table'] === 'number' ? entry['table'] : null,
+    conntrackFlush: entry['conntrack_flush'] === 'on_switch' || entry['conntrack_flush'] === 'never' ? entry['conntrack_flush'] : null,
   };
   return { draft, ok };
 }
@@ -173,6 +177,8 @@ export function buildLinks(raw: Record<string, unknown>, values: Record<string, 
     displayName: d.displayName ?? d.name,
     gateway: d.gateway,
     table: tables[i] as number,
+    // Only when written, so a link without it reads as "the global value" (and compares as before).
+    ...(d.conntrackFlush !== null ? { conntrackFlush: d.conntrackFlush } : {}),
   }));
   return { links, problems };
 }

@@ -1,7 +1,7 @@
 // Pure: maps validated file values (seed key names, seconds) to the daemon's Config
 // (camelCase, milliseconds, pino log level, ordered links).
 import { parseLogLevel } from './formats.js';
-import type { Config, LinkConfig, MqttConfig } from './types.js';
+import type { Config, ConntrackFlushMode, LinkConfig, MqttConfig } from './types.js';
 
 const seconds = (v: unknown): number => Math.round((v as number) * 1000);
 
@@ -28,6 +28,7 @@ export function toConfig(values: Record<string, unknown>, links: LinkConfig[], s
     routeProtocol: values['route_protocol'] as number,
     rulePriority: values['rule_priority'] as number,
     rpFilterLoose: values['rp_filter_loose'] as boolean,
+    conntrackFlush: values['conntrack_flush'] as ConntrackFlushMode,
     sourcePath,
     ...(mqtt ? { mqtt } : {}),
   };

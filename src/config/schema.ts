@@ -38,6 +38,12 @@ function linkSchema(name: string, iface: string, role: string): SchemaTree {
       default: null,
       nullable: true,
     },
+    conntrack_flush: {
+      doc: `on_switch or never for flows NATed to the ${role} link when the default route leaves it; empty = the global conntrack_flush.`,
+      format: 'wan-conntrack-flush',
+      default: null,
+      nullable: true,
+    },
   };
 }
 
@@ -124,10 +130,15 @@ export const SCHEMA: SchemaTree = {
     format: 'wan-boolean',
     default: true,
   },
+  conntrack_flush: {
+    doc: 'on_switch: when the default route leaves a link, delete the conntrack entries NATed to it so their flows re-NAT on the new link; never: leave them. A link may set its own.',
+    format: 'wan-conntrack-flush',
+    default: 'on_switch',
+  },
 };
 
 /** Keys allowed inside one links[] entry (the same as in primary/secondary); links.ts checks them. */
-export const LINK_ENTRY_KEYS: readonly string[] = ['name', 'interface', 'display_name', 'gateway', 'table'];
+export const LINK_ENTRY_KEYS: readonly string[] = ['name', 'interface', 'display_name', 'gateway', 'table', 'conntrack_flush'];
 
 /** Dotted paths of all leaves, e.g. "primary.interface", "ping_timeout". */
 export function leafPaths(tree: SchemaTree = SCHEMA, prefix = ''): string[] {

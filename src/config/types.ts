@@ -3,6 +3,9 @@
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
+/** conntrack_flush: delete the old link's NAT entries at each switch (on_switch) or leave them (never). */
+export type ConntrackFlushMode = 'on_switch' | 'never';
+
 export interface LinkConfig {
   /** Stable id used by the API and the policy: "primary", "secondary", or a links[] name. */
   name: string;
@@ -13,6 +16,8 @@ export interface LinkConfig {
   gateway: string | null;
   /** Routing table that holds this link's own default route (for probing it while standby). */
   table: number;
+  /** This link's conntrack_flush as written; null/absent = the global conntrack_flush. */
+  conntrackFlush?: ConntrackFlushMode | null;
 }
 
 export interface Config {
@@ -43,6 +48,8 @@ export interface Config {
   rulePriority: number;
   /** Set rp_filter to loose (2) on the WAN interfaces at start. */
   rpFilterLoose: boolean;
+  /** Global conntrack_flush (a link's own value wins); absent = on_switch. */
+  conntrackFlush?: ConntrackFlushMode;
   /** Path of the file this config came from (for messages). */
   sourcePath: string;
   /** Home Assistant over MQTT (src/mqtt/); absent = off. */

@@ -244,3 +244,62 @@ function closeQuietly(s: { close(): void }): void {
 function notNull<T>(x: T | null): x is T {
   return x !== null;
 }
+
+/** One reply message of a request on a plain request socket (body after the nlmsghdr). */
+export interface RawReply {
+  type: number;
+  flags: number;
+  data: Buffer;
+}
+
+/**
+ * A request socket of another netlink protocol (NETLINK_NETFILTER for ctnetlink, src/conntrack/):
+ * this file stays the one owner of the npm `netlink` package, the protocol codec lives with its user.
+ */
+export interface NetlinkRequester {
+  /**
+   * Sends one message with NLM_F_REQUEST|NLM_F_ACK added. Resolves with the replies (a dump's
+   * parts without DONE; [] for a plain ack); an NLMSG_ERROR with errno != 0 rejects with a
+   * WAN_ERR_NETLINK WanError whose details.errno names it (ENOENT, EOPNOTSUPP, ...).
+   */
+  request(op: string, type: number, flags: number, body: Buffer, timeoutMs: number): Promise<RawReply[]>;
+  /** Idempotent. */
+  close(): void;
+}
+
+/** Opens the socket now, so a kernel without the protocol fails here (EPROTONOSUPPORT) with a WanError. */
+export function createRequester(protocol: number, opts: { recvBufferBytes?: number } = {}): NetlinkRequester {
+  let sock: NetlinkSocket | null;
+  try {
+    sock = createNetlinkSocket(protocol, { recvBufferSize: opts.recvBufferBytes ?? 0, sendBufferSize: 0 });
+  } catch (e) {
+    throw wrapSocketError('socket', e);
+  }
+  // An asynchronous socket error (ENOBUFS) must not become an unhandled 'error' event that kills the
+  // daemon; requests in flight then time out and the caller treats that as a failed flush.
+  sock.on('error', () => undefined);
+  return {
+    async request(op, type, flags, body, timeoutMs) {
+      if (!sock) throw netlinkError(op, 'EBADF');
+      let msgs: NetlinkMessage[];
+      try {
+        [msgs] = await sock.request(type, [body], { flags, checkError: false, timeout: timeoutMs });
+      } catch (e) {
+        if (e instanceof Error && /timeout/i.test(e.message)) throw netlinkError(op, 'ETIMEDOUT');
+        throw wrapSocketError(op, e);
+      }
+      const head = msgs[0];
+      if (head && head.type === NLMSG_ERROR) {
+        const errno = head.data.readInt32LE(0);
+        if (errno !== 0) throw netlinkError(op, errnoName(errno), { errnoNumber: Math.abs(errno), syscall: 'sendmsg' });
+        return [];
+      }
+      return msgs.map((m) => ({ type: m.type, flags: m.flags, data: m.data }));
+    },
+    close() {
+      const s = sock;
+      sock = null;
+      if (s) closeQuietly(s);
+    },
+  };
+}

@@ -53,6 +53,7 @@ test('an empty file gives every default', () => {
     routeProtocol: 201,
     rulePriority: 1000,
     rpFilterLoose: true,
+    conntrackFlush: 'on_switch',
     sourcePath: '/etc/wan-failover/config.yaml',
   });
 });
