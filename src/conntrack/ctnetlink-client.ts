@@ -26,6 +26,8 @@ export interface CtnetlinkClientOptions {
   open?: () => NetlinkRequester;
   /** Sees every dump entry body as received: used to capture fixtures. */
   tap?: (body: Buffer) => void;
+  /** Ask the kernel to filter dumps (default true); false dumps whole families (fixture capture). */
+  kernelFilter?: boolean;
 }
 
 /** errnos with which a kernel refuses a filter attribute it does not know how to apply. */
@@ -39,6 +41,7 @@ export class CtnetlinkClient implements ConntrackPort {
 
   constructor(private readonly opts: CtnetlinkClientOptions = {}) {
     this.timeoutMs = opts.requestTimeoutMs ?? 2000;
+    this.kernelFilter = opts.kernelFilter ?? true;
   }
 
   /** Opens the socket if needed (throws a WanError with errno EPROTONOSUPPORT without nfnetlink). */
