@@ -20,6 +20,7 @@ import { ensureLooseRpFilter } from './routes/rp-filter.js';
 import { createNotifier } from './systemd/sd-notify.js';
 import { ExtensionHost } from './bus/extension-host.js';
 import { createMqttExtension } from './mqtt/create.js';
+import { createConntrackExtension } from './conntrack/create.js';
 
 const DEFAULT_CONFIG = '/etc/wan-failover/config.yaml';
 const STOP_DEADLINE_MS = 10_000;
@@ -110,6 +111,8 @@ async function main(): Promise<void> {
   const mqtt = createMqttExtension({ config, engine: daemon, bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'mqtt' }),
     version: version(), intervalMs: () => checkIntervalMs });
   if (mqtt) extensions.add(mqtt);
+  let running = config;
+  extensions.add(createConntrackExtension({ bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'conntrack' }), config: () => running }));
 
   let api: RunningApi | null = null;
   let stopping = false;
@@ -134,6 +137,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT', 0));
   process.on('SIGHUP', () => reload(configPath, daemon, logger, notifier.reloading, notifier.ready, (next) => {
     checkIntervalMs = next.checkIntervalMs;
+    running = next;
     if (JSON.stringify(next.mqtt ?? null) !== JSON.stringify(config.mqtt ?? null)) logger.warn({}, 'mqtt settings changed: restart to apply them');
   }));
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
