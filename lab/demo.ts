@@ -4,11 +4,11 @@
 import { performance } from 'node:perf_hooks';
 import { existsSync } from 'node:fs';
 import { createLab, LabInUseError, type Lab } from './topology.js';
-import { startDaemon, startDetachedDaemon, labConfig, DAEMON_MAIN, type DaemonHandle } from './daemon-runner.js';
+import { startDaemon, startDetachedDaemon, labConfig, DAEMON_MAIN, type DaemonConfig, type DaemonHandle } from './daemon-runner.js';
 import { openAgent, type Agent } from './agent-client.js';
 import { RouteWatch } from './route-watch.js';
 import { LiveScreen } from './live-screen.js';
-import { renderStatus, renderSummary, viewKey, type StepResult } from './demo-view.js';
+import { renderConfig, renderStatus, renderSummary, viewKey, type StepResult, type ViewContext } from './demo-view.js';
 import { DEFAULT_PREFIX } from './lab-plan.js';
 import { runDir } from './lab-cli.js';
 import { LabUsageError, takePrefixOption } from './lab-args.js';
@@ -19,6 +19,8 @@ const SWITCH_TIMEOUT_MS = 20_000;
 /** Return to primary waits for recovery_threshold checks AND min_secondary_time (5 s in the lab). */
 const RETURN_TIMEOUT_MS = 30_000;
 const VIEW_EVERY_MS = 500;
+/** After a failover the fault is held this long, so the live view shows the failed link (e.g. carrier:no). */
+const HOLD_MS = 3000;
 
 interface DemoOptions {
   keep: boolean;
@@ -44,27 +46,77 @@ function parseArgs(argv: readonly string[]): DemoOptions | string {
   return opts;
 }
 
-/** Polls GET /api/status through the agent every 500 ms and feeds the live view; never overlaps. */
-function startLiveView(agent: Agent, daemon: DaemonHandle, screen: LiveScreen, t0: number): () => void {
-  let busy = false;
-  const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
+interface LiveView {
+  /** Stops polling, waits for a poll in flight, and draws one last view of the final state. */
+  finish(): Promise<void>;
+  /** Stops polling at once (error path); late answers are dropped. */
+  stop(): void;
+}
+
+/**
+ * Polls GET /api/status through the agent every 500 ms and at once on every kernel route change,
+ * and feeds the live view; polls never overlap (one asked for during a poll runs right after it).
+ */
+function startLiveView(agent: Agent, daemon: DaemonHandle, screen: LiveScreen, watch: RouteWatch, ctx: ViewContext, t0: number): LiveView {
+  let inFlight: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+  const once = async (): Promise<void> => {
     const headers = { authorization: `Bearer ${daemon.apiKey}` };
-    agent
-      .http('GET', '/api/status', { headers, port: daemon.apiPort, timeoutMs: 1000 })
-      .then((res) => {
-        if (res.status !== 200) return screen.log(`  (api answered ${res.status})`);
-        const status = JSON.parse(res.body) as Record<string, unknown>;
-        const now = performance.now();
-        screen.view(renderStatus(status, now - t0), viewKey(status), now);
-      })
-      .catch((e: unknown) => screen.log(`  (status poll failed: ${e instanceof Error ? e.message : String(e)})`))
-      .finally(() => {
-        busy = false;
-      });
-  }, VIEW_EVERY_MS);
-  return () => clearInterval(timer);
+    try {
+      const res = await agent.http('GET', '/api/status', { headers, port: daemon.apiPort, timeoutMs: 1000 });
+      if (stopped) return;
+      if (res.status !== 200) return screen.log(`  (api answered ${res.status})`);
+      const status = JSON.parse(res.body) as Record<string, unknown>;
+      const now = performance.now();
+      const kernelRoute = watch.current.iface;
+      screen.view(renderStatus(status, now - t0, { ...ctx, kernelRoute }), viewKey(status) + (kernelRoute ?? ''), now);
+    } catch (e) {
+      if (!stopped) screen.log(`  (status poll failed: ${e instanceof Error ? e.message : String(e)})`);
+    }
+  };
+  const poll = (): void => {
+    if (stopped) return;
+    if (inFlight !== null) {
+      again = true;
+      return;
+    }
+    inFlight = once().finally(() => {
+      inFlight = null;
+      if (again) {
+        again = false;
+        poll();
+      }
+    });
+  };
+  const timer = setInterval(poll, VIEW_EVERY_MS);
+  // The kernel event can come a moment before the daemon's status says so: poll now and once more shortly.
+  let followUp: NodeJS.Timeout | null = null;
+  const unsubscribe = watch.onChange(() => {
+    poll();
+    if (followUp !== null) clearTimeout(followUp);
+    followUp = setTimeout(poll, 150);
+  });
+  poll();
+  const stop = (): void => {
+    clearInterval(timer);
+    if (followUp !== null) clearTimeout(followUp);
+    unsubscribe();
+    again = false;
+  };
+  return {
+    finish: async () => {
+      stop();
+      // Bounded: each poll times out after 1 s; at most the one in flight plus one queued.
+      for (let i = 0; i < 3 && inFlight !== null; i++) await inFlight;
+      await once();
+      stopped = true;
+    },
+    stop: () => {
+      stop();
+      stopped = true;
+    },
+  };
 }
 
 /** One story step: act, then time how long until the kernel default route sits on `expect`. */
@@ -89,9 +141,15 @@ async function step(
 async function story(lab: Lab, screen: LiveScreen, watch: RouteWatch): Promise<StepResult[]> {
   const [w1, w2] = [lab.links[0]!.iface, lab.links[1]!.iface];
   const results: StepResult[] = [];
+  const hold = async (): Promise<void> => {
+    screen.log(`    (fault held ${HOLD_MS / 1000} s)`);
+    await new Promise((r) => setTimeout(r, HOLD_MS));
+  };
   results.push(await step(screen, watch, `${w1} upstream outage (ISP drops)`, w2, SWITCH_TIMEOUT_MS, () => lab.fail(1, 'upstream')));
+  await hold();
   results.push(await step(screen, watch, `${w1} upstream healed`, w1, RETURN_TIMEOUT_MS, () => lab.heal(1)));
   results.push(await step(screen, watch, `${w1} carrier loss (cable pulled)`, w2, SWITCH_TIMEOUT_MS, () => lab.fail(1, 'carrier')));
+  await hold();
   results.push(await step(screen, watch, `${w1} carrier back`, w1, RETURN_TIMEOUT_MS, () => lab.heal(1)));
   return results;
 }
@@ -138,11 +196,14 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
   }
   let daemon: DaemonHandle | null = null;
   let agent: Agent | null = null;
-  let stopView: (() => void) | null = null;
+  let view: LiveView | null = null;
   let code = 1;
   let kept = false;
   try {
-    const config = labConfig(lab);
+    // Loss in the live view covers the same checks as the health rule (failure_threshold).
+    const base = labConfig(lab);
+    const config: DaemonConfig = { ...base, stats_window: base.failure_threshold };
+    for (const line of renderConfig(config)) console.log(line);
     daemon = await startDaemon(lab, config, {
       onLog: opts.verbose ? (l) => screen.log(`    daemon: ${JSON.stringify(l)}`) : undefined,
     });
@@ -152,10 +213,14 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
     const watch = new RouteWatch(agent);
     await watch.start();
     console.log(`daemon ready after ${((performance.now() - t0) / 1000).toFixed(1)} s; default route on ${watch.current.iface ?? 'nothing'}`);
-    stopView = startLiveView(agent, daemon, screen, t0);
+    const ctx: ViewContext = {
+      lossWindow: typeof config.stats_window === 'number' ? config.stats_window : undefined,
+      failureThreshold: typeof config.failure_threshold === 'number' ? config.failure_threshold : undefined,
+    };
+    view = startLiveView(agent, daemon, screen, watch, ctx, t0);
     const results = await story(lab, screen, watch);
-    stopView();
-    stopView = null;
+    await view.finish();
+    view = null;
     screen.freeze();
     for (const line of renderSummary(results)) console.log(line);
     // The kernel's route event can reach us before the daemon's log line about it: wait (bounded) for the lines.
@@ -178,7 +243,7 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
     console.error(`demo failed: ${e instanceof Error ? e.message : String(e)}`);
     code = 1;
   } finally {
-    stopView?.();
+    view?.stop();
     await agent?.close();
     if (!kept) {
       await daemon?.dispose();

@@ -11,31 +11,30 @@ export class LiveScreen {
     return this.out.isTTY === true;
   }
 
-  private erase(): void {
-    // ANSI: cursor up N lines, clear to the end of the screen.
-    if (this.tty && this.drawn > 0) this.out.write(`\x1b[${this.drawn}A\x1b[0J`);
+  /** ANSI: cursor up N lines, clear to the end of the screen ('' when nothing is drawn). */
+  private erase(): string {
+    const s = this.tty && this.drawn > 0 ? `\x1b[${this.drawn}A\x1b[0J` : '';
     this.drawn = 0;
+    return s;
   }
 
   private current: string[] = [];
 
+  // Erase, text and redraw go out in ONE write, so the block never flickers away between them.
   log(line: string): void {
-    this.erase();
-    this.out.write(line + '\n');
-    if (this.tty) this.draw(this.current);
+    this.out.write(this.erase() + line + '\n' + (this.tty ? this.draw(this.current) : ''));
   }
 
-  private draw(lines: string[]): void {
-    if (lines.length === 0) return;
-    this.out.write(lines.join('\n') + '\n');
+  private draw(lines: string[]): string {
+    if (lines.length === 0) return '';
     this.drawn = lines.length;
+    return lines.join('\n') + '\n';
   }
 
   view(lines: string[], key: string, nowMs: number): void {
     this.current = lines;
     if (this.tty) {
-      this.erase();
-      this.draw(lines);
+      this.out.write(this.erase() + this.draw(lines));
       return;
     }
     if (key === this.lastKey && nowMs - this.lastPrintMs < this.plainEveryMs) return;

@@ -21,6 +21,7 @@ export class RouteWatch {
   private names = new Map<number, string>();
   private route: DefaultRouteView = { iface: null, gateway: null, atMs: performance.now() };
   private readonly waiters = new Set<() => void>();
+  private readonly listeners = new Set<(route: DefaultRouteView) => void>();
   private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly agent: Agent) {}
@@ -39,6 +40,12 @@ export class RouteWatch {
     this.unsubscribe = null;
   }
 
+  /** Calls fn on every change of the default route (e.g. to redraw a view at once); returns an unsubscribe. */
+  onChange(fn: (route: DefaultRouteView) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
   get current(): DefaultRouteView {
     return this.route;
   }
@@ -47,6 +54,7 @@ export class RouteWatch {
     const iface = r?.oif == null ? null : (this.names.get(r.oif) ?? `if${r.oif}`);
     this.route = { iface, gateway: r?.gateway ?? null, atMs: performance.now() };
     for (const w of [...this.waiters]) w();
+    for (const fn of [...this.listeners]) fn(this.route);
   }
 
   private onEvent(e: NetlinkEvent): void {

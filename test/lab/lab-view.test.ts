@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { renderStatus, renderSummary, viewKey } from '../../lab/demo-view.js';
+import { renderConfig, renderStatus, renderSummary, viewKey } from '../../lab/demo-view.js';
 import { parseJsonLine, onLines } from '../../lab/json-lines.js';
 import { pickDefaultRoutes } from '../../lab/agent-client.js';
 import { findOnPath, requireTools } from '../../lab/preflight.js';
@@ -17,13 +17,36 @@ const status = {
   ],
 };
 
-test('renderStatus: header plus one line per link, active marked', () => {
+test('renderStatus: status line, column header, one line per link, active marked', () => {
   const lines = renderStatus(status, 12_345);
-  assert.equal(lines.length, 3);
+  assert.equal(lines.length, 4);
   assert.match(lines[0]!, /^\[ 12\.3s\] active: wan2 \(ISP 2\)  auto: on$/);
-  assert.match(lines[1]!, /^ {4}wan1 .*down .*healthy:no .*gw:yes .*rtt: +- .*loss:100%$/);
-  assert.match(lines[2]!, /^ {2}\* wan2 .*healthy:yes .*rtt: +0\.25ms/);
-  assert.deepEqual(renderStatus({}, 0).length, 1);
+  assert.match(lines[1]!, /^ {4}link +iface +state +healthy +gw +carrier +rtt +loss +fails$/);
+  assert.match(lines[2]!, /^ {4}wan1 +wan1 +down +no +yes +yes +- +100% +-$/);
+  assert.match(lines[3]!, /^ {2}\* wan2 .*yes .*0\.25ms/);
+  assert.deepEqual(renderStatus({}, 0).length, 2);
+});
+
+test('renderStatus with the demo context: kernel route, loss window and failure count in the header', () => {
+  const s = { ...status, links: status.links.map((l) => ({ ...l, consecutive_failures: l.name === 'wan1' ? 2 : 0, carrier: l.name === 'wan1' ? false : true })) };
+  const lines = renderStatus(s, 1000, { kernelRoute: 'wan2', lossWindow: 3, failureThreshold: 3 });
+  assert.match(lines[0]!, /kernel default route: wan2/);
+  assert.match(lines[1]!, /loss\/3 +fails\/3$/);
+  assert.match(lines[2]!, /^ {4}wan1 +wan1 +down +no +yes +no +- +100% +2$/, 'carrier:no while it lasts');
+  assert.match(renderStatus(s, 0, { kernelRoute: null })[0]!, /kernel default route: none/);
+});
+
+test('renderConfig: the config and the failover window it implies', () => {
+  const lines = renderConfig({
+    links: [{ name: 'wan1', display_name: 'ISP 1' }], ping_targets: ['198.51.100.1'], check_interval: 1, ping_timeout: 0.5,
+    ping_count: 1, failure_threshold: 3, recovery_threshold: 3, min_secondary_time: 5, stats_window: 3,
+  }).join('\n');
+  assert.match(lines, /check_interval 1 s, ping_timeout 0\.5 s/);
+  assert.match(lines, /upstream outage -> failover expected 2\.5 s to 3\.5 s after the fault/);
+  assert.match(lines, /carrier loss +-> failover at once/);
+  assert.match(lines, /after 3 good checks \(3 s\) and at least 5 s on the secondary/);
+  assert.match(lines, /loss over the last 3 checks/);
+  assert.match(renderConfig({ check_interval: 2, ping_timeout: 1, failure_threshold: 2 }).join('\n'), /expected 3 s to 5 s/);
 });
 
 test('viewKey ignores RTT and loss, sees health and the active link', () => {
