@@ -27,11 +27,15 @@ export interface QuotedEcho extends EchoFields {
   src: string;
 }
 
+/**
+ * A parsed ICMP or ICMPv6 message (the shape is the same for both families; `type` is the
+ * family's own number, e.g. echo reply 0 in ICMP, 129 in ICMPv6).
+ */
 export type IcmpMessage =
-  | { kind: 'echo-reply'; type: 0; code: number; id: number; seq: number; payload: Buffer }
-  | { kind: 'echo-request'; type: 8; code: number; id: number; seq: number; payload: Buffer }
-  /** Destination unreachable / time exceeded; `original` is null unless it quotes an echo request. */
-  | { kind: 'error'; type: 3 | 11; code: number; original: QuotedEcho | null }
+  | { kind: 'echo-reply'; type: number; code: number; id: number; seq: number; payload: Buffer }
+  | { kind: 'echo-request'; type: number; code: number; id: number; seq: number; payload: Buffer }
+  /** Destination unreachable / time exceeded (and ICMPv6 packet too big / parameter problem); `original` is null unless it quotes an echo request. */
+  | { kind: 'error'; type: number; code: number; original: QuotedEcho | null }
   | { kind: 'other'; type: number; code: number };
 
 export type ParseResult =

@@ -3,6 +3,7 @@
 // live in cycle.ts and window.ts, the wire format in icmp.ts.
 import type { Clock, TimerHandle } from '../clock.js';
 import { combineEchoes, cycleVerdict, echoSpacingMs } from './cycle.js';
+import type { IcmpProfile } from './icmp-profile.js';
 import { CLOSED_ERROR, Pinger } from './pinger.js';
 import type { CycleResult, EchoResult, ProbeSocket, ProbeStats } from './types.js';
 import { emptyWindow, figures, pushSample, resizeWindow, sampleOf, targetStats, type TargetWindow } from './window.js';
@@ -23,6 +24,8 @@ export interface LinkProberOptions extends LinkProberSettings {
   /** ICMP echo identifier shared by the daemon's probers (uint16). */
   identifier: number;
   targets: string[];
+  /** ICMP (default) or ICMPv6: the address family this prober's socket, targets and gateway are in. */
+  profile?: IcmpProfile;
 }
 
 interface BurstOutcome {
@@ -45,7 +48,7 @@ export class LinkProber {
 
   constructor(opts: LinkProberOptions) {
     this.clock = opts.clock;
-    this.pinger = new Pinger({ socket: opts.socket, clock: opts.clock, identifier: opts.identifier });
+    this.pinger = new Pinger({ socket: opts.socket, clock: opts.clock, identifier: opts.identifier, profile: opts.profile });
     this.settings = normalise(opts);
     this.targets = [];
     this.setTargets(opts.targets);

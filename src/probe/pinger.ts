@@ -1,9 +1,11 @@
-// One ICMP echo requester per link: numbers probes, matches replies (identifier, sequence and
-// source must all agree, since a raw socket sees every ICMP on its device) and times them out.
-// It owns its ProbeSocket; time comes only from the Clock so tests can drive it by hand.
+// One ICMP echo requester per link and address family: numbers probes, matches replies
+// (identifier, sequence and source must all agree, since a raw socket sees every ICMP on its
+// device) and times them out. The family's wire format comes from its IcmpProfile. It owns its
+// ProbeSocket; time comes only from the Clock so tests can drive it by hand.
 import type { Clock, TimerHandle } from '../clock.js';
 import { assertNever } from '../errors.js';
-import { buildEchoRequest, icmpErrorToErrno, parseIcmp, type IcmpMessage } from './icmp.js';
+import type { IcmpMessage } from './icmp.js';
+import { ICMPV4_PROFILE, type IcmpProfile } from './icmp-profile.js';
 import type { EchoResult, ProbeSocket } from './types.js';
 
 export interface PingerOptions {
@@ -13,10 +15,14 @@ export interface PingerOptions {
   identifier: number;
   /** First sequence number to use; tests pin it, the daemon leaves it at 0. */
   firstSeq?: number;
+  /** ICMP (default) or ICMPv6; the socket must be of the same family. */
+  profile?: IcmpProfile;
 }
 
 interface Pending {
   dst: string;
+  /** dst as replies spell it (RFC 5952 for IPv6). */
+  match: string;
   sentMs: number;
   timer: TimerHandle;
   resolve: (r: EchoResult) => void;
@@ -39,6 +45,7 @@ export class Pinger {
   private readonly socket: ProbeSocket;
   private readonly clock: Clock;
   private readonly identifier: number;
+  private readonly profile: IcmpProfile;
   private nextSeq: number;
   private readonly pending = new Map<number, Pending>();
   private closed = false;
@@ -50,6 +57,7 @@ export class Pinger {
     this.socket = opts.socket;
     this.clock = opts.clock;
     this.identifier = opts.identifier;
+    this.profile = opts.profile ?? ICMPV4_PROFILE;
     this.nextSeq = (opts.firstSeq ?? 0) & 0xffff;
     this.socket.onMessage((icmp, src, rxMs) => this.onMessage(icmp, src, rxMs));
   }
@@ -62,14 +70,17 @@ export class Pinger {
   /** Sends one echo request; never rejects: failures come back as `{ ok: false, error }`. */
   ping(dst: string, timeoutMs: number): Promise<EchoResult> {
     if (this.closed) return Promise.resolve(failed(dst, CLOSED_ERROR));
+    const match = this.profile.canonicalAddress(dst);
+    // An address of the other family can never be sent on this socket.
+    if (match === null) return Promise.resolve(failed(dst, 'EAFNOSUPPORT'));
     const seq = this.takeSeq();
     if (seq === null) return Promise.resolve(failed(dst, 'EAGAIN'));
     return new Promise<EchoResult>((resolve) => {
       const timer = this.clock.setTimer(Math.max(0, timeoutMs), () => this.settle(seq, failed(dst, TIMEOUT_ERROR)));
-      this.pending.set(seq, { dst, sentMs: this.clock.nowMs(), timer, resolve });
+      this.pending.set(seq, { dst, match, sentMs: this.clock.nowMs(), timer, resolve });
       let sent: Promise<void>;
       try {
-        sent = this.socket.send(buildEchoRequest(this.identifier, seq), dst);
+        sent = this.socket.send(this.profile.buildEchoRequest(this.identifier, seq), dst);
       } catch (e) {
         sent = Promise.reject(e);
       }
@@ -105,7 +116,7 @@ export class Pinger {
 
   private onMessage(icmp: Buffer, src: string, rxMs: number): void {
     if (this.closed || this.pending.size === 0) return;
-    const parsed = parseIcmp(icmp);
+    const parsed = this.profile.parse(icmp);
     if (!parsed.ok) return;
     this.handle(parsed.message, src, rxMs);
   }
@@ -115,7 +126,7 @@ export class Pinger {
       case 'echo-reply': {
         if (msg.id !== this.identifier) return;
         const p = this.pending.get(msg.seq);
-        if (p === undefined || p.dst !== src) return;
+        if (p === undefined || p.match !== this.profile.canonicalAddress(src)) return;
         this.settle(msg.seq, { target: p.dst, ok: true, rttMs: Math.max(0, rxMs - p.sentMs), error: null });
         return;
       }
@@ -124,8 +135,8 @@ export class Pinger {
         const q = msg.original;
         if (q === null || q.id !== this.identifier) return;
         const p = this.pending.get(q.seq);
-        if (p === undefined || p.dst !== q.dst) return;
-        this.settle(q.seq, failed(p.dst, icmpErrorToErrno(msg.type, msg.code)));
+        if (p === undefined || p.match !== this.profile.canonicalAddress(q.dst)) return;
+        this.settle(q.seq, failed(p.dst, this.profile.errorToErrno(msg.type, msg.code)));
         return;
       }
       case 'echo-request':

@@ -1,11 +1,13 @@
-// The only importer of npm `raw-socket`: an IPv4 ICMP raw socket pinned to one interface with
-// SO_BINDTODEVICE, so a probe leaves (and is answered) through that link whatever the default
-// route says. Translates the package's callbacks and error strings into the ProbeSocket port.
+// The only importer of npm `raw-socket`: an ICMP (IPv4) or ICMPv6 raw socket pinned to one
+// interface with SO_BINDTODEVICE, so a probe leaves (and is answered) through that link whatever
+// the default route says. The family is a parameter (its IcmpProfile says protocol and header
+// handling). Translates the package's callbacks and error strings into the ProbeSocket port.
 import { createRequire } from 'node:module';
 import { systemClock, type Clock } from '../clock.js';
 import { isWanError, WanError } from '../errors.js';
 import { errnoFromMessage } from './errno-text.js';
 import { ipv4HeaderLength } from './icmp.js';
+import { icmp6FilterBlockingAllBut, icmpProfile, type Family, type IcmpProfile } from './icmp-profile.js';
 import type { ProbeSocket, ProbeSocketFactory } from './types.js';
 
 /** The slice of raw-socket (a CommonJS addon without typings) this adapter uses. */
@@ -19,8 +21,8 @@ interface RawSocket {
 
 interface RawSocketModule {
   createSocket(opts: { addressFamily: number; protocol: number; bufferSize?: number }): RawSocket;
-  AddressFamily: { IPv4: number };
-  Protocol: { ICMP: number };
+  AddressFamily: { IPv4: number; IPv6: number };
+  Protocol: { ICMP: number; ICMPv6: number };
   SocketLevel: { SOL_SOCKET: number };
   SocketOption: { SO_BINDTODEVICE?: number };
 }
@@ -54,6 +56,9 @@ function wrap(e: unknown, syscall: string): ProbeSocketError {
 
 /** IFNAMSIZ is 16 with the NUL (linux/if.h). */
 const IFNAMSIZ = 16;
+/** linux/in6.h IPPROTO_ICMPV6 as a socket level, linux/icmpv6.h ICMP6_FILTER. */
+const SOL_ICMPV6 = 58;
+const ICMP6_FILTER = 1;
 
 class RawProbeSocket implements ProbeSocket {
   private readonly listeners: Array<(icmp: Buffer, src: string, rxMs: number) => void> = [];
@@ -64,6 +69,7 @@ class RawProbeSocket implements ProbeSocket {
   constructor(
     private readonly openRaw: () => RawSocket,
     private readonly clock: Clock,
+    private readonly profile: IcmpProfile,
   ) {
     this.sock = this.attach(openRaw());
   }
@@ -112,24 +118,31 @@ class RawProbeSocket implements ProbeSocket {
   private deliver(datagram: Buffer, source: string): void {
     if (this.closed) return;
     const rxMs = this.clock.nowMs();
-    // raw(7): an IPv4 raw socket receives the IP header too; its length is in IHL.
-    const ihl = ipv4HeaderLength(datagram);
-    if (ihl === null) return;
-    const icmp = datagram.subarray(ihl);
+    let icmp = datagram;
+    if (this.profile.ipHeaderOnReceive) {
+      // raw(7): an IPv4 raw socket receives the IP header too; its length is in IHL.
+      const ihl = ipv4HeaderLength(datagram);
+      if (ihl === null) return;
+      icmp = datagram.subarray(ihl);
+    }
     for (const cb of this.listeners) cb(icmp, source, rxMs);
   }
 }
 
-/** A raw ICMP socket bound to `iface`; throws a WanError naming what failed. */
-function openBound(iface: string, option: number): RawSocket {
+/** A raw ICMP/ICMPv6 socket bound to `iface`; throws a WanError naming what failed. */
+function openBound(iface: string, option: number, profile: IcmpProfile): RawSocket {
+  const v6 = profile.family === 'inet6';
+  const kind = v6 ? 'ICMPv6' : 'ICMP';
   let sock: RawSocket;
   try {
-    sock = raw.createSocket({ addressFamily: raw.AddressFamily.IPv4, protocol: raw.Protocol.ICMP });
+    sock = raw.createSocket(v6
+      ? { addressFamily: raw.AddressFamily.IPv6, protocol: raw.Protocol.ICMPv6 }
+      : { addressFamily: raw.AddressFamily.IPv4, protocol: raw.Protocol.ICMP });
   } catch (e) {
     const err = wrap(e, 'socket');
     // Raw sockets need CAP_NET_RAW: say so instead of a bare EPERM.
     const code = err.code === 'EPERM' || err.code === 'EACCES' ? 'WAN_ERR_CAPABILITY' : 'WAN_ERR_PROBE';
-    throw new WanError(code, `cannot open raw ICMP socket: ${err.message}`, { iface, errno: err.code });
+    throw new WanError(code, `cannot open raw ${kind} socket: ${err.message}`, { iface, family: profile.family, errno: err.code });
   }
   try {
     // socket(7): SO_BINDTODEVICE takes the interface name, NUL-terminated.
@@ -138,16 +151,29 @@ function openBound(iface: string, option: number): RawSocket {
   } catch (e) {
     sock.close();
     const err = wrap(e, 'setsockopt');
-    throw new WanError('WAN_ERR_PROBE', `cannot bind raw socket to ${iface}: ${err.message}`, {
+    throw new WanError('WAN_ERR_PROBE', `cannot bind raw ${kind} socket to ${iface}: ${err.message}`, {
       iface,
+      family: profile.family,
       errno: err.code,
     });
+  }
+  if (v6) {
+    // RFC 3542 3.2: an ICMPv6 raw socket sees every ICMPv6 message (neighbour discovery, RAs,
+    // MLD); the filter lets only echo replies and errors wake us. Best effort: the parser and
+    // the pinger's matching drop the rest anyway.
+    const filter = icmp6FilterBlockingAllBut(profile.receiveTypes);
+    try {
+      sock.setOption(SOL_ICMPV6, ICMP6_FILTER, filter, filter.length);
+    } catch {
+      // Still correct without it, only busier.
+    }
   }
   return sock;
 }
 
-/** Opens raw sockets that read time from `clock` (the system clock in the daemon). */
-export function createRawSocketFactory(clock: Clock): ProbeSocketFactory {
+/** Opens raw sockets of one family (default IPv4) that read time from `clock` (the system clock in the daemon). */
+export function createRawSocketFactory(clock: Clock, family: Family = 'inet'): ProbeSocketFactory {
+  const profile = icmpProfile(family);
   return {
     open(iface: string): ProbeSocket {
       if (iface.length === 0 || iface.length >= IFNAMSIZ) {
@@ -157,9 +183,15 @@ export function createRawSocketFactory(clock: Clock): ProbeSocketFactory {
       if (option === undefined) {
         throw new WanError('WAN_ERR_CAPABILITY', 'SO_BINDTODEVICE is not available on this platform');
       }
-      return new RawProbeSocket(() => openBound(iface, option), clock);
+      return new RawProbeSocket(() => openBound(iface, option, profile), clock, profile);
     },
   };
 }
 
 export const rawSocketFactory: ProbeSocketFactory = createRawSocketFactory(systemClock);
+/** ICMPv6 raw sockets (IPPROTO_ICMPV6): to be used with ICMPV6_PROFILE in the Pinger/LinkProber. */
+export const rawSocketFactory6: ProbeSocketFactory = createRawSocketFactory(systemClock, 'inet6');
+
+export function rawSocketFactoryFor(family: Family): ProbeSocketFactory {
+  return family === 'inet6' ? rawSocketFactory6 : rawSocketFactory;
+}

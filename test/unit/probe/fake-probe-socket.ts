@@ -49,15 +49,35 @@ export class FakeProbeSocket implements ProbeSocket {
   }
 }
 
-/** The echo reply a host would send for `request`, optionally with id/seq altered. */
+/**
+ * The echo reply a host would send for `request`, optionally with id/seq altered. An ICMPv6
+ * request (type 128) gets a type-129 reply with the checksum left as the kernel hands it over
+ * (verified already, RFC 3542 3.1); here simply 0.
+ */
 export function echoReplyFor(request: Buffer, over: { id?: number; seq?: number } = {}): Buffer {
   const buf = Buffer.from(request);
-  buf[0] = 0;
+  const v6 = request[0] === 128;
+  buf[0] = v6 ? 129 : 0;
   if (over.id !== undefined) buf.writeUInt16BE(over.id, 4);
   if (over.seq !== undefined) buf.writeUInt16BE(over.seq, 6);
   buf.writeUInt16BE(0, 2);
-  buf.writeUInt16BE(internetChecksum(buf), 2);
+  if (!v6) buf.writeUInt16BE(internetChecksum(buf), 2);
   return buf;
+}
+
+/** An ICMPv6 error (RFC 4443 layout) quoting `request` as sent from `src` to `dst` (16-byte addresses). */
+export function icmp6ErrorFor(type: number, code: number, request: Buffer, src: Buffer, dst: Buffer): Buffer {
+  const ip = Buffer.alloc(40);
+  ip[0] = 0x60;
+  ip.writeUInt16BE(request.length, 4);
+  ip[6] = 58;
+  ip[7] = 64;
+  src.copy(ip, 8);
+  dst.copy(ip, 24);
+  const header = Buffer.alloc(8);
+  header[0] = type;
+  header[1] = code;
+  return Buffer.concat([header, ip, request]);
 }
 
 function ipv4Bytes(addr: string): number[] {
