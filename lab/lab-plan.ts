@@ -9,6 +9,18 @@ export const DEFAULT_PREFIX = 'wflab';
 /** Probe targets held by the "internet" namespace (on its loopback). */
 export const LAB_TARGETS: readonly string[] = ['198.51.100.1', '203.0.113.1'];
 
+/** The LAN (opt-in, lan.ts): the router's LAN side and one client namespace behind it. */
+export const LAN_SUBNET = '100.64.100.0/24';
+export const LAN_ROUTER_ADDRESS = '100.64.100.1';
+export const LAN_CLIENT_ADDRESS = '100.64.100.2';
+export const LAN_PREFIX_LENGTH = 24;
+/** Router-side and client-side interface names of the LAN veth. */
+export const LAN_ROUTER_IFACE = 'lan0';
+export const LAN_CLIENT_IFACE = 'eth0';
+/** UDP and TCP echo services in the internet namespace: not a probe target, so probes never touch them. */
+export const ECHO_ADDRESS = '203.0.113.7';
+export const ECHO_PORT = 7;
+
 export interface LabLinkPlan {
   /** 1-based. */
   index: number;
@@ -36,6 +48,8 @@ export interface LabPlan {
   prefix: string;
   routerNs: string;
   netNs: string;
+  /** The LAN client's namespace (exists only when the lab was built with a LAN). */
+  lanNs: string;
   links: LabLinkPlan[];
   targets: string[];
 }
@@ -70,14 +84,14 @@ export function planLab(prefix: string = DEFAULT_PREFIX, links = 2): LabPlan {
       wanSubnet: `100.64.${i}.0/24`,
     });
   }
-  return { prefix, routerNs: `${prefix}-r`, netNs: `${prefix}-net`, links: list, targets: [...LAB_TARGETS] };
+  return { prefix, routerNs: `${prefix}-r`, netNs: `${prefix}-net`, lanNs: `${prefix}-lan`, links: list, targets: [...LAB_TARGETS] };
 }
 
 /** Every namespace name that belongs to a lab of this prefix, out of a list of existing ones. */
 export function labNamespaces(prefix: string, existing: readonly string[]): string[] {
   validatePrefix(prefix);
   const esc = prefix.replace(/[-]/g, '\\-');
-  const re = new RegExp(`^${esc}-(r|net|isp[1-9][0-9]*)$`);
+  const re = new RegExp(`^${esc}-(r|net|lan|isp[1-9][0-9]*)$`);
   return existing.filter((n) => re.test(n));
 }
 

@@ -9,6 +9,7 @@ import { decideExistingLab, type LabProcess } from './lab-reuse.js';
 import { faultRuleset, FAULT_TABLE, type FaultKind, type FaultOptions } from './nft-rules.js';
 import { guardExit } from './exit-guard.js';
 import { requireTools } from './preflight.js';
+import { applyNat, bcp38Drops, buildLan, type LanInfo, type LanOptions, type NatStyle } from './lan.js';
 
 export interface LabLink {
   index: number;
@@ -24,10 +25,16 @@ export interface Lab {
   readonly netNs: string;
   readonly links: LabLink[];
   readonly targets: string[];
+  /** The LAN behind the router (lan.ts), null unless built with `lan`. */
+  readonly lan: LanInfo | null;
   ispNs(i: number): string;
   fail(i: number, kind: FaultKind, opts?: FaultOptions): Promise<void>;
   heal(i: number): Promise<void>;
   changeGateway(i: number, newAddr: string): Promise<void>;
+  /** LAN labs: the router's NAT on every WAN becomes `style` ('none': no NAT). */
+  setNat(style: NatStyle | 'none'): Promise<void>;
+  /** LAN labs: packets ISP i dropped for a source outside its customer prefix (BCP38). */
+  bcp38Drops(i: number): Promise<number>;
   exec(ns: string, cmd: string, args: readonly string[]): Promise<RunResult>;
   spawn(ns: string, cmd: string, args: readonly string[]): ChildProcess;
   /** Kills what the lab spawned and deletes its namespaces. Idempotent. */
@@ -41,6 +48,8 @@ export interface CreateLabOptions {
   links?: number;
   /** Keep the lab after this process exits (no exit/signal hooks): for `npm run lab -- up`. */
   persist?: boolean;
+  /** Adds a LAN client namespace, NAT, BCP38 and echo services (lan.ts). Default: none. */
+  lan?: LanOptions;
   /** Told when a stale lab of the same prefix is removed first; default: a line on stderr. */
   onNote?: (note: string) => void;
 }
@@ -139,6 +148,9 @@ class NamespaceLab implements Lab {
   private readonly gateways = new Map<number, string>();
   private destroyed = false;
   private unguard: (() => void) | null = null;
+  private lanInfo: LanInfo | null = null;
+  /** Set by createLab before building the LAN, so teardown covers a half-built one. */
+  withLan = false;
 
   constructor(private readonly plan: LabPlan) {
     for (const l of plan.links) this.gateways.set(l.index, l.gateway);
@@ -153,6 +165,23 @@ class NamespaceLab implements Lab {
   get routerNs(): string { return this.plan.routerNs; }
   get netNs(): string { return this.plan.netNs; }
   get targets(): string[] { return [...this.plan.targets]; }
+  get lan(): LanInfo | null { return this.lanInfo; }
+
+  /** createLab only: builds the LAN into this lab. */
+  async addLan(opts: LanOptions): Promise<void> {
+    this.lanInfo = await buildLan(this, this.plan, opts);
+  }
+
+  async setNat(style: NatStyle | 'none'): Promise<void> {
+    if (this.lanInfo === null) throw new Error('this lab has no LAN: createLab({ lan: {} })');
+    await applyNat(this.plan, style);
+    this.lanInfo = { ...this.lanInfo, nat: style };
+  }
+
+  bcp38Drops(i: number): Promise<number> {
+    if (this.lanInfo === null || !this.lanInfo.bcp38) return Promise.reject(new Error('this lab has no BCP38 (createLab({ lan: {} }))'));
+    return bcp38Drops(this.plan, i);
+  }
   get links(): LabLink[] {
     return this.plan.links.map((l) => ({
       index: l.index, iface: l.iface, address: l.address, gateway: this.gateways.get(l.index)!, ispNs: l.ispNs,
@@ -204,9 +233,11 @@ class NamespaceLab implements Lab {
     return child;
   }
 
+  // The LAN namespace is listed even before buildLan finished, so a failed build is cleaned up too.
   private namespaces(): string[] {
-    return [this.plan.routerNs, ...this.plan.links.map((l) => l.ispNs), this.plan.netNs];
+    return [this.plan.routerNs, ...this.plan.links.map((l) => l.ispNs), this.plan.netNs, ...(this.withLan ? [this.plan.lanNs] : [])];
   }
+
 
   async destroy(): Promise<void> {
     if (this.destroyed) return;
@@ -256,6 +287,10 @@ export async function createLab(opts: CreateLabOptions = {}): Promise<Lab> {
   if (opts.persist !== true) lab.guard();
   try {
     await buildNamespaces(plan);
+    if (opts.lan !== undefined) {
+      lab.withLan = true;
+      await lab.addLan(opts.lan);
+    }
   } catch (e) {
     await lab.destroy();
     throw e;

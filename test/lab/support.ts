@@ -3,6 +3,7 @@
 // behaviour, never speed.
 import { randomBytes } from 'node:crypto';
 import { createLab, type Lab } from '../../lab/topology.js';
+import type { LanOptions } from '../../lab/lan.js';
 import { openAgent, type Agent } from '../../lab/agent-client.js';
 import { labConfig, startDaemon, type DaemonConfig, type DaemonHandle, type LogLine } from '../../lab/daemon-runner.js';
 
@@ -21,10 +22,15 @@ export interface RigOptions {
   prefix?: string;
   /** Another build of the daemon's entry (default dist/src/main.js). */
   mainPath?: string;
+  /** Build the LAN lab too (lab/lan.ts: LAN client ns, NAT, BCP38, echo services). */
+  lan?: LanOptions;
 }
 
 export async function withRig(tag: string, fn: (rig: Rig) => Promise<void>, opts: RigOptions = {}): Promise<void> {
-  const lab = await createLab({ prefix: `${opts.prefix ?? 'wfd'}-${tag}-${randomBytes(2).toString('hex')}`, links: opts.links ?? 2 });
+  const lab = await createLab({
+    prefix: `${opts.prefix ?? 'wfd'}-${tag}-${randomBytes(2).toString('hex')}`, links: opts.links ?? 2,
+    ...(opts.lan === undefined ? {} : { lan: opts.lan }),
+  });
   const daemons: DaemonHandle[] = [];
   let agent: Agent | null = null;
   try {
