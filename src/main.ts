@@ -10,11 +10,11 @@ import { systemClock } from './clock.js';
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/types.js';
 import { Daemon } from './engine/daemon.js';
-import { isWanError } from './errors.js';
+import { describeError, isWanError } from './errors.js';
 import { readStateFile } from './gateway/state-file.js';
 import { createLogger, setLevel, type Logger } from './log.js';
 import { createNetlink } from './netlink/adapter.js';
-import { LinkProber } from './probe/link-prober.js';
+import { createProberFactory } from './probe/prober-factory.js';
 import { rawSocketFactory } from './probe/raw-socket-adapter.js';
 import { ensureLooseRpFilter } from './routes/rp-filter.js';
 import { createNotifier } from './systemd/sd-notify.js';
@@ -91,14 +91,11 @@ async function main(): Promise<void> {
     onError: (err) => logger.warn({ err: err.message }, 'sd_notify failed'),
   });
   const identifier = (process.pid ^ 0x5746) & 0xffff;
+  let currentConfig = config;
   const daemon = new Daemon({
     config,
     netlink: createNetlink(),
-    sockets: rawSocketFactory,
-    newProber: (socket) => new LinkProber({
-      socket, clock: systemClock, identifier, targets: config.pingTargets, timeoutMs: config.pingTimeoutMs,
-      count: config.pingCount, minTargetsUp: config.minTargetsUp, window: config.statsWindow,
-    }),
+    newProber: createProberFactory({ sockets: rawSocketFactory, clock: systemClock, identifier, config: () => currentConfig }),
     clock: systemClock,
     log: logger,
     host: { readStateFile, loosenRpFilter: ensureLooseRpFilter },
@@ -136,6 +133,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
   process.on('SIGINT', () => void shutdown('SIGINT', 0));
   process.on('SIGHUP', () => reload(configPath, daemon, logger, notifier.reloading, notifier.ready, (next) => {
+    currentConfig = next;
     checkIntervalMs = next.checkIntervalMs;
     running = next;
     if (JSON.stringify(next.mqtt ?? null) !== JSON.stringify(config.mqtt ?? null)) logger.warn({}, 'mqtt settings changed: restart to apply them');
@@ -157,7 +155,9 @@ async function main(): Promise<void> {
   }
   void extensions.start();
   notifier.ready();
-  notifier.startWatchdog();
+  // The watchdog pets only while probe rounds finish: a hung probe loop lets systemd restart us.
+  const stallMs = Math.max(config.checkIntervalMs, config.pingTimeoutMs) * 3 + 5_000;
+  notifier.startWatchdog(() => systemClock.nowMs() - daemon.lastProgressMs() < stallMs);
   logger.info({ api: api.address, links: config.links.map((l) => `${l.name}=${l.interface}`), config: configPath }, 'daemon ready');
 }
 
@@ -172,7 +172,7 @@ function reload(path: string, daemon: Daemon, logger: Logger, reloading: () => v
     setLevel(logger, next.logLevel);
     logger.info({ config: path, needRestart }, 'configuration reloaded');
   } catch (err) {
-    logger.error({ config: path, error: isWanError(err) ? err.message : String(err) }, 'configuration reload refused; keeping the running configuration');
+    logger.error({ config: path, error: describeError(err) }, 'configuration reload refused; keeping the running configuration');
   }
   ready();
 }

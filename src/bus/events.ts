@@ -5,19 +5,18 @@
 /** An address family, as a parameter of the code rather than a fork of it (as dpinger does it). */
 export type AddressFamily = 'ipv4' | 'ipv6';
 
-/** up: probes pass; degraded: passes but quality is poor; down: declared down; unknown: not judged yet. */
-export type HealthState = 'up' | 'degraded' | 'down' | 'unknown';
+import type { Health, SwitchReason } from '../policy/types.js';
 
-/**
- * Why the default route moved. failover: the active link went down on probes or quality;
- * carrier: it lost carrier or vanished; recovery: back to a more preferred link; manual: the operator.
- */
-export type SwitchReason = 'failover' | 'carrier' | 'recovery' | 'manual' | 'initial';
+/** up: probes pass; degraded: passes but quality is poor; down: declared down; unknown: not judged yet. */
+export type HealthState = Health;
+export type { SwitchReason };
 
 /** One end of a switch: the link, its interface and its addresses of that family at that moment. */
 export interface SwitchEnd {
   link: string;
   interface: string;
+  /** The gateway of this family the route uses (or used). */
+  gateway?: string | null;
   /** Addresses the interface holds in this family (for the conntrack flush: reply destination). */
   addresses: string[];
 }
@@ -35,7 +34,8 @@ export interface ProbeSample {
 export type DaemonEvent =
   /** The kernel acknowledged the new default route (the switch is done, not just intended). */
   | { kind: 'switched'; family: AddressFamily; from: SwitchEnd | null; to: SwitchEnd; reason: SwitchReason;
-      message: string; timeMs: number; applyMs: number }
+      /** Why, in words ("Telekom is down, Digi is healthy"). */
+      detail: string; message: string; timeMs: number; applyMs: number }
   /** The kernel refused a default-route change; it is retried with backoff. */
   | { kind: 'switch-failed'; family: AddressFamily; to: string; error: string; timeMs: number }
   /** A link's judged state changed for a family (carrier loss takes both families down). */

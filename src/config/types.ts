@@ -14,6 +14,8 @@ export interface LinkConfig {
   displayName: string;
   /** Static gateway for a WAN without DHCP; null = discover it. */
   gateway: string | null;
+  /** Static IPv6 gateway (link-local or global); null or absent = discover it from RA routes. */
+  gateway6?: string | null;
   /** Routing table that holds this link's own default route (for probing it while standby). */
   table: number;
   /** This link's conntrack_flush as written; null/absent = the global conntrack_flush. */

@@ -1,28 +1,34 @@
-// The daemon: starts and stops the components in order, turns netlink, probe and API input into
-// policy events, and carries out the policy's effects (route changes, events). It decides nothing.
-import type { Clock, TimerHandle } from '../clock.js';
+// The daemon's coordinator. It owns nothing but the wiring: the adapters write the link facts
+// (kernel-events, housekeeping), each fact change goes to the policy (one pure instance per
+// address family) as an event, the policy's desired state goes through the planner to the
+// reconciler, and what the reconciler reports back (applied/failed) becomes switch events on the
+// bus. Probe rounds reach the policy as each link's round ends (probe-loop). Outputs (event ring,
+// logging, sd_notify, API, MQTT, ...) are extensions on the bus.
+import type { AddressFamily, SwitchEnd } from '../bus/events.js';
+import { SyncEventBus, type EventBus } from '../bus/event-bus.js';
+import type { Clock } from '../clock.js';
 import type { Config } from '../config/types.js';
-import { WanError } from '../errors.js';
+import { describeError, WanError } from '../errors.js';
+import { LinkFactsStore, type FactChange } from '../facts/link-facts.js';
 import type { NetlinkPort } from '../netlink/types.js';
 import { checkManual, initialState, step } from '../policy/step.js';
-import type { PolicyConfig, PolicyEffect, PolicyEvent, PolicyState } from '../policy/types.js';
-import type { CycleResult, ProbeSocketFactory } from '../probe/types.js';
-import { GatewayTracker } from '../gateway/tracker.js';
-import { EventLog } from './event-log.js';
-import { newLinkRuntime, type LinkRuntime } from './link-runtime.js';
+import type { PolicyConfig, PolicyEffect, PolicyEvent, PolicyState, SwitchReason } from '../policy/types.js';
+import type { CycleResult } from '../probe/types.js';
+import { mainKey, planKernel, type KernelObject } from '../routes/desired.js';
+import { Reconciler } from '../routes/reconciler.js';
+import { EventLogger } from '../ext/event-logger.js';
+import { EventRing } from '../ext/event-ring.js';
+import { adoptableLink } from './adopt.js';
+import { Housekeeping } from './housekeeping.js';
+import { KernelEvents } from './kernel-events.js';
 import type { HostPort, LogPort, NotifyPort, ProberFactory } from './ports.js';
-import { RouteKeeper } from './route-keeper.js';
+import { ProbeLoop } from './probe-loop.js';
 import { buildStatus, summary } from './status.js';
 import type { Engine, EngineEventType, EngineStatus, SwitchOutcome } from './types.js';
-import { KernelEvents } from './kernel-events.js';
-import { SyncEventBus, type EventBus } from '../bus/event-bus.js';
-import type { SwitchEnd } from '../bus/events.js';
-import { describeError } from '../errors.js';
 
 export interface DaemonDeps {
   config: Config;
   netlink: NetlinkPort;
-  sockets: ProbeSocketFactory;
   newProber: ProberFactory;
   clock: Clock;
   log: LogPort;
@@ -30,46 +36,86 @@ export interface DaemonDeps {
   notify?: NotifyPort;
 }
 
+/** The families the daemon manages today; IPv6 joins when its targets and gateways exist. */
+const FAMILIES: readonly AddressFamily[] = ['ipv4'];
+
+/** After this many refused attempts the policy passes over the link and tries the next one. */
+const ROUTE_FAILURES_BEFORE_MOVING_ON = 2;
+
+interface Intent { from: string | null; to: string; detail: string; cause: SwitchReason; atMs: number }
+
 export class Daemon implements Engine {
+  readonly bus: EventBus;
   private cfg: Config;
-  private policy: PolicyState;
-  private readonly links: LinkRuntime[];
-  private readonly gateways: GatewayTracker;
-  private readonly events = new EventLog(100);
-  private readonly routes: RouteKeeper;
+  private readonly facts: LinkFactsStore;
+  private readonly policies = new Map<AddressFamily, PolicyState>();
+  private readonly reconciler: Reconciler;
+  private readonly probes: ProbeLoop;
+  private readonly housekeeping: Housekeeping;
   private readonly kernel: KernelEvents;
+  private readonly ring: EventRing;
+  private readonly intents = new Map<AddressFamily, Intent>();
+  /** Per family, the link whose default route the kernel holds (adopted at start, then what we installed). */
+  private readonly kernelActive = new Map<AddressFamily, string | null>();
+  private readonly lastCheckMs = new Map<string, number>();
+  private readonly conntrack = new Map<string, { entries: number; flushes: number; lastMs: number | null }>();
+  private readonly probeErrors = new Map<string, string>();
   private switchCount = 0;
   private lastSwitchMs: number | null = null;
   private startedMs = 0;
-  private timer: TimerHandle | null = null;
   private running = false;
   private stopping: Promise<void> | null = null;
   private lastSummary = '';
-  private lastCycleStartMs = 0;
-  /** Typed daemon events for extensions (conntrack, MQTT, metrics, hooks); see src/bus/events.ts. */
-  readonly bus: EventBus;
+  private statusCache: { version: number; second: number; status: EngineStatus } | null = null;
+  private version = 0;
 
   constructor(private readonly deps: DaemonDeps) {
     this.cfg = deps.config;
     this.bus = new SyncEventBus(deps.log);
-    this.links = deps.config.links.map(newLinkRuntime);
-    this.gateways = new GatewayTracker(deps.config.links);
-    this.policy = initialState(deps.config.links.map((l) => ({ name: l.name, label: l.displayName })),
-      deps.config.links.map((l) => l.gateway !== null));
-    this.routes = new RouteKeeper(deps.netlink, deps.log);
-    this.kernel = new KernelEvents({
-      links: this.links,
-      log: deps.log,
+    this.bus.on(() => { this.version += 1; });
+    // Built-in outputs: the status event ring and event logging (extensions on the bus like the rest).
+    this.ring = new EventRing(this.bus);
+    void this.ring.start();
+    void new EventLogger(this.bus, deps.log).start();
+    this.bus.onKind('conntrack-flushed', (e) => {
+      const t = this.conntrack.get(e.link) ?? { entries: 0, flushes: 0, lastMs: null };
+      this.conntrack.set(e.link, { entries: t.entries + e.entries, flushes: t.flushes + 1, lastMs: e.timeMs });
+    });
+    this.facts = new LinkFactsStore(deps.config.links);
+    const names = deps.config.links.map((l) => ({ name: l.name, label: l.displayName }));
+    for (const f of FAMILIES) this.policies.set(f, initialState(names));
+    this.reconciler = new Reconciler(deps.netlink, deps.clock, deps.log, {
+      applied: (o, ms) => this.onApplied(o, ms),
+      failed: (o, err, attempts) => this.onApplyFailed(o, err, attempts),
+    });
+    this.probes = new ProbeLoop(deps.config.links, FAMILIES, {
+      clock: deps.clock,
+      newProber: deps.newProber,
+      intervalMs: () => this.cfg.checkIntervalMs,
+      gateway: (link, family) => this.facts.get(link)?.families[family].gateway ?? null,
+      onRound: (link, family, r) => this.onRound(link, family, r),
+      onOpenError: (link, _family, err) => this.record('error', 'error', link.name,
+        `${link.displayName}: cannot open probe socket on ${link.interface}: ${describeError(err)}`),
+    });
+    this.housekeeping = new Housekeeping({
+      clock: deps.clock, netlink: deps.netlink, host: deps.host, facts: this.facts, log: deps.log,
       config: () => this.cfg,
-      running: () => this.running,
-      stopped: () => !this.running && this.stopping !== null,
-      activeLink: () => this.policy.active,
-      feed: (e) => this.feed(e),
-      learnGateway: (rt, gw) => this.learnGateway(rt, 'netlink', gw),
-      syncRoutes: (restoreMain) => this.syncRoutes(restoreMain),
-      resetProber: (rt) => this.resetProber(rt),
+      verify: (snap) => this.reconciler.verify(snap, this.cfg.routeProtocol),
+      changed: () => this.publishStatus(),
+    });
+    this.kernel = new KernelEvents({
+      facts: this.facts, log: deps.log,
+      ownProtocol: () => this.cfg.routeProtocol,
+      ownMetric: () => this.cfg.routeMetric,
+      routeDeleted: (r) => {
+        if (!this.running) return;
+        if (r.table === 254) deps.log.warn({ route: r }, 'our default route was deleted by someone else; restoring it');
+        this.reconciler.onRouteDeleted(r, this.cfg.routeProtocol);
+      },
+      snapshot: (snap) => this.reconciler.verify(snap, this.cfg.routeProtocol),
       dump: () => deps.netlink.dump(),
     });
+    this.facts.onChange((c) => this.onFact(c));
   }
 
   async start(): Promise<void> {
@@ -78,274 +124,298 @@ export class Daemon implements Engine {
     await netlink.start((e) => this.kernel.onEvent(e));
     const snap = await netlink.dump();
     this.kernel.syncFromSnapshot(snap);
-    this.feed({ kind: 'adopt', link: this.kernel.adopt(snap) });
-    for (const rt of this.links) await this.loosenRpFilter(rt);
-    await this.refreshStateFiles();
-    await this.syncRoutes(true);
+    this.adopt(snap);
+    for (const l of this.cfg.links) await this.loosenRpFilter(l.interface);
+    await this.housekeeping.refreshStateFiles();
+    this.probes.openPresent((name) => this.facts.get(name)?.ifindex !== null);
     this.record('start', 'info', null, 'Daemon started');
     this.running = true;
-    await this.cycle();
-    this.schedule();
+    this.replan();
+    await this.reconciler.idle();
+    await this.probes.start();
+    this.housekeeping.warnUnknownGateways();
+    this.housekeeping.start();
+    this.publishStatus();
   }
 
   /** Idempotent: probes stop, the per-link rules and tables go, the default route stays where it is. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.running = false;
-      if (this.timer) this.deps.clock.clearTimer(this.timer);
+      this.kernel.stop();
+      this.housekeeping.stop();
       this.deps.notify?.stopping();
-      for (const rt of this.links) rt.prober?.close();
-      await this.routes.idle();
-      for (const rt of this.links) await this.routes.removeLinkTable(rt, this.cfg);
+      this.probes.stop();
+      this.reconciler.stop();
+      await this.reconciler.removeOwned();
       this.record('stop', 'info', null, 'Daemon stopped');
       await this.deps.netlink.stop();
     })();
     return this.stopping;
   }
 
+  /** Monotonic ms of the last finished probe round: the watchdog only pets while this moves. */
+  lastProgressMs(): number {
+    return this.probes.lastProgressMs;
+  }
+
   status(): EngineStatus {
-    return buildStatus({
-      policy: this.policy, links: this.links, events: this.events.list(), switchCount: this.switchCount,
-      lastSwitchMs: this.lastSwitchMs, startedMs: this.startedMs, nowWallMs: this.deps.clock.wallMs(),
+    // A projection: rebuilt only when a bus event changed something, or the second (uptime) moved.
+    const second = Math.floor(this.deps.clock.wallMs() / 1000);
+    const c = this.statusCache;
+    if (c && c.version === this.version && c.second === second) return c.status;
+    const policy = this.policy('ipv4');
+    const status = buildStatus({
+      policy, links: this.facts.all(),
+      stats: (l) => this.probes.stats(l),
+      lastCheckMs: (l) => this.lastCheckMs.get(l) ?? null,
+      conntrack: (l) => this.conntrack.get(l) ?? null,
+      kernelActive: this.kernelActive.get('ipv4') ?? null,
+      events: this.ring.list(), switchCount: this.switchCount, lastSwitchMs: this.lastSwitchMs,
+      startedMs: this.startedMs, nowWallMs: this.deps.clock.wallMs(),
     });
+    this.statusCache = { version: this.version, second, status };
+    return status;
   }
 
   async switchTo(target: string, opts: { force: boolean }): Promise<SwitchOutcome> {
-    const verdict = checkManual(this.policy, target, opts.force);
-    const label = this.links.find((l) => l.cfg.name === target)?.cfg.displayName ?? target;
+    const verdict = checkManual(this.policy('ipv4'), target, opts.force, this.facts.view('ipv4'), this.deps.clock.nowMs());
+    const label = this.facts.get(target)?.cfg.displayName ?? target;
     switch (verdict) {
       case 'unknown_link':
-        throw new WanError('WAN_ERR_UNKNOWN_LINK', `Unknown link: ${target}`, { valid: this.links.map((l) => l.cfg.name) });
+        throw new WanError('WAN_ERR_UNKNOWN_LINK', `Unknown link: ${target}`, { valid: this.cfg.links.map((l) => l.name) });
       case 'no_gateway':
         throw new WanError('WAN_ERR_NO_GATEWAY', `${label} has no known gateway`);
       case 'link_down':
         throw new WanError('WAN_ERR_LINK_DOWN', `${label} is down; use force to switch anyway`);
       case 'already_active':
-        this.feed({ kind: 'manual', link: target });
+        this.feedAll({ kind: 'manual', link: target });
         return { result: 'already_active', link: target };
       case 'ok':
         break;
     }
-    this.feed({ kind: 'manual', link: target });
-    await this.routes.idle();
-    if (this.policy.active !== target) throw new WanError('WAN_ERR_SWITCH_FAILED', `Could not switch to ${label}`);
+    this.feedAll({ kind: 'manual', link: target });
+    await this.reconciler.idle();
+    if (this.kernelActive.get('ipv4') !== target) throw new WanError('WAN_ERR_SWITCH_FAILED', `Could not switch to ${label}`);
     return { result: 'switched', link: target };
   }
 
   async setAuto(enabled: boolean): Promise<void> {
-    this.feed({ kind: 'auto', enabled });
-    await this.routes.idle();
+    this.feedAll({ kind: 'auto', enabled });
+    await this.reconciler.idle();
   }
 
   /** SIGHUP: thresholds, targets and timing change in place; link and API changes need a restart. */
   reload(next: Config): string[] {
     const needRestart: string[] = [];
-    const sameLinks = JSON.stringify(next.links) === JSON.stringify(this.cfg.links);
-    if (!sameLinks) needRestart.push('links');
+    if (JSON.stringify(next.links) !== JSON.stringify(this.cfg.links)) needRestart.push('links');
     for (const k of ['apiHost', 'apiPort', 'apiKey', 'routeMetric', 'routeProtocol', 'rulePriority'] as const) {
       if (next[k] !== this.cfg[k]) needRestart.push(k);
     }
-    const links = this.cfg.links;
-    this.cfg = { ...next, links, apiHost: this.cfg.apiHost, apiPort: this.cfg.apiPort, apiKey: this.cfg.apiKey,
+    this.cfg = { ...next, links: this.cfg.links, apiHost: this.cfg.apiHost, apiPort: this.cfg.apiPort, apiKey: this.cfg.apiKey,
       routeMetric: this.cfg.routeMetric, routeProtocol: this.cfg.routeProtocol, rulePriority: this.cfg.rulePriority };
-    for (const rt of this.links) {
-      rt.prober?.setTargets(next.pingTargets);
-      rt.prober?.setOptions({ timeoutMs: next.pingTimeoutMs, count: next.pingCount, minTargetsUp: next.minTargetsUp, window: next.statsWindow });
-    }
+    this.probes.reconfigure(() => next.pingTargets,
+      { timeoutMs: next.pingTimeoutMs, count: next.pingCount, minTargetsUp: next.minTargetsUp, window: next.statsWindow });
     this.record('config', 'info', null, `Configuration reloaded${needRestart.length ? ` (restart needed for: ${needRestart.join(', ')})` : ''}`);
     return needRestart;
   }
 
-  // ---- probing -----------------------------------------------------------------------------
+  // ---- inputs ------------------------------------------------------------------------------
 
-  /** Fixed rate: cycles start every check_interval, however long the last one took (up to ping_timeout). */
-  private schedule(): void {
-    if (!this.running) return;
-    const due = this.lastCycleStartMs + this.cfg.checkIntervalMs;
-    const delay = Math.max(0, due - this.deps.clock.nowMs());
-    this.timer = this.deps.clock.setTimer(delay, () => {
-      this.cycle().catch((err: unknown) => this.deps.log.error({ err }, 'check cycle failed')).finally(() => this.schedule());
-    });
+  private adopt(snap: Parameters<KernelEvents['syncFromSnapshot']>[0]): void {
+    const found = adoptableLink(snap.routes, this.facts.all().map((l) => ({ cfg: l.cfg, ifindex: l.ifindex })), this.cfg.routeProtocol);
+    this.kernel.warnShadowing(snap.routes);
+    if (found) {
+      const l = this.facts.get(found.link)!;
+      // A restart finds its own route: that gateway is the best guess until netlink or the state file says more.
+      if (l.families.ipv4.gateway === null && found.gateway) this.facts.learnGateway(found.link, 'ipv4', 'netlink', found.gateway);
+      this.deps.log.info({ link: found.link, gateway: found.gateway }, 'adopted the current default route');
+    }
+    this.kernelActive.set('ipv4', found?.link ?? null);
+    this.feed('ipv4', { kind: 'adopt', link: found?.link ?? null });
   }
 
-  private async cycle(): Promise<void> {
-    this.lastCycleStartMs = this.deps.clock.nowMs();
-    const results = await Promise.all(this.links.map(async (rt) => (rt.prober ? rt.prober.runCycle(rt.gateway) : null)));
-    // After the probes, not beside them: parsing a link dump while replies arrive would add to their RTT.
-    await Promise.all([this.sampleTraffic(), this.refreshStateFiles()]);
-    if (this.links.some((rt) => rt.routedAs === null && rt.gateway !== null && rt.ifindex !== null)) await this.syncRoutes();
-    if (!this.running) return;
-    results.forEach((r, i) => {
-      const rt = this.links[i]!;
-      if (r === null) return;
-      rt.lastCheckWallMs = this.deps.clock.wallMs();
-      this.noteProbeErrors(rt, r);
-      this.bus.publish({ kind: 'probe-round', link: rt.cfg.name, family: 'ipv4', gateway: r.gateway, targets: r.targets,
-        healthy: r.healthy, timeMs: this.deps.clock.wallMs() });
-      this.feed({ kind: 'probe', link: rt.cfg.name, healthy: r.healthy, gatewayReachable: r.gatewayReachable });
-    });
-    this.publish();
+  private onFact(c: FactChange): void {
+    const timeMs = this.deps.clock.wallMs();
+    switch (c.kind) {
+      case 'ifindex':
+        this.probes.reset(c.link, c.ifindex !== null);
+        this.reconciler.retryNow((o) => o.link === c.link);
+        break;
+      case 'present':
+        this.feedAll({ kind: 'present', link: c.link, present: c.present });
+        break;
+      case 'carrier': {
+        const l = this.facts.get(c.link)!;
+        this.bus.publish({ kind: 'carrier', link: c.link, interface: l.cfg.interface, up: c.up, timeMs });
+        this.feedAll({ kind: 'carrier', link: c.link, up: c.up });
+        // Carrier back: a table route the kernel dropped with it can go in again.
+        if (c.up) this.reconciler.retryNow((o) => o.link === c.link);
+        break;
+      }
+      case 'addresses':
+        if (c.after.length < c.before.length || c.before.some((a) => !c.after.includes(a))) {
+          // rtnetlink sends no RTM_DELROUTE for IPv4 routes flushed with their address (fib_sync_down_addr):
+          // re-read the kernel to see what went.
+          void this.deps.netlink.dump().then((snap) => this.reconciler.verify(snap, this.cfg.routeProtocol), () => undefined);
+        }
+        if (c.after.length > 0) this.reconciler.retryNow((o) => o.link === c.link && o.family === c.family);
+        if (FAMILIES.includes(c.family)) this.feed(c.family, { kind: 'facts', link: c.link });
+        break;
+      case 'gateway':
+        this.onGateway(c.link, c.family, c.before, c.after, c.source);
+        break;
+    }
+    this.replan();
+  }
+
+  private onGateway(link: string, family: AddressFamily, before: string | null, after: string | null, source: string | null): void {
+    const l = this.facts.get(link)!;
+    if (before !== null && after !== null) {
+      this.record('gateway_change', 'info', link, `${l.cfg.displayName} gateway: ${before} -> ${after} (${source})`);
+    } else if (after !== null) {
+      this.deps.log.info({ link, family, gateway: after, source }, 'gateway detected');
+    }
+    this.bus.publish({ kind: 'gateway', link, family, gateway: after, source, timeMs: this.deps.clock.wallMs() });
+    if (FAMILIES.includes(family)) this.feed(family, { kind: 'facts', link });
+  }
+
+  private onRound(link: string, family: AddressFamily, r: CycleResult): void {
+    this.lastCheckMs.set(link, this.deps.clock.wallMs());
+    this.noteProbeErrors(link, r);
+    this.bus.publish({ kind: 'probe-round', link, family, gateway: r.gateway, targets: r.targets, healthy: r.healthy,
+      timeMs: this.deps.clock.wallMs() });
+    this.feed(family, { kind: 'probe', link, healthy: r.healthy, gatewayReachable: r.gatewayReachable });
   }
 
   /** Send failures (ENETUNREACH, EPERM, ...) say more than a timeout: log them when they change. */
-  private noteProbeErrors(rt: LinkRuntime, r: CycleResult): void {
+  private noteProbeErrors(link: string, r: CycleResult): void {
     const codes = [...new Set([r.gateway, ...r.targets].flatMap((e) => (e && !e.ok && e.error && e.error !== 'timeout' ? [e.error] : [])))].sort();
     const key = codes.join(',');
-    if (key === rt.probeErrors) return;
-    rt.probeErrors = key;
-    if (key) this.deps.log.warn({ link: rt.cfg.name, interface: rt.cfg.interface, errno: codes }, 'probe send failed');
-    else this.deps.log.info({ link: rt.cfg.name }, 'probe sends work again');
+    if (key === (this.probeErrors.get(link) ?? '')) return;
+    this.probeErrors.set(link, key);
+    const iface = this.facts.get(link)?.cfg.interface;
+    if (key) this.deps.log.warn({ link, interface: iface, errno: codes }, 'probe send failed');
+    else this.deps.log.info({ link }, 'probe sends work again');
   }
 
-  private async sampleTraffic(): Promise<void> {
-    try {
-      const links = await this.deps.netlink.getLinks();
-      const now = this.deps.clock.nowMs();
-      for (const rt of this.links) {
-        const l = links.find((x) => x.name === rt.cfg.interface);
-        if (l?.stats) rt.traffic.sample(now, l.stats.rxBytes, l.stats.txBytes);
-      }
-    } catch (err) {
-      this.deps.log.debug({ err }, 'reading link statistics failed');
-    }
+  // ---- policy and reconciler ---------------------------------------------------------------
+
+  private policy(family: AddressFamily): PolicyState {
+    return this.policies.get(family)!;
   }
-
-  /** Opens the link's probe socket anew (an interface re-created keeps its name, not its ifindex). */
-  private resetProber(rt: LinkRuntime): void {
-    rt.prober?.close();
-    rt.prober = null;
-    if (rt.ifindex === null || this.stopping !== null) return;
-    try {
-      rt.prober = this.deps.newProber(this.deps.sockets.open(rt.cfg.interface), rt.cfg.name);
-    } catch (err) {
-      this.record('error', 'error', rt.cfg.name, `${rt.cfg.displayName}: cannot open probe socket on ${rt.cfg.interface}: ${String(err)}`);
-    }
-  }
-
-  // ---- gateways ----------------------------------------------------------------------------
-
-  private async refreshStateFiles(): Promise<void> {
-    await Promise.all(this.links.map(async (rt) => {
-      const gw = await this.deps.host.readStateFile(this.cfg.gatewayStateDir, rt.cfg.interface);
-      this.learnGateway(rt, 'state_file', gw);
-    }));
-  }
-
-  private learnGateway(rt: LinkRuntime, source: 'netlink' | 'state_file', gw: string | null): void {
-    const before = rt.gateway;
-    if (!this.gateways.set(rt.cfg.name, source, gw)) {
-      this.warnIfNoGateway(rt);
-      return;
-    }
-    const now = this.gateways.resolve(rt.cfg.name);
-    rt.gateway = now.gateway;
-    rt.gatewaySource = now.source;
-    if (now.gateway !== null) rt.warnedNoGateway = false;
-    if (before !== null && now.gateway !== null) {
-      this.record('gateway_change', 'info', rt.cfg.name, `${rt.cfg.displayName} gateway: ${before} -> ${now.gateway} (${now.source})`);
-    } else if (now.gateway !== null) {
-      this.deps.log.info({ link: rt.cfg.name, gateway: now.gateway, source: now.source }, 'gateway detected');
-    }
-    this.bus.publish({ kind: 'gateway', link: rt.cfg.name, family: 'ipv4', gateway: now.gateway, source: now.source, timeMs: this.deps.clock.wallMs() });
-    this.feed({ kind: 'gateway', link: rt.cfg.name, known: now.gateway !== null });
-    if (this.running) void this.syncRoutes(this.policy.active === rt.cfg.name);
-  }
-
-  private warnIfNoGateway(rt: LinkRuntime): void {
-    if (rt.gateway !== null || rt.warnedNoGateway || !this.running) return;
-    rt.warnedNoGateway = true;
-    this.deps.log.warn({ link: rt.cfg.name, interface: rt.cfg.interface }, 'gateway unknown: no route via this interface and no state file');
-  }
-
-  // ---- effects -----------------------------------------------------------------------------
 
   private policyConfig(): PolicyConfig {
     return { failureThreshold: this.cfg.failureThreshold, recoveryThreshold: this.cfg.recoveryThreshold, minSecondaryTimeMs: this.cfg.minSecondaryTimeMs };
   }
 
-  private feed(event: PolicyEvent): void {
-    const r = step(this.policy, event, this.deps.clock.nowMs(), this.policyConfig());
-    const before = this.policy;
-    this.policy = r.state;
-    this.publishChanges(before, r.state);
-    for (const e of r.effects) this.apply(e);
-    if (r.effects.length > 0) this.publish();
+  private feedAll(event: PolicyEvent): void {
+    for (const f of FAMILIES) this.feed(f, event);
+    this.replan();
   }
 
-  /** Bus events for what a policy step changed: link states, carrier, all-down, auto. */
-  private publishChanges(a: PolicyState, b: PolicyState): void {
-    const timeMs = this.deps.clock.wallMs();
-    b.links.forEach((l, i) => {
-      const p = a.links[i]!;
-      const iface = this.links[i]!.cfg.interface;
-      if (p.health !== l.health) {
-        const reason = !l.present ? 'interface gone' : l.carrier === false ? 'carrier lost'
-          : l.health === 'down' ? `${l.consecutiveFailures} consecutive failed checks` : 'probes pass';
-        this.bus.publish({ kind: 'link-state', link: l.name, interface: iface, family: 'ipv4', from: p.health, to: l.health, reason, timeMs });
-      }
-      const pc = p.present ? p.carrier : false;
-      const lc = l.present ? l.carrier : false;
-      if (pc !== lc && lc !== null) this.bus.publish({ kind: 'carrier', link: l.name, interface: iface, up: lc, timeMs });
-    });
-    if (a.allDown !== b.allDown) this.bus.publish({ kind: 'all-down', down: b.allDown, timeMs });
-    if (a.auto !== b.auto) this.bus.publish({ kind: 'auto', enabled: b.auto, timeMs });
+  private feed(family: AddressFamily, event: PolicyEvent): void {
+    const before = this.policy(family);
+    const r = step(before, event, this.deps.clock.nowMs(), this.policyConfig(), this.facts.view(family));
+    this.policies.set(family, r.state);
+    this.publishChanges(family, before, r.state);
+    for (const e of r.effects) this.apply(family, e);
+    if (r.effects.length > 0 || event.kind === 'probe') this.replan();
   }
 
-  private switchEnd(rt: LinkRuntime): SwitchEnd {
-    return { link: rt.cfg.name, interface: rt.cfg.interface, addresses: [...rt.addresses] };
-  }
-
-  private apply(e: PolicyEffect): void {
+  private apply(family: AddressFamily, e: PolicyEffect): void {
     if (e.kind === 'event') {
       this.record(e.type, e.level, e.link, e.message);
       return;
     }
-    const to = this.links.find((l) => l.cfg.name === e.to)!;
-    const from = e.from === null ? null : this.links.find((l) => l.cfg.name === e.from) ?? null;
-    const requestedAtMs = this.deps.clock.nowMs();
-    this.routes.switchDefault(to, this.cfg).then(() => {
-      this.switchCount += 1;
-      this.lastSwitchMs = this.deps.clock.wallMs();
-      const msg = `Switched ${from?.cfg.displayName ?? 'none'} -> ${to.cfg.displayName}: ${e.reason}`;
-      this.events.push({ timeMs: this.lastSwitchMs, type: 'switch', message: msg, link: to.cfg.name });
-      const applyMs = Math.round((this.deps.clock.nowMs() - requestedAtMs) * 1000) / 1000;
-      this.deps.log.warn({ from: e.from, to: e.to, reason: e.reason, gateway: to.gateway, interface: to.cfg.interface,
-        applyMs }, 'default route switched');
-      this.bus.publish({ kind: 'record', type: 'switch', level: 'warn', link: to.cfg.name, message: msg, timeMs: this.lastSwitchMs });
-      this.bus.publish({ kind: 'switched', family: 'ipv4', from: from ? this.switchEnd(from) : null, to: this.switchEnd(to),
-        reason: e.cause, message: msg, timeMs: this.lastSwitchMs, applyMs });
-      this.publish();
-    }, (err: unknown) => {
-      this.bus.publish({ kind: 'switch-failed', family: 'ipv4', to: e.to, error: describeError(err), timeMs: this.deps.clock.wallMs() });
-      this.feed({ kind: 'switch-failed', from: e.from, to: e.to, error: describeError(err) });
+    this.intents.set(family, { from: e.from, to: e.to, detail: e.reason, cause: e.cause, atMs: this.deps.clock.nowMs() });
+  }
+
+  /** Desired state -> kernel objects -> reconciler. */
+  private replan(): void {
+    if (!this.running) return;
+    const desired = { ipv4: this.policy('ipv4').active, ipv6: this.policies.get('ipv6')?.active ?? null };
+    const links = this.facts.all().map((l) => ({ name: l.cfg.name, iface: l.cfg.interface, ifindex: l.ifindex, table: l.cfg.table,
+      gateways: { ipv4: l.families.ipv4.gateway, ipv6: l.families.ipv6.gateway } }));
+    this.reconciler.setDesired(planKernel(desired, links, this.cfg, FAMILIES));
+  }
+
+  private onApplied(o: KernelObject, applyMs: number): void {
+    if (o.role === 'link') this.deps.log.info({ link: o.link, family: o.family, table: o.spec.table, gateway: o.spec.gateway }, 'per-link routing table set');
+    if (o.role !== 'main' || o.key !== mainKey(o.family)) return;
+    const before = this.kernelActive.get(o.family) ?? null;
+    this.kernelActive.set(o.family, o.link);
+    if (this.policy(o.family).links.some((l) => l.name === o.link && l.routeFailingUntilMs !== null)) {
+      this.feed(o.family, { kind: 'route-ok', link: o.link });
+    }
+    const intent = this.intents.get(o.family);
+    if (!intent || intent.to !== o.link) {
+      if (before !== o.link) this.publishStatus();
+      return;
+    }
+    this.intents.delete(o.family);
+    const from = intent.from ?? before;
+    this.switchCount += 1;
+    this.lastSwitchMs = this.deps.clock.wallMs();
+    const fromLink = from === null ? null : this.facts.get(from) ?? null;
+    const toLink = this.facts.get(o.link)!;
+    const message = `Switched ${fromLink?.cfg.displayName ?? 'none'} -> ${toLink.cfg.displayName}: ${intent.detail}`;
+    this.bus.publish({ kind: 'record', type: 'switch', level: 'warn', link: o.link, message, timeMs: this.lastSwitchMs });
+    this.bus.publish({ kind: 'switched', family: o.family, from: fromLink ? this.end(fromLink.cfg.name, o.family) : null,
+      to: this.end(o.link, o.family), reason: intent.cause, detail: intent.detail, message, timeMs: this.lastSwitchMs,
+      applyMs: Math.round((this.deps.clock.nowMs() - intent.atMs) * 1000) / 1000 });
+    void applyMs;
+    this.publishStatus();
+  }
+
+  private onApplyFailed(o: KernelObject, err: unknown, attempts: number): void {
+    if (o.role !== 'main') return;
+    const label = this.facts.get(o.link)?.cfg.displayName ?? o.link;
+    if (attempts === 1) {
+      this.record('error', 'error', o.link, `Failed to switch to ${label}: ${describeError(err)}`);
+      this.bus.publish({ kind: 'switch-failed', family: o.family, to: o.link, error: describeError(err), timeMs: this.deps.clock.wallMs() });
+    }
+    if (attempts === ROUTE_FAILURES_BEFORE_MOVING_ON) this.feed(o.family, { kind: 'route-failing', link: o.link, error: describeError(err) });
+  }
+
+  private end(link: string, family: AddressFamily): SwitchEnd {
+    const l = this.facts.get(link)!;
+    return { link, interface: l.cfg.interface, gateway: l.families[family].gateway, addresses: [...l.families[family].addresses] };
+  }
+
+  /** Bus events for what a policy step changed: link states, all-down, auto. */
+  private publishChanges(family: AddressFamily, a: PolicyState, b: PolicyState): void {
+    const timeMs = this.deps.clock.wallMs();
+    b.links.forEach((l, i) => {
+      const p = a.links[i]!;
+      if (p.health === l.health) return;
+      const f = this.facts.get(l.name)!;
+      const reason = !f.present ? 'interface gone' : f.carrier === false ? 'carrier lost'
+        : l.health === 'down' ? `${l.consecutiveFailures} consecutive failed checks` : 'probes pass';
+      this.bus.publish({ kind: 'link-state', link: l.name, interface: f.cfg.interface, family, from: p.health, to: l.health, reason, timeMs });
     });
+    if (a.allDown !== b.allDown) this.bus.publish({ kind: 'all-down', down: b.allDown, timeMs });
+    if (a.auto !== b.auto && family === 'ipv4') this.bus.publish({ kind: 'auto', enabled: b.auto, timeMs });
+    if (a !== b) this.publishStatus();
   }
 
-  private async syncRoutes(restoreMain = false): Promise<void> {
-    const active = this.links.find((l) => l.cfg.name === this.policy.active) ?? null;
-    await this.routes.sync(this.links, restoreMain ? active : null, this.cfg);
-  }
-
-  private async loosenRpFilter(rt: LinkRuntime): Promise<void> {
+  private async loosenRpFilter(iface: string): Promise<void> {
     if (!this.cfg.rpFilterLoose) return;
     try {
-      const changed = await this.deps.host.loosenRpFilter(rt.cfg.interface);
-      if (changed) this.deps.log.info({ interface: rt.cfg.interface, ...changed }, 'rp_filter set to loose so standby probes get their replies');
+      const changed = await this.deps.host.loosenRpFilter(iface);
+      if (changed) this.deps.log.info({ interface: iface, ...changed }, 'rp_filter set to loose so standby probes get their replies');
     } catch (err) {
-      this.deps.log.warn({ interface: rt.cfg.interface, err }, 'could not read or set rp_filter');
+      this.deps.log.warn({ interface: iface, error: describeError(err) }, 'could not read or set rp_filter');
     }
   }
 
   private record(type: EngineEventType, level: 'info' | 'warn' | 'error', link: string | null, message: string): void {
-    const timeMs = this.deps.clock.wallMs();
-    this.events.push({ timeMs, type, message, link });
-    this.deps.log[level]({ event: type, link }, message);
-    this.bus.publish({ kind: 'record', type, level, link, message, timeMs });
+    this.bus.publish({ kind: 'record', type, level, link, message, timeMs: this.deps.clock.wallMs() });
   }
 
-  private publish(): void {
-    const line = summary(this.policy, this.links);
+  private publishStatus(): void {
     this.bus.publish({ kind: 'status-changed', timeMs: this.deps.clock.wallMs() });
+    const line = summary(this.policy('ipv4'), this.facts.all(), this.kernelActive.get('ipv4') ?? null);
     if (line === this.lastSummary) return;
     this.lastSummary = line;
     this.deps.notify?.status(line);

@@ -1,6 +1,8 @@
 // The small interfaces the daemon needs from its surroundings, so tests hand in fakes:
 // a logger (pino satisfies it), a notifier (sd_notify), the per-link prober, and the filesystem bits.
-import type { CycleResult, ProbeSocket, ProbeStats } from '../probe/types.js';
+import type { AddressFamily } from '../bus/events.js';
+import type { LinkConfig } from '../config/types.js';
+import type { CycleResult, ProbeStats } from '../probe/types.js';
 
 export interface LogPort {
   debug(obj: object, msg: string): void;
@@ -15,7 +17,9 @@ export interface NotifyPort {
   stopping(): void;
 }
 
+/** Probes one link in one address family; owns its transport (socket), so results are not ICMP-shaped. */
 export interface ProberPort {
+  /** One round: the gateway (diagnostic) and every target. Never rejects. */
   runCycle(gateway: string | null): Promise<CycleResult>;
   stats(): ProbeStats;
   setTargets(targets: string[]): void;
@@ -23,8 +27,9 @@ export interface ProberPort {
   close(): void;
 }
 
+/** Opens a prober for a link and family; throws (errno-coded) when its transport cannot be opened. */
 export interface ProberFactory {
-  (socket: ProbeSocket, linkName: string): ProberPort;
+  (link: LinkConfig, family: AddressFamily): ProberPort;
 }
 
 export interface HostPort {

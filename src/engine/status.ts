@@ -1,11 +1,18 @@
-// Builds the read-only status snapshot from the policy state and the link runtimes (pure).
+// Builds the read-only status snapshot (pure): a projection of the link facts, the policy's
+// decision state, the probers' figures and what the reconciler says the kernel holds.
+import type { LinkFacts } from '../facts/link-facts.js';
 import type { PolicyState } from '../policy/types.js';
-import type { EngineEvent, EngineStatus, LinkStatus } from './types.js';
-import type { LinkRuntime } from './link-runtime.js';
+import type { ProbeStats } from '../probe/types.js';
+import type { EngineEvent, EngineStatus, LinkHealthState, LinkStatus } from './types.js';
 
 export interface StatusInput {
   policy: PolicyState;
-  links: LinkRuntime[];
+  links: readonly LinkFacts[];
+  stats(link: string): ProbeStats | null;
+  lastCheckMs(link: string): number | null;
+  conntrack(link: string): { entries: number; flushes: number; lastMs: number | null } | null;
+  /** The link whose default route the kernel holds (not merely intended). */
+  kernelActive: string | null;
   events: EngineEvent[];
   switchCount: number;
   lastSwitchMs: number | null;
@@ -14,32 +21,35 @@ export interface StatusInput {
 }
 
 export function buildStatus(i: StatusInput): EngineStatus {
-  const links: LinkStatus[] = i.links.map((rt, idx) => {
-    const p = i.policy.links[idx]!;
-    const stats = rt.prober?.stats() ?? null;
+  const links: LinkStatus[] = i.links.map((f) => {
+    const p = i.policy.links.find((x) => x.name === f.cfg.name)!;
+    const stats = i.stats(f.cfg.name);
+    const v4 = f.families.ipv4;
+    const ct = i.conntrack(f.cfg.name);
     return {
-      name: rt.cfg.name,
-      displayName: rt.cfg.displayName,
-      interface: rt.cfg.interface,
-      gateway: rt.gateway,
-      gatewaySource: rt.gatewaySource,
-      healthy: p.health === 'up',
+      name: f.cfg.name,
+      displayName: f.cfg.displayName,
+      interface: f.cfg.interface,
+      gateway: v4.gateway,
+      gatewaySource: v4.gatewaySource,
+      healthy: p.health === 'up' || p.health === 'degraded',
       gatewayReachable: p.gatewayReachable,
       consecutiveFailures: p.consecutiveFailures,
       consecutiveSuccesses: p.consecutiveSuccesses,
-      lastCheckMs: rt.lastCheckWallMs,
-      carrier: p.present ? p.carrier : false,
-      state: p.health,
-      active: i.policy.active === rt.cfg.name,
+      lastCheckMs: i.lastCheckMs(f.cfg.name),
+      carrier: f.present ? f.carrier : false,
+      state: p.health as LinkHealthState,
+      active: i.kernelActive === f.cfg.name,
       rttMs: stats?.rttMs ?? null,
       lossPct: stats?.lossPct ?? null,
       gatewayStats: stats?.gateway ?? null,
       targets: stats?.targets ?? [],
-      traffic: rt.traffic.get(),
+      traffic: f.traffic.get(),
+      ...(ct ? { conntrack: ct } : {}),
     };
   });
   return {
-    active: i.policy.active,
+    active: i.kernelActive,
     autoEnabled: i.policy.auto,
     manualHold: i.policy.manualHold,
     allDown: i.policy.allDown,
@@ -52,9 +62,9 @@ export function buildStatus(i: StatusInput): EngineStatus {
   };
 }
 
-/** One line for systemd's STATUS=, from the policy alone (no probe statistics needed). */
-export function summary(policy: PolicyState, links: LinkRuntime[]): string {
-  const active = links.find((l) => l.cfg.name === policy.active);
+/** One line for systemd's STATUS=, from the policy and facts alone (no probe statistics needed). */
+export function summary(policy: PolicyState, links: readonly LinkFacts[], kernelActive: string | null): string {
+  const active = links.find((l) => l.cfg.name === kernelActive);
   const parts = policy.links.map((l) => `${l.name}=${l.health}`);
   return `active: ${active ? `${active.cfg.name} (${active.cfg.interface})` : 'none'}; ${parts.join(' ')}${policy.auto ? '' : '; auto off'}`;
 }

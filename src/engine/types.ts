@@ -1,9 +1,9 @@
 // What the outside (REST API, wanctl, sd_notify) sees of the running daemon: a read-only
 // snapshot and two commands. The API maps this to the seed's JSON; it never waits on probes.
+import type { PolicyRecordType } from '../policy/types.js';
 import type { TargetStats } from '../probe/types.js';
 
-export type EngineEventType =
-  | 'start' | 'stop' | 'switch' | 'down' | 'recovery' | 'gateway_change' | 'carrier' | 'error' | 'config';
+export type EngineEventType = PolicyRecordType | 'start' | 'stop' | 'switch' | 'gateway_change';
 
 export interface EngineEvent {
   /** Wall-clock epoch ms. */
@@ -43,6 +43,8 @@ export interface LinkStatus {
   gatewayStats: TargetStats | null;
   targets: TargetStats[];
   traffic: Traffic;
+  /** Conntrack entries flushed for this link's NAT flows on switches away from it (when enabled). */
+  conntrack?: { entries: number; flushes: number; lastMs: number | null };
 }
 
 export interface EngineStatus {

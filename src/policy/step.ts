@@ -1,24 +1,26 @@
-// The failover policy as a pure state machine: step(state, event, nowMs) -> { state, effects }.
-// It holds no timers and does no I/O; the daemon feeds it events and carries out the effects.
-import { assertNever } from '../errors.js';
-import type { EngineEventType } from '../engine/types.js';
-import type { SwitchReason } from '../bus/events.js';
+// The failover policy as a pure state machine: step(state, event, nowMs, cfg, facts) -> { state, effects }.
+// It holds no timers and does no I/O. It keeps only decision state; what it knows of the links
+// (presence, carrier, gateway, address) it reads from the facts view it is handed. The daemon runs
+// one instance per address family and carries out the effects through the reconciler.
+import { assertNever } from './assert-never.js';
 import type {
-  LinkPolicyState, LogLevelName, PolicyConfig, PolicyEffect, PolicyEvent, PolicyState, StepResult,
+  FactsView, LinkDecision, LogLevelName, PolicyConfig, PolicyEffect, PolicyEvent, PolicyRecordType, PolicyState,
+  StepResult, SwitchReason,
 } from './types.js';
 
-export function initialState(links: Array<{ name: string; label: string }>, gatewayKnown: boolean[] = []): PolicyState {
+/** Default hold for a link whose route the kernel keeps refusing, before it is tried again. */
+export const ROUTE_FAIL_HOLD_MS = 30_000;
+
+export function initialState(links: Array<{ name: string; label: string }>): PolicyState {
   return {
-    links: links.map((l, i) => ({
+    links: links.map((l) => ({
       name: l.name,
       label: l.label,
       health: 'unknown',
-      carrier: null,
-      present: true,
-      gatewayKnown: gatewayKnown[i] ?? false,
       consecutiveFailures: 0,
       consecutiveSuccesses: 0,
       gatewayReachable: false,
+      routeFailingUntilMs: null,
     })),
     active: null,
     activeSinceMs: null,
@@ -28,20 +30,28 @@ export function initialState(links: Array<{ name: string; label: string }>, gate
   };
 }
 
+/** The link is physically usable: interface present, carrier not lost. */
+function usable(facts: FactsView, l: LinkDecision): boolean {
+  const f = facts(l.name);
+  return f.present && f.carrier !== false;
+}
+
 /** A link the daemon may move the default route to. */
-export function isEligible(l: LinkPolicyState): boolean {
-  return l.present && l.carrier !== false && l.gatewayKnown && l.health === 'up';
+export function isEligible(l: LinkDecision, facts: FactsView, nowMs: number): boolean {
+  const f = facts(l.name);
+  return usable(facts, l) && f.gatewayKnown && f.hasAddress && l.health === 'up'
+    && (l.routeFailingUntilMs === null || nowMs >= l.routeFailingUntilMs);
 }
 
-/** The active link may stay active: not declared down, carrier not lost, interface present. */
-function canStay(l: LinkPolicyState): boolean {
-  return l.present && l.carrier !== false && l.health !== 'down';
+/** The active link may stay active: not declared down, physically usable, its route not refused. */
+function canStay(l: LinkDecision, facts: FactsView, nowMs: number): boolean {
+  return usable(facts, l) && l.health !== 'down' && (l.routeFailingUntilMs === null || nowMs >= l.routeFailingUntilMs);
 }
 
-export function step(state: PolicyState, event: PolicyEvent, nowMs: number, cfg: PolicyConfig): StepResult {
+export function step(state: PolicyState, event: PolicyEvent, nowMs: number, cfg: PolicyConfig, facts: FactsView): StepResult {
   const effects: PolicyEffect[] = [];
   const s: PolicyState = { ...state, links: state.links.map((l) => ({ ...l })) };
-  const link = (name: string): LinkPolicyState | undefined => s.links.find((l) => l.name === name);
+  const link = (name: string): LinkDecision | undefined => s.links.find((l) => l.name === name);
 
   switch (event.kind) {
     case 'adopt':
@@ -54,37 +64,34 @@ export function step(state: PolicyState, event: PolicyEvent, nowMs: number, cfg:
       const l = link(event.link);
       if (!l) break;
       l.gatewayReachable = event.gatewayReachable;
-      onProbe(s, l, event.healthy, cfg, effects);
+      onProbe(s, l, event.healthy, cfg, facts, effects);
       break;
     }
     case 'carrier':
     case 'present': {
       const l = link(event.link);
       if (!l) break;
+      l.routeFailingUntilMs = null;
       const up = event.kind === 'carrier' ? event.up : event.present;
-      const prev = event.kind === 'carrier' ? l.carrier : l.present;
-      if (event.kind === 'carrier') l.carrier = event.up; else l.present = event.present;
-      if (prev === up) break;
       const what = event.kind === 'carrier' ? 'carrier' : 'interface';
       if (!up) {
         effects.push(ev('carrier', 'warn', l, `${l.label}: ${what} lost`));
         markDown(s, l, `${what} lost`, effects);
-      } else if (prev === false) {
+      } else {
         effects.push(ev('carrier', 'info', l, `${l.label}: ${what} back`));
       }
       break;
     }
-    case 'gateway': {
+    case 'facts': {
+      // An address or gateway came or went: a link passed over for a refused route gets another chance.
       const l = link(event.link);
-      if (l) l.gatewayKnown = event.known;
+      if (l) l.routeFailingUntilMs = null;
       break;
     }
     case 'manual': {
       if (!link(event.link)) break;
       s.manualHold = event.link;
-      if (s.active !== event.link) {
-        switchTo(s, event.link, 'manual switch', 'manual', nowMs, effects);
-      }
+      if (s.active !== event.link) switchTo(s, event.link, 'manual switch', 'manual', nowMs, effects);
       break;
     }
     case 'auto':
@@ -95,30 +102,35 @@ export function step(state: PolicyState, event: PolicyEvent, nowMs: number, cfg:
           message: `Auto-failover ${event.enabled ? 'enabled' : 'disabled'}` });
       }
       break;
-    case 'switch-failed':
-      if (s.active === event.to) {
-        s.active = event.from;
-        if (s.manualHold === event.to) s.manualHold = null;
-      }
-      effects.push({ kind: 'event', type: 'error', level: 'error', link: event.to,
-        message: `Failed to switch to ${link(event.to)?.label ?? event.to}: ${event.error}` });
+    case 'route-failing': {
+      const l = link(event.link);
+      if (!l || l.routeFailingUntilMs !== null) break;
+      l.routeFailingUntilMs = nowMs + (cfg.routeFailHoldMs ?? ROUTE_FAIL_HOLD_MS);
+      effects.push(ev('error', 'error', l, `The kernel refuses the default route via ${l.label}: ${event.error}; trying another link`));
+      if (s.manualHold === l.name) s.manualHold = null;
       break;
+    }
+    case 'route-ok': {
+      const l = link(event.link);
+      if (l) l.routeFailingUntilMs = null;
+      break;
+    }
     case 'tick':
       break;
     default:
       assertNever(event);
   }
 
-  decide(s, nowMs, cfg, effects);
+  decide(s, nowMs, cfg, facts, effects);
   return { state: s, effects };
 }
 
-function onProbe(s: PolicyState, l: LinkPolicyState, healthy: boolean, cfg: PolicyConfig, effects: PolicyEffect[]): void {
+function onProbe(s: PolicyState, l: LinkDecision, healthy: boolean, cfg: PolicyConfig, facts: FactsView, effects: PolicyEffect[]): void {
   if (healthy) {
     l.consecutiveFailures = 0;
     l.consecutiveSuccesses += 1;
     // A link needs carrier (when reported) to be believed; a probe cannot pass without it anyway.
-    if (l.health !== 'up' && l.carrier !== false && l.present) {
+    if (l.health !== 'up' && usable(facts, l)) {
       const wasDown = l.health === 'down';
       l.health = 'up';
       if (wasDown) effects.push(ev('recovery', 'info', l, `${l.label} is back online`));
@@ -132,7 +144,7 @@ function onProbe(s: PolicyState, l: LinkPolicyState, healthy: boolean, cfg: Poli
   }
 }
 
-function markDown(s: PolicyState, l: LinkPolicyState, why: string, effects: PolicyEffect[]): void {
+function markDown(s: PolicyState, l: LinkDecision, why: string, effects: PolicyEffect[]): void {
   l.consecutiveSuccesses = 0;
   if (l.health === 'down') return;
   l.health = 'down';
@@ -144,13 +156,13 @@ function markDown(s: PolicyState, l: LinkPolicyState, why: string, effects: Poli
 }
 
 /** Chooses where the default route should be after any event. */
-function decide(s: PolicyState, nowMs: number, cfg: PolicyConfig, effects: PolicyEffect[]): void {
-  const eligible = s.links.filter(isEligible);
+function decide(s: PolicyState, nowMs: number, cfg: PolicyConfig, facts: FactsView, effects: PolicyEffect[]): void {
+  const eligible = s.links.filter((l) => isEligible(l, facts, nowMs));
   const active = s.active === null ? undefined : s.links.find((l) => l.name === s.active);
-  const activeOk = active !== undefined && canStay(active);
+  const activeOk = active !== undefined && canStay(active, facts, nowMs);
 
   if (!activeOk && eligible.length === 0) {
-    if (!s.allDown && s.links.every((l) => l.health === 'down' || !l.present || l.carrier === false)) {
+    if (!s.allDown && s.links.every((l) => l.health === 'down' || !usable(facts, l))) {
       s.allDown = true;
       effects.push({ kind: 'event', type: 'error', level: 'error', link: null,
         message: 'All links are down; keeping the default route where it is' });
@@ -170,7 +182,7 @@ function decide(s: PolicyState, nowMs: number, cfg: PolicyConfig, effects: Polic
       const reason = active === undefined
         ? `no active link, ${target.label} is healthy`
         : `${active.label} is down, ${target.label} is healthy`;
-      const cause = active === undefined ? 'initial' : (active.carrier === false || !active.present) ? 'carrier' : 'failover';
+      const cause: SwitchReason = active === undefined ? 'initial' : !usable(facts, active) ? 'carrier' : 'failover';
       switchTo(s, target.name, reason, cause, nowMs, effects);
     }
     return;
@@ -181,7 +193,7 @@ function decide(s: PolicyState, nowMs: number, cfg: PolicyConfig, effects: Polic
   const onItLongEnough = s.activeSinceMs === null || nowMs - s.activeSinceMs >= cfg.minSecondaryTimeMs;
   if (!onItLongEnough) return;
   for (const l of s.links.slice(0, activeIdx)) {
-    if (isEligible(l) && l.consecutiveSuccesses >= cfg.recoveryThreshold) {
+    if (isEligible(l, facts, nowMs) && l.consecutiveSuccesses >= cfg.recoveryThreshold) {
       switchTo(s, l.name, `${l.label} recovered and stable`, 'recovery', nowMs, effects);
       return;
     }
@@ -194,18 +206,18 @@ function switchTo(s: PolicyState, to: string, reason: string, cause: SwitchReaso
   s.activeSinceMs = nowMs;
 }
 
-function ev(type: EngineEventType, level: LogLevelName, l: LinkPolicyState, message: string): PolicyEffect {
+function ev(type: PolicyRecordType, level: LogLevelName, l: LinkDecision, message: string): PolicyEffect {
   return { kind: 'event', type, level, link: l.name, message };
 }
 
 export type ManualCheck = 'ok' | 'unknown_link' | 'link_down' | 'no_gateway' | 'already_active';
 
 /** Validates an operator's switch before it becomes a `manual` event. */
-export function checkManual(s: PolicyState, name: string, force: boolean): ManualCheck {
+export function checkManual(s: PolicyState, name: string, force: boolean, facts: FactsView, nowMs: number): ManualCheck {
   const l = s.links.find((x) => x.name === name);
   if (!l) return 'unknown_link';
-  if (!l.gatewayKnown) return 'no_gateway';
+  if (!facts(name).gatewayKnown) return 'no_gateway';
   if (s.active === name) return 'already_active';
-  if (!force && !canStay(l)) return 'link_down';
+  if (!force && !canStay(l, facts, nowMs)) return 'link_down';
   return 'ok';
 }

@@ -1,32 +1,59 @@
-// Types of the failover policy: its state, the events it consumes and the effects it asks for.
-// The policy is pure; the daemon turns netlink, probe and API input into PolicyEvents.
-import type { EngineEventType, LinkHealthState } from '../engine/types.js';
-import type { SwitchReason } from '../bus/events.js';
+// Types of the failover policy: its decision state, the facts it reads, the events it consumes and
+// the effects it asks for. The policy is pure and depends on nothing outside this folder; one
+// instance runs per address family (the family is a parameter, not a fork of the code).
+
+/** up: probes pass; degraded: passes, poor quality; down: declared down; unknown: not judged yet. */
+export type Health = 'up' | 'degraded' | 'down' | 'unknown';
+
+/**
+ * Why the default route moves. failover: the active link went down on probes; carrier: it lost
+ * carrier or vanished; recovery: back to a more preferred link; manual: the operator; initial: no
+ * route was ours yet.
+ */
+export type SwitchReason = 'failover' | 'carrier' | 'recovery' | 'manual' | 'initial';
+
+/** Kinds of the records the policy asks to be logged (a subset of the status event ring's types). */
+export type PolicyRecordType = 'down' | 'recovery' | 'carrier' | 'error' | 'config';
 
 export interface PolicyConfig {
   failureThreshold: number;
   recoveryThreshold: number;
   minSecondaryTimeMs: number;
+  /** How long a link whose route the kernel keeps refusing is passed over (ms). */
+  routeFailHoldMs?: number;
 }
 
-export interface LinkPolicyState {
+/** What the policy reads about a link, owned by the link facts store (never copied into the state). */
+export interface LinkFactsView {
+  /** The interface exists. */
+  present: boolean;
+  /** IFF_LOWER_UP and IFF_UP; null until known. */
+  carrier: boolean | null;
+  /** A gateway of this family is known. */
+  gatewayKnown: boolean;
+  /** The interface holds an address of this family (a route via it can be installed). */
+  hasAddress: boolean;
+}
+
+export type FactsView = (link: string) => LinkFactsView;
+
+/** Decision state of one link. */
+export interface LinkDecision {
   name: string;
   /** display_name, for messages. */
   label: string;
-  health: LinkHealthState;
-  /** IFF_LOWER_UP as netlink reported it; null until known. */
-  carrier: boolean | null;
-  /** The interface exists. */
-  present: boolean;
-  gatewayKnown: boolean;
+  health: Health;
   consecutiveFailures: number;
   consecutiveSuccesses: number;
   gatewayReachable: boolean;
+  /** Monotonic ms until which the link is passed over because the kernel refused its route; null = not. */
+  routeFailingUntilMs: number | null;
 }
 
 export interface PolicyState {
   /** Preference order: links[0] is the most preferred. */
-  links: LinkPolicyState[];
+  links: LinkDecision[];
+  /** Desired: the link that should carry the default route; null = none chosen yet. */
   active: string | null;
   /** Monotonic ms since the active link was chosen (for min_secondary_time). */
   activeSinceMs: number | null;
@@ -40,21 +67,26 @@ export type PolicyEvent =
   /** At start: the link the current default route already uses (a restart must not flap). */
   | { kind: 'adopt'; link: string | null }
   | { kind: 'probe'; link: string; healthy: boolean; gatewayReachable: boolean }
+  /** Carrier changed (the facts store already holds the new value). */
   | { kind: 'carrier'; link: string; up: boolean }
+  /** The interface appeared or vanished (the facts store already holds the new value). */
   | { kind: 'present'; link: string; present: boolean }
-  | { kind: 'gateway'; link: string; known: boolean }
+  /** Another fact of the link changed (gateway, addresses): decide again. */
+  | { kind: 'facts'; link: string }
   /** Operator's choice; validated beforehand with checkManual(). */
   | { kind: 'manual'; link: string }
   | { kind: 'auto'; enabled: boolean }
-  /** The route change asked for could not be carried out: go back to `from`. */
-  | { kind: 'switch-failed'; from: string | null; to: string; error: string }
+  /** The kernel keeps refusing the default route via `link` (the reconciler retries with backoff). */
+  | { kind: 'route-failing'; link: string; error: string }
+  /** The default route via `link` is installed. */
+  | { kind: 'route-ok'; link: string }
   | { kind: 'tick' };
 
 export type LogLevelName = 'info' | 'warn' | 'error';
 
 export type PolicyEffect =
   | { kind: 'switch'; from: string | null; to: string; reason: string; cause: SwitchReason }
-  | { kind: 'event'; type: EngineEventType; level: LogLevelName; link: string | null; message: string };
+  | { kind: 'event'; type: PolicyRecordType; level: LogLevelName; link: string | null; message: string };
 
 export interface StepResult {
   state: PolicyState;

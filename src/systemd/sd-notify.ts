@@ -24,8 +24,11 @@ export interface Notifier {
   status(text: string): void;
   reloading(): void;
   stopping(): void;
-  /** Send WATCHDOG=1 now and then every watchdogIntervalMs (unref'd timer). No-op without a watchdog. */
-  startWatchdog(): void;
+  /**
+   * Send WATCHDOG=1 now and then every watchdogIntervalMs (unref'd timer), but only while `alive()`
+   * holds (the probe loop makes progress), so a hung daemon is restarted. No-op without a watchdog.
+   */
+  startWatchdog(alive?: () => boolean): void;
   /** Stop the watchdog timer. Idempotent. */
   stop(): void;
 }
@@ -53,6 +56,7 @@ export function createNotifier(
   }
   const watchdogIntervalMs = usable ? parseWatchdog(env, options.pid ?? process.pid) : null;
   let timer: TimerHandle | null = null;
+  let alive: () => boolean = () => true;
 
   function emit(message: string): void {
     if (!usable) return;
@@ -64,7 +68,7 @@ export function createNotifier(
   }
 
   function tick(): void {
-    emit('WATCHDOG=1');
+    if (alive()) emit('WATCHDOG=1');
     schedule();
   }
 
@@ -83,7 +87,8 @@ export function createNotifier(
     status: (text: string) => emit(`STATUS=${oneLine(text)}`),
     reloading: () => emit('RELOADING=1'),
     stopping: () => emit('STOPPING=1'),
-    startWatchdog(): void {
+    startWatchdog(isAlive?: () => boolean): void {
+      if (isAlive) alive = isAlive;
       if (watchdogIntervalMs === null || timer !== null) return;
       tick();
     },

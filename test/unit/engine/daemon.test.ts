@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { Daemon } from '../../../src/engine/daemon.js';
 import type { Config } from '../../../src/config/types.js';
 import { FakeClock } from '../fake-clock.js';
-import { defaultRoute, link, MemoryLog, MemoryNetlink, nullSockets, ScriptedProbers } from './fakes.js';
+import { address, defaultRoute, link, MemoryLog, MemoryNetlink, ScriptedProbers } from './fakes.js';
 import { isWanError } from '../../../src/errors.js';
 
 const PROTO = 201;
@@ -35,7 +35,7 @@ async function setup(opts: { stateFiles?: Record<string, string>; routes?: 'prim
   const log = new MemoryLog();
   const files = opts.stateFiles ?? {};
   const daemon = new Daemon({
-    config: config(), netlink: nl, sockets: nullSockets, newProber: probers.factory, clock, log,
+    config: config(), netlink: nl, newProber: probers.factory, clock, log,
     host: { readStateFile: async (_d, iface) => files[iface] ?? null, loosenRpFilter: async () => null },
   });
   await daemon.start();
@@ -147,6 +147,7 @@ test('the interface vanishing and coming back with a new ifindex fails over and 
   assert.equal(daemon.status().active, 'secondary');
   nl.links = [link(21, 'wan1'), link(12, 'wan2')];
   nl.emit({ kind: 'link', op: 'new', link: link(21, 'wan1') });
+  nl.emit({ kind: 'address', op: 'new', address: address(21, '100.64.1.2') });
   await daemon.setAuto(true);
   assert.ok(nl.ops.some((o) => o.op === 'replace' && o.spec.table === 1000 && o.spec.oif === 21));
   probers.healthy.set('primary', true);
@@ -161,6 +162,7 @@ test('a per-link table route that fails (new interface without its address yet) 
   nl.failTables.add(1000);
   nl.links = [link(31, 'wan1'), link(12, 'wan2')];
   nl.emit({ kind: 'link', op: 'new', link: link(31, 'wan1') });
+  nl.emit({ kind: 'address', op: 'new', address: address(31, '100.64.1.2') });
   await clock.advanceAsync(3000);
   assert.ok(!nl.ops.some((o) => o.op === 'replace' && o.spec.table === 1000 && o.spec.oif === 31));
   assert.equal(log.lines.filter((l) => l.msg.startsWith('could not set the per-link routing table')).length, 1);
@@ -192,5 +194,57 @@ test('probe send failures are logged with their errno when they start and when t
   probers.sendErrors.delete('secondary');
   await clock.advanceAsync(1000);
   assert.equal(log.lines.filter((l) => l.msg === 'probe sends work again').length, 1);
+  await daemon.stop();
+});
+
+test('issue 9: a route the kernel refuses is retried with backoff, never in a hot loop, and the daemon recovers when the address returns', async () => {
+  const { nl, daemon, clock, log } = await setup();
+  nl.kernelLike = true;
+  nl.addresses = [address(11, '100.64.1.2')];
+  // wan2's address is flushed (DHCP lease lost): its table route goes with it, silently.
+  nl.emit({ kind: 'address', op: 'del', address: address(12, '100.64.2.2') });
+  // ... and wan1 loses carrier.
+  nl.links = [link(11, 'wan1', false), link(12, 'wan2')];
+  nl.emit({ kind: 'link', op: 'new', link: link(11, 'wan1', false) });
+  const before = nl.attempts;
+  await clock.advanceAsync(60_000);
+  const attempts = nl.attempts - before;
+  assert.ok(attempts <= 25, `bounded attempts over 60 s of fake time, got ${attempts}`);
+  assert.equal(daemon.status().active, 'primary', 'no usable address on wan2: nothing to switch to yet');
+  const errorLines = log.lines.filter((l) => l.level === 'error' || l.level === 'warn');
+  assert.ok(errorLines.length <= 8, `a handful of log lines, got ${errorLines.length}: ${errorLines.map((l) => l.msg).join(' | ')}`);
+  // The address comes back: the table route and the default route go in at once.
+  nl.addresses = [address(11, '100.64.1.2'), address(12, '100.64.2.2')];
+  nl.emit({ kind: 'address', op: 'new', address: address(12, '100.64.2.2') });
+  await daemon.setAuto(true);
+  assert.equal(daemon.status().active, 'secondary');
+  assert.ok(nl.ops.some((o) => o.op === 'replace' && o.spec.table === 1001 && o.spec.oif === 12));
+  assert.equal(nl.mainReplaces().at(-1)!.oif, 12);
+  await daemon.stop();
+});
+
+test('issue 9: a default route the kernel keeps refusing backs off (100 ms doubling to 5 s) and is logged once', async () => {
+  const { nl, daemon, clock, log } = await setup();
+  nl.failReplace = 'EPERM';
+  nl.emit({ kind: 'link', op: 'new', link: link(11, 'wan1', false) });
+  const before = nl.attempts;
+  await clock.advanceAsync(30_000);
+  const attempts = nl.attempts - before;
+  assert.ok(attempts >= 5 && attempts <= 15, `backoff, not a hot loop: ${attempts} attempts in 30 s`);
+  assert.equal(log.lines.filter((l) => l.msg.startsWith('Failed to switch to')).length, 1);
+  assert.equal(log.lines.filter((l) => l.msg.startsWith('could not set the default route')).length, 1);
+  nl.failReplace = null;
+  await clock.advanceAsync(6_000);
+  assert.equal(daemon.status().active, 'secondary', 'applied once the kernel accepts it');
+  assert.equal(log.lines.filter((l) => l.msg === 'default route switched').length, 1);
+  await daemon.stop();
+});
+
+test('our per-link table route deleted by hand is restored from the notification', async () => {
+  const { nl, daemon } = await setup();
+  const n = nl.ops.filter((o) => o.op === 'replace' && o.spec.table === 1001).length;
+  nl.emit({ kind: 'route', op: 'del', route: defaultRoute(12, '100.64.2.1', PROTO, 1001, 0) });
+  await daemon.setAuto(true);
+  assert.equal(nl.ops.filter((o) => o.op === 'replace' && o.spec.table === 1001).length, n + 1);
   await daemon.stop();
 });

@@ -1,6 +1,7 @@
 // Hand-written fakes for the daemon's ports: an in-memory rtnetlink that records operations,
 // scripted probers, a silent logger. No module mocks.
-import type { DefaultRouteSpec, LinkState, NetlinkEvent, NetlinkPort, NetlinkSnapshot, RouteEntry, RuleSpec } from '../../../src/netlink/types.js';
+import type { AddressEntry, DefaultRouteSpec, LinkState, NetlinkEvent, NetlinkPort, NetlinkSnapshot, RouteEntry, RuleEntry, RuleSpec } from '../../../src/netlink/types.js';
+import type { LinkConfig } from '../../../src/config/types.js';
 import type { CycleResult, ProbeSocket, ProbeSocketFactory, ProbeStats } from '../../../src/probe/types.js';
 import type { LogPort, ProberPort } from '../../../src/engine/ports.js';
 
@@ -15,26 +16,56 @@ export function defaultRoute(oif: number, gateway: string, protocol = 16, table 
   return { family: 'inet', table, dst: null, dstLength: 0, gateway, oif, priority, protocol, scope: 0, type: 1, prefsrc: null };
 }
 
+export function address(index: number, addr: string): AddressEntry {
+  return { index, family: 'inet', address: addr, prefixLength: 24, label: null, scope: 0 };
+}
+
 export class MemoryNetlink implements NetlinkPort {
   ops: Op[] = [];
   links: LinkState[] = [];
   routes: RouteEntry[] = [];
   failReplace: string | null = null;
   failTables = new Set<number>();
+  rules: RuleEntry[] = [];
   private listener: ((e: NetlinkEvent) => void) | null = null;
 
   async start(onEvent: (e: NetlinkEvent) => void): Promise<void> { this.listener = onEvent; }
   async stop(): Promise<void> { this.listener = null; }
-  async dump(): Promise<NetlinkSnapshot> { return { links: this.links, addresses: [], routes: this.routes, rules: [] }; }
+  /** Addresses by default: one IPv4 address per link (a link without one is not eligible). */
+  addresses: AddressEntry[] | null = null;
+  async dump(): Promise<NetlinkSnapshot> {
+    const addresses = this.addresses ?? this.links.map((l) => address(l.index, `100.64.${l.index}.2`));
+    return { links: this.links, addresses, routes: this.routes, rules: this.rules };
+  }
   async getLinks(): Promise<LinkState[]> { return this.links; }
+  /** Like the kernel: a route via an interface without an address fails with ENETUNREACH. */
+  kernelLike = false;
+  attempts = 0;
   async replaceDefaultRoute(spec: DefaultRouteSpec): Promise<void> {
+    this.attempts += 1;
+    if (this.kernelLike && this.addresses && !this.addresses.some((a) => a.index === spec.oif)) {
+      throw Object.assign(new Error('netlink replaceDefaultRoute failed: ENETUNREACH'), { code: 'ENETUNREACH' });
+    }
     if (this.failReplace) throw new Error(this.failReplace);
     if (this.failTables.has(spec.table)) throw new Error('ENETUNREACH');
     this.ops.push({ op: 'replace', spec });
+    // Kept like the kernel would: one default route per table and metric.
+    this.routes = this.routes.filter((r) => !(r.family === 'inet' && r.table === spec.table && r.dst === null && (r.priority ?? 0) === spec.metric));
+    this.routes.push(defaultRoute(spec.oif, spec.gateway, spec.protocol, spec.table, spec.metric));
   }
-  async deleteDefaultRoute(spec: { table: number }): Promise<void> { this.ops.push({ op: 'delete', table: spec.table }); }
-  async addRule(spec: RuleSpec): Promise<void> { this.ops.push({ op: 'addRule', spec }); }
-  async deleteRule(spec: RuleSpec): Promise<void> { this.ops.push({ op: 'delRule', spec }); }
+  async deleteDefaultRoute(spec: { table: number }): Promise<void> {
+    this.ops.push({ op: 'delete', table: spec.table });
+    this.routes = this.routes.filter((r) => r.table !== spec.table);
+  }
+  async addRule(spec: RuleSpec): Promise<void> {
+    this.ops.push({ op: 'addRule', spec });
+    this.rules.push({ family: 'inet', priority: spec.priority, table: spec.table, oifname: spec.oifname, iifname: null, src: null,
+      srcLength: 0, dst: null, dstLength: 0, fwmark: null, protocol: spec.protocol, action: 1 });
+  }
+  async deleteRule(spec: RuleSpec): Promise<void> {
+    this.ops.push({ op: 'delRule', spec });
+    this.rules = this.rules.filter((r) => !(r.table === spec.table && r.oifname === spec.oifname));
+  }
   emit(e: NetlinkEvent): void { this.listener?.(e); }
   mainReplaces(): DefaultRouteSpec[] {
     return this.ops.flatMap((o) => (o.op === 'replace' && o.spec.table === 254 ? [o.spec] : []));
@@ -48,7 +79,8 @@ export class ScriptedProbers {
   cycles = 0;
   closed = 0;
 
-  factory = (_socket: ProbeSocket, name: string): ProberPort => {
+  factory = (link: LinkConfig): ProberPort => {
+    const name = link.name;
     const stats: ProbeStats = { rttMs: 5, lossPct: 0, gateway: null, targets: [] };
     return {
       runCycle: async (gateway: string | null): Promise<CycleResult> => {

@@ -2,22 +2,53 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkManual, initialState, step } from '../../../src/policy/step.js';
-import type { PolicyConfig, PolicyEffect, PolicyEvent, PolicyState } from '../../../src/policy/types.js';
+import type { LinkFactsView, PolicyConfig, PolicyEffect, PolicyEvent, PolicyState } from '../../../src/policy/types.js';
 
 const cfg: PolicyConfig = { failureThreshold: 3, recoveryThreshold: 5, minSecondaryTimeMs: 30_000 };
 const LINKS = [{ name: 'primary', label: 'Telekom' }, { name: 'secondary', label: 'Digi' }];
 
-type Timeline = Array<[number, PolicyEvent]>;
+/** A test-only event: a gateway becomes known or unknown (in the daemon, a facts-store change). */
+type GatewayFact = { kind: 'gateway'; link: string; known: boolean };
+type Timeline = Array<[number, PolicyEvent | GatewayFact]>;
+
+// The facts the policy reads live outside its state (the daemon's facts store); here a small
+// world per state, carried along with it, that carrier/present/gateway events update first.
+type World = Record<string, LinkFactsView>;
+const worlds = new WeakMap<PolicyState, World>();
+
+function init(links: Array<{ name: string; label: string }>, gatewayKnown: boolean[] = []): PolicyState {
+  const s = initialState(links);
+  worlds.set(s, Object.fromEntries(links.map((l, i) => [l.name,
+    { present: true, carrier: null, gatewayKnown: gatewayKnown[i] ?? false, hasAddress: true }])));
+  return s;
+}
 
 function run(timeline: Timeline, from?: PolicyState, c: PolicyConfig = cfg): { state: PolicyState; effects: Array<PolicyEffect & { t: number }> } {
-  let state = from ?? initialState(LINKS, [true, true]);
+  let state = from ?? init(LINKS, [true, true]);
+  const world: World = structuredClone(worlds.get(state)!);
+  const view = (name: string): LinkFactsView => world[name] ?? { present: false, carrier: false, gatewayKnown: false, hasAddress: false };
   const effects: Array<PolicyEffect & { t: number }> = [];
-  for (const [t, e] of timeline) {
-    const r = step(state, e, t, c);
+  for (const [t, e0] of timeline) {
+    let e: PolicyEvent;
+    if (e0.kind === 'gateway') {
+      world[e0.link]!.gatewayKnown = e0.known;
+      e = { kind: 'facts', link: e0.link };
+    } else {
+      e = e0;
+      if (e.kind === 'carrier') world[e.link]!.carrier = e.up;
+      if (e.kind === 'present') world[e.link]!.present = e.present;
+    }
+    const r = step(state, e, t, c, view);
     state = r.state;
     effects.push(...r.effects.map((x) => ({ ...x, t })));
   }
+  worlds.set(state, world);
   return { state, effects };
+}
+
+function factsOf(s: PolicyState): (name: string) => LinkFactsView {
+  const w = worlds.get(s)!;
+  return (name) => w[name]!;
 }
 
 const probe = (link: string, healthy: boolean, gatewayReachable = true): PolicyEvent => ({ kind: 'probe', link, healthy, gatewayReachable });
@@ -159,13 +190,28 @@ test('auto on releases a manual hold', () => {
   assert.deepEqual(switches(effects).map((s) => s.to), ['primary']);
 });
 
-test('a failed route change rolls the active link back and reports an error', () => {
-  const start = steadyOnPrimary();
-  const sw = run([[10_000, { kind: 'carrier', link: 'primary', up: false }]], start);
-  const { state, effects } = run([[10_001, { kind: 'switch-failed', from: 'primary', to: 'secondary', error: 'EPERM' }]], sw.state);
-  assert.equal(state.active, 'secondary', 'primary is still down, so the policy asks for secondary again');
-  assert.equal(switches(effects).length, 1);
-  assert.ok(effects.some((e) => e.kind === 'event' && e.type === 'error'));
+test('a route the kernel keeps refusing: the policy moves on to the next eligible link and reports it once', () => {
+  const three = [...LINKS, { name: 'lte', label: 'LTE' }];
+  let st = init(three, [true, true, true]);
+  st = run([[0, { kind: 'adopt', link: 'primary' }], ...cycles(0, 2, { primary: true, secondary: true, lte: true })], st).state;
+  const sw = run([[10_000, { kind: 'carrier', link: 'primary', up: false }]], st);
+  assert.deepEqual(switches(sw.effects).map((s) => s.to), ['secondary']);
+  const { state, effects } = run([
+    [10_300, { kind: 'route-failing', link: 'secondary', error: 'ENETUNREACH' }],
+    [10_400, { kind: 'route-failing', link: 'secondary', error: 'ENETUNREACH' }],
+  ], sw.state);
+  assert.equal(state.active, 'lte');
+  assert.deepEqual(switches(effects).map((s) => [s.to, s.cause]), [['lte', 'failover']]);
+  assert.equal(effects.filter((e) => e.kind === 'event' && e.type === 'error').length, 1, 'one line per failure streak');
+});
+
+test('a link passed over for a refused route is eligible again when its facts change or the hold ends', () => {
+  const sw = run([[10_000, { kind: 'carrier', link: 'primary', up: false }]], steadyOnPrimary());
+  const refused = run([[10_300, { kind: 'route-failing', link: 'secondary', error: 'ENETUNREACH' }]], sw.state);
+  assert.notEqual(refused.state.links[1]!.routeFailingUntilMs, null);
+  const again = run([[11_000, { kind: 'facts', link: 'secondary' }]], refused.state);
+  assert.equal(again.state.links[1]!.routeFailingUntilMs, null);
+  assert.equal(again.state.active, 'secondary');
 });
 
 test('a link whose gateway is unknown is never switched to', () => {
@@ -179,7 +225,7 @@ test('a link whose gateway is unknown is never switched to', () => {
 test('N links: the most preferred healthy link wins and recovery climbs back in order', () => {
   const three = [...LINKS, { name: 'lte', label: 'LTE' }];
   const c = { ...cfg, minSecondaryTimeMs: 0, recoveryThreshold: 2 };
-  let st = initialState(three, [true, true, true]);
+  let st = init(three, [true, true, true]);
   st = run([[0, { kind: 'adopt', link: 'primary' }], ...cycles(0, 2, { primary: true, secondary: true, lte: true })], st, c).state;
   const a = run(cycles(10_000, 3, { primary: false, secondary: false, lte: true }), st, c);
   assert.equal(a.state.active, 'lte');
@@ -191,10 +237,10 @@ test('N links: the most preferred healthy link wins and recovery climbs back in 
 
 test('checkManual validates targets', () => {
   const s = steadyOnPrimary();
-  assert.equal(checkManual(s, 'nope', false), 'unknown_link');
-  assert.equal(checkManual(s, 'primary', false), 'already_active');
-  assert.equal(checkManual(s, 'secondary', false), 'ok');
+  assert.equal(checkManual(s, 'nope', false, factsOf(s), 0), 'unknown_link');
+  assert.equal(checkManual(s, 'primary', false, factsOf(s), 0), 'already_active');
+  assert.equal(checkManual(s, 'secondary', false, factsOf(s), 0), 'ok');
   const down = run([[1, { kind: 'carrier', link: 'secondary', up: false }]], s).state;
-  assert.equal(checkManual(down, 'secondary', false), 'link_down');
-  assert.equal(checkManual(down, 'secondary', true), 'ok');
+  assert.equal(checkManual(down, 'secondary', false, factsOf(down), 0), 'link_down');
+  assert.equal(checkManual(down, 'secondary', true, factsOf(down), 0), 'ok');
 });

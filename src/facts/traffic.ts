@@ -1,6 +1,6 @@
 // Per-link RX/TX throughput from the kernel's 64-bit byte counters (IFLA_STATS64): an
 // instantaneous figure per sample and a rolling average over about a minute. Pure: time is passed in.
-import type { Traffic } from './types.js';
+import type { Traffic } from '../engine/types.js';
 
 interface Sample { atMs: number; rxBytes: number; txBytes: number }
 

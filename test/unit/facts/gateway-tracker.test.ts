@@ -1,7 +1,7 @@
 // Gateway source arbitration and discovery from routes and state files (pure).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GatewayTracker } from '../../../src/gateway/tracker.js';
+import { GatewayTracker } from '../../../src/facts/gateway-tracker.js';
 import { gatewayFromRoutes } from '../../../src/gateway/from-routes.js';
 import { parseStateFile } from '../../../src/gateway/state-file.js';
 import type { RouteEntry } from '../../../src/netlink/types.js';
