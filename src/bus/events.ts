@@ -35,7 +35,7 @@ export type DaemonEvent =
   /** The kernel acknowledged the new default route (the switch is done, not just intended). */
   | { kind: 'switched'; family: AddressFamily; from: SwitchEnd | null; to: SwitchEnd; reason: SwitchReason;
       /** Why, in words ("Telekom is down, Digi is healthy"). */
-      detail: string; message: string; timeMs: number; applyMs: number }
+      detail?: string; message: string; timeMs: number; applyMs: number }
   /** The kernel refused a default-route change; it is retried with backoff. */
   | { kind: 'switch-failed'; family: AddressFamily; to: string; error: string; timeMs: number }
   /** A link's judged state changed for a family (carrier loss takes both families down). */

@@ -17,7 +17,7 @@ export class EventLogger implements Extension {
       if (e.type !== 'switch') this.log[e.level]({ event: e.type, link: e.link }, e.message);
     }));
     this.offs.push(this.bus.onKind('switched', (e) => {
-      this.log.warn({ family: e.family, from: e.from?.link ?? null, to: e.to.link, reason: e.detail, cause: e.reason,
+      this.log.warn({ family: e.family, from: e.from?.link ?? null, to: e.to.link, reason: e.detail ?? e.message, cause: e.reason,
         gateway: e.to.gateway ?? null, interface: e.to.interface, applyMs: e.applyMs }, 'default route switched');
     }));
   }
