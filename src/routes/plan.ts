@@ -12,8 +12,11 @@ export function mainDefaultRoute(l: RoutedLink, metric: number, protocol: number
   return withFamily({ table: MAIN_TABLE, gateway: l.gateway, oif: l.ifindex, metric, protocol }, family);
 }
 
+/** IPv6 has no metric 0: the kernel reads it as 1024 (net/ipv6/route.c), so the table route uses 1. */
+export const LINK_TABLE_METRIC: Record<AddressFamily, number> = { ipv4: 0, ipv6: 1 };
+
 export function linkTableRoute(l: RoutedLink, protocol: number, family: AddressFamily = 'ipv4'): DefaultRouteSpec {
-  return withFamily({ table: l.table, gateway: l.gateway, oif: l.ifindex, metric: 0, protocol }, family);
+  return withFamily({ table: l.table, gateway: l.gateway, oif: l.ifindex, metric: LINK_TABLE_METRIC[family], protocol }, family);
 }
 
 export function linkRule(l: { iface: string; table: number }, priority: number, protocol: number, family: AddressFamily = 'ipv4'): RuleSpec {
