@@ -21,6 +21,7 @@ import { createNotifier } from './systemd/sd-notify.js';
 import { ExtensionHost } from './bus/extension-host.js';
 import { createMqttExtension } from './mqtt/create.js';
 import { createConntrackExtension } from './conntrack/create.js';
+import { opsExtensions } from './ops-extensions.js';
 
 const DEFAULT_CONFIG = '/etc/wan-failover/config.yaml';
 const STOP_DEADLINE_MS = 10_000;
@@ -110,6 +111,11 @@ async function main(): Promise<void> {
   if (mqtt) extensions.add(mqtt);
   let running = config;
   extensions.add(createConntrackExtension({ bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'conntrack' }), config: () => running }));
+  // Metrics, hooks, webhooks: their start only subscribes, so they start before the daemon and
+  // see its first events (the MQTT host starts after, not to wait on a broker).
+  const ops = opsExtensions({ config, bus: daemon.bus, engine: daemon, clock: systemClock, log: logger });
+  const opsHost = new ExtensionHost(systemClock, logger);
+  for (const ext of ops.all) opsHost.add(ext);
 
   let api: RunningApi | null = null;
   let stopping = false;
@@ -122,6 +128,7 @@ async function main(): Promise<void> {
       await api?.close();
       await extensions.stop();
       await daemon.stop();
+      await opsHost.stop();
     } catch (err) {
       logger.error({ err }, 'error while stopping');
       code = 1;
@@ -145,8 +152,10 @@ async function main(): Promise<void> {
   });
 
   try {
+    await opsHost.start();
     await daemon.start();
-    api = await startApi({ engine: daemon, apiKey: config.apiKey, logger, host: config.apiHost, port: config.apiPort, version: version() });
+    api = await startApi({ engine: daemon, apiKey: config.apiKey, logger, host: config.apiHost, port: config.apiPort, version: version(),
+      metrics: ops.metrics });
   } catch (err) {
     logger.fatal({ err: isWanError(err) ? err.message : err }, 'start-up failed');
     process.stderr.write(`wan-failover: ${isWanError(err) ? err.message : String(err)}\n`);

@@ -7,6 +7,8 @@ import { validateApiKey } from './api-key.js';
 import { registerAuth } from './auth.js';
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from './error-handler.js';
 import { wanApi } from './plugin.js';
+import { metricsRoute } from './metrics-route.js';
+import type { MetricsProvider } from '../metrics/metrics-extension.js';
 import { RedactingLogController } from './request-log.js';
 
 /** Every request body is a tiny JSON object; 64 KiB is generous and bounds memory per request. */
@@ -19,6 +21,8 @@ export interface BuildOptions {
   bodyLimit?: number;
   /** Shown in the OpenAPI document. */
   version?: string;
+  /** Serves GET /metrics when given (the metrics extension). */
+  metrics?: MetricsProvider;
 }
 
 export async function build(opts: BuildOptions): Promise<FastifyInstance> {
@@ -46,6 +50,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   app.setNotFoundHandler(notFoundHandler);
   await registerAuth(app, opts.apiKey);
   await app.register(wanApi, { engine: opts.engine, version: opts.version ?? '0.0.0', prefix: '/api' });
+  if (opts.metrics) await app.register(metricsRoute, { metrics: opts.metrics });
   await app.ready();
   return app;
 }

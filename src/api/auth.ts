@@ -4,6 +4,7 @@ import bearerAuth from '@fastify/bearer-auth';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WanError } from '../errors.js';
 import { keysEqual } from './key-compare.js';
+import type { PublicRouteConfig } from './metrics-route.js';
 
 /** Registered on the root instance so unknown paths are authenticated too (no route discovery). */
 export async function registerAuth(app: FastifyInstance, apiKey: string): Promise<void> {
@@ -22,6 +23,8 @@ export async function registerAuth(app: FastifyInstance, apiKey: string): Promis
   if (verify === undefined) throw new WanError('WAN_ERR_INTERNAL', 'bearer auth did not register');
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    // GET /metrics with metrics_public: true (metrics-route.ts); every other route needs the key.
+    if ((request.routeOptions.config as PublicRouteConfig | undefined)?.public === true) return;
     const queryKey = (request.query as Record<string, unknown> | undefined)?.['api_key'];
     if (request.headers.authorization === undefined && queryKey !== undefined) {
       if (typeof queryKey === 'string' && keysEqual(apiKey, queryKey)) return;

@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import { WanError } from '../errors.js';
 import { validateApiKey } from './api-key.js';
 import { build } from './app.js';
+import type { MetricsProvider } from '../metrics/metrics-extension.js';
 
 export interface StartApiOptions {
   engine: Engine;
@@ -14,6 +15,8 @@ export interface StartApiOptions {
   port: number;
   bodyLimit?: number;
   version?: string;
+  /** Serves GET /metrics when given. */
+  metrics?: MetricsProvider;
 }
 
 export interface RunningApi {

@@ -54,6 +54,8 @@ export type DaemonEvent =
   /** Conntrack entries NATed to the link the default route just left were deleted (src/conntrack/). */
   | { kind: 'conntrack-flushed'; link: string; interface: string; family: AddressFamily; entries: number;
       durationMs: number; timeMs: number }
+  /** A link's kernel byte counters (IFLA_STATS64), sampled after each probe round (metrics). */
+  | { kind: 'link-stats'; link: string; interface: string; rxBytes: number; txBytes: number; timeMs: number }
   /** Something in the status may have changed (coarse: listeners re-read engine.status()). */
   | { kind: 'status-changed'; timeMs: number };
 

@@ -112,6 +112,8 @@ export const checkLinkList: Check = (v) =>
 
 /** conntrack_flush, globally and per link (src/conntrack/). */
 export const checkConntrackFlush: Check = (v) => (v === 'on_switch' || v === 'never' ? null : 'on_switch or never');
+/** hooks:/webhooks: absent, empty or a list; entries are checked by notify.ts. */
+export const checkOptionalList: Check = (v) => (v === null || Array.isArray(v) ? null : 'a list (or nothing)');
 
 /** Named formats registered with convict; schema.ts refers to them by these names. */
 export const FORMATS: Readonly<Record<string, Check>> = {
@@ -131,6 +133,7 @@ export const FORMATS: Readonly<Record<string, Check>> = {
   'wan-boolean': checkBoolean,
   'wan-target-list': checkList,
   'wan-link-list': checkLinkList,
+  'wan-notify-list': checkOptionalList,
   'wan-count': intRange(1, 100),
   'wan-threshold': intRange(1, 10_000),
   'wan-targets-up': intRange(1, 1_000),

@@ -5,6 +5,7 @@ import { applySchema } from './convict-adapter.js';
 import { buildLinks, checkTargets } from './links.js';
 import { toConfig } from './normalize.js';
 import { buildMqtt, MQTT_SECTION } from './mqtt.js';
+import { buildNotify } from './notify.js';
 import { FILE_KEY, configError, type ConfigProblem } from './problems.js';
 import { crossKeyProblems } from './rules.js';
 import { SCHEMA, isSchemaLeaf } from './schema.js';
@@ -56,6 +57,7 @@ export function parseConfig(yamlText: string, sourcePath: string): Config {
   const { links, problems: linkProblems } = buildLinks(raw, values, base);
   problems.push(...linkProblems);
   problems.push(...crossKeyProblems(values, badKeys));
+  problems.push(...buildNotify(values).problems);
 
   if (problems.length > 0) throw configError(sourcePath, problems);
   return toConfig(values, links, sourcePath, mqtt.mqtt);

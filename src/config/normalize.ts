@@ -2,6 +2,12 @@
 // (camelCase, milliseconds, pino log level, ordered links).
 import { parseLogLevel } from './formats.js';
 import type { Config, ConntrackFlushMode, LinkConfig, MqttConfig } from './types.js';
+import { buildNotify } from './notify.js';
+
+const notifyFrom = (values: Record<string, unknown>): Pick<Config, 'hooks' | 'webhooks'> => {
+  const { hooks, webhooks } = buildNotify(values);
+  return { hooks, webhooks };
+};
 
 const seconds = (v: unknown): number => Math.round((v as number) * 1000);
 
@@ -29,6 +35,8 @@ export function toConfig(values: Record<string, unknown>, links: LinkConfig[], s
     rulePriority: values['rule_priority'] as number,
     rpFilterLoose: values['rp_filter_loose'] as boolean,
     conntrackFlush: values['conntrack_flush'] as ConntrackFlushMode,
+    metricsPublic: values['metrics_public'] as boolean,
+    ...notifyFrom(values),
     sourcePath,
     ...(mqtt ? { mqtt } : {}),
   };

@@ -135,6 +135,23 @@ export const SCHEMA: SchemaTree = {
     format: 'wan-conntrack-flush',
     default: 'on_switch',
   },
+  metrics_public: {
+    doc: 'Serve GET /metrics (Prometheus) without the API key; other endpoints still need it.',
+    format: 'wan-boolean',
+    default: false,
+  },
+  hooks: {
+    doc: 'Programs run on events: a list of paths or {path, args?, events?, timeout?} (see src/config/notify.ts).',
+    format: 'wan-notify-list',
+    default: null,
+    nullable: true,
+  },
+  webhooks: {
+    doc: 'HTTP endpoints POSTed a JSON event: a list of {url, headers?, events?, timeout?, retries?}.',
+    format: 'wan-notify-list',
+    default: null,
+    nullable: true,
+  },
 };
 
 /** Keys allowed inside one links[] entry (the same as in primary/secondary); links.ts checks them. */

@@ -1,6 +1,10 @@
 // The validated, normalised configuration the rest of the daemon sees. Seed keys
 // (primary/secondary, seconds as floats) are turned into this shape by src/config/.
 
+import type { HookConfig, WebhookConfig } from './notify.js';
+
+export type { HookConfig, WebhookConfig };
+
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
 /** conntrack_flush: delete the old link's NAT entries at each switch (on_switch) or leave them (never). */
@@ -52,6 +56,12 @@ export interface Config {
   rpFilterLoose: boolean;
   /** Global conntrack_flush (a link's own value wins); absent = on_switch. */
   conntrackFlush?: ConntrackFlushMode;
+  // Optional so hand-built configs (tests, lab) need not list them; loadConfig always sets them.
+  /** GET /metrics without the API key (default false). */
+  metricsPublic?: boolean;
+  /** Programs run on events (the only programs the daemon starts); default none. */
+  hooks?: HookConfig[];
+  webhooks?: WebhookConfig[];
   /** Path of the file this config came from (for messages). */
   sourcePath: string;
   /** Home Assistant over MQTT (src/mqtt/); absent = off. */

@@ -54,6 +54,9 @@ test('an empty file gives every default', () => {
     rulePriority: 1000,
     rpFilterLoose: true,
     conntrackFlush: 'on_switch',
+    metricsPublic: false,
+    hooks: [],
+    webhooks: [],
     sourcePath: '/etc/wan-failover/config.yaml',
   });
 });

@@ -1,0 +1,56 @@
+// The metrics extension: listens on the bus (probe rounds, switches, byte counters) and, when
+// scraped, sets the snapshot series from engine.status() and renders the registry. A scrape reads
+// only memory: it never waits on a probe, and no probe waits on it beyond one synchronous render.
+import type { Clock } from '../clock.js';
+import type { EventBus } from '../bus/event-bus.js';
+import type { Extension } from '../bus/extension.js';
+import type { Engine } from '../engine/types.js';
+import type { MetricRegistry } from './prom-registry.js';
+import { WanMetrics } from './wan-metrics.js';
+
+/** What the API needs to serve GET /metrics. */
+export interface MetricsProvider {
+  readonly contentType: string;
+  /** Without the API key (metrics_public: true). */
+  readonly public: boolean;
+  render(): Promise<string>;
+}
+
+export interface MetricsDeps {
+  bus: EventBus;
+  engine: Pick<Engine, 'status'>;
+  registry: MetricRegistry;
+  clock: Clock;
+  public: boolean;
+}
+
+export class MetricsExtension implements Extension, MetricsProvider {
+  readonly name = 'metrics';
+  readonly public: boolean;
+  readonly contentType: string;
+  private metrics: WanMetrics | null = null;
+  private off: (() => void) | null = null;
+
+  constructor(private readonly deps: MetricsDeps) {
+    this.public = deps.public;
+    this.contentType = deps.registry.contentType;
+  }
+
+  async start(): Promise<void> {
+    if (this.off) return;
+    this.metrics ??= new WanMetrics(this.deps.registry);
+    const m = this.metrics;
+    this.off = this.deps.bus.on((e) => m.onEvent(e));
+  }
+
+  async stop(): Promise<void> {
+    this.off?.();
+    this.off = null;
+  }
+
+  async render(): Promise<string> {
+    this.metrics ??= new WanMetrics(this.deps.registry);
+    this.metrics.fromStatus(this.deps.engine.status(), this.deps.clock.wallMs());
+    return this.deps.registry.render();
+  }
+}

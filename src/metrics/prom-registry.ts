@@ -1,0 +1,66 @@
+// The only importer of `prom-client`: a registry of gauges, counters and histograms behind small
+// typed interfaces, rendered in the Prometheus text format. The rest of src/metrics/ talks to
+// MetricRegistry, so tests can read values back without parsing text.
+import client from 'prom-client';
+
+export type Labels = Record<string, string>;
+
+export interface GaugeFamily {
+  set(labels: Labels, value: number): void;
+  /** Drops every series (for sets rebuilt on each scrape, such as the active-link info). */
+  reset(): void;
+}
+
+export interface CounterFamily {
+  inc(labels: Labels, by?: number): void;
+}
+
+export interface HistogramFamily {
+  observe(labels: Labels, value: number): void;
+}
+
+export interface MetricRegistry {
+  gauge(name: string, help: string, labelNames: readonly string[]): GaugeFamily;
+  counter(name: string, help: string, labelNames: readonly string[]): CounterFamily;
+  histogram(name: string, help: string, labelNames: readonly string[], buckets: readonly number[]): HistogramFamily;
+  /** The exposition text (text/plain; version=0.0.4). */
+  render(): Promise<string>;
+  readonly contentType: string;
+  /** The value of one series, for tests; null when absent. */
+  valueOf(name: string, labels: Labels): Promise<number | null>;
+}
+
+export interface RegistryOptions {
+  /** process_* and nodejs_* metrics (CPU, memory, fds, event-loop lag, GC), unprefixed as usual. */
+  defaultMetrics: boolean;
+}
+
+export function createPromRegistry(opts: RegistryOptions): MetricRegistry {
+  const registry = new client.Registry();
+  if (opts.defaultMetrics) client.collectDefaultMetrics({ register: registry });
+  return {
+    gauge(name, help, labelNames) {
+      const g = new client.Gauge({ name, help, labelNames: [...labelNames], registers: [registry] });
+      return { set: (labels, value) => g.set(labels, value), reset: () => g.reset() };
+    },
+    counter(name, help, labelNames) {
+      const c = new client.Counter({ name, help, labelNames: [...labelNames], registers: [registry] });
+      return { inc: (labels, by = 1) => c.inc(labels, by) };
+    },
+    histogram(name, help, labelNames, buckets) {
+      const h = new client.Histogram({ name, help, labelNames: [...labelNames], buckets: [...buckets], registers: [registry] });
+      return { observe: (labels, value) => h.observe(labels, value) };
+    },
+    render: () => registry.metrics(),
+    contentType: registry.contentType,
+    async valueOf(name, labels) {
+      const m = registry.getSingleMetric(name);
+      if (m === undefined) return null;
+      const data = await m.get();
+      const want = Object.entries(labels);
+      const hit = data.values.find((v) => want.every(([k, val]) => String(v.labels[k]) === val)
+        && Object.keys(v.labels).length === want.length);
+      return hit === undefined ? null : hit.value;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+// Hooks: admin-configured programs run on events (switch, link_down, link_up, all_down, degraded).
+// One at a time, in event order, through a bounded queue: a bus publish only enqueues, so a hook
+// that sleeps, fails or floods never delays failover. Exit status is logged at info (failure at
+// warn), output at debug, a timeout at warn.
+import type { EventBus } from '../bus/event-bus.js';
+import type { Extension } from '../bus/extension.js';
+import type { HookConfig } from '../config/notify.js';
+import { hookEnv, toNotifyEvent, type NotifyEvent } from './notify-event.js';
+import type { HookSpawner } from './hook-process.js';
+import { SerialQueue } from './serial-queue.js';
+
+export interface NotifyLog {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** Backlog bound: at one event per check per link this is minutes of events. */
+export const HOOK_QUEUE_LIMIT = 64;
+
+interface Job {
+  hook: HookConfig;
+  event: NotifyEvent;
+}
+
+export class HooksExtension implements Extension {
+  readonly name = 'hooks';
+  private queue: SerialQueue<Job> | null = null;
+  private off: (() => void) | null = null;
+
+  constructor(private readonly deps: { bus: EventBus; hooks: readonly HookConfig[]; spawn: HookSpawner; log: NotifyLog;
+    queueLimit?: number }) {}
+
+  async start(): Promise<void> {
+    if (this.off || this.deps.hooks.length === 0) return;
+    const log = this.deps.log;
+    this.queue = new SerialQueue<Job>(this.deps.queueLimit ?? HOOK_QUEUE_LIMIT, (job) => this.run(job), {
+      dropped: (depth) => log.warn({ queued: depth }, 'hook queue full; dropping events until it drains'),
+      recovered: (count) => log.warn({ dropped: count }, 'hook queue accepts events again'),
+      failed: (error) => log.error({ error }, 'hook runner failed'),
+    });
+    const queue = this.queue;
+    this.off = this.deps.bus.on((e) => {
+      const n = toNotifyEvent(e);
+      if (n === null) return;
+      for (const hook of this.deps.hooks) if (hook.events.includes(n.event)) queue.push({ hook, event: n });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.off?.();
+    this.off = null;
+    this.queue?.close();
+  }
+
+  /** For tests: resolves when every queued hook has run. */
+  idle(): Promise<void> {
+    return this.queue?.idle() ?? Promise.resolve();
+  }
+
+  private async run({ hook, event }: Job): Promise<void> {
+    const log = this.deps.log;
+    const r = await this.deps.spawn({ path: hook.path, args: hook.args, env: hookEnv(event),
+      stdin: `${JSON.stringify(event)}\n`, timeoutMs: hook.timeoutMs });
+    const where = { hook: hook.path, event: event.event, link: event.link, durationMs: r.durationMs };
+    if (r.stdout || r.stderr) log.debug({ ...where, stdout: r.stdout, stderr: r.stderr }, 'hook output');
+    if (r.spawnError !== null) log.error({ ...where, errno: r.spawnError }, 'hook could not be started');
+    else if (r.timedOut) log.warn({ ...where, timeoutMs: hook.timeoutMs, signal: r.signal }, 'hook timed out; killed');
+    else if (r.code === 0) log.info({ ...where, exitCode: 0 }, 'hook ran');
+    else log.warn({ ...where, exitCode: r.code, signal: r.signal }, 'hook failed');
+  }
+}

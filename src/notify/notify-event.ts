@@ -1,0 +1,64 @@
+// Pure: which daemon events hooks and webhooks hear about, and their one shape (JSON on a hook's
+// stdin, a webhook's POST body) and environment (WAN_* variables for hooks).
+import type { DaemonEvent } from '../bus/events.js';
+import type { NotifyEventName } from '../config/notify.js';
+
+export interface NotifyEvent {
+  event: NotifyEventName;
+  /** The link it is about (for a switch: the new one); '' for all_down. */
+  link: string;
+  interface: string;
+  /** switch: the links; link events: the states. '' when none. */
+  from: string;
+  to: string;
+  reason: string;
+  family: string;
+  /** One line for people (also `title`/`message`/`text` of webhook bodies). */
+  message: string;
+  /** ISO 8601 UTC. */
+  time: string;
+  timeMs: number;
+}
+
+/** null: not an event hooks and webhooks are told about. */
+export function toNotifyEvent(e: DaemonEvent): NotifyEvent | null {
+  const time = (ms: number): { time: string; timeMs: number } => ({ time: new Date(ms).toISOString(), timeMs: ms });
+  switch (e.kind) {
+    case 'switched':
+      return { event: 'switch', link: e.to.link, interface: e.to.interface, from: e.from?.link ?? '', to: e.to.link,
+        reason: e.reason, family: e.family, message: e.message, ...time(e.timeMs) };
+    case 'link-state': {
+      const event: NotifyEventName | null = e.to === 'down' ? 'link_down' : e.to === 'degraded' ? 'degraded'
+        : e.to === 'up' && e.from === 'down' ? 'link_up' : null;
+      if (event === null || e.from === e.to) return null;
+      return { event, link: e.link, interface: e.interface, from: e.from, to: e.to, reason: e.reason, family: e.family,
+        message: `${e.link} (${e.interface}) ${e.to}: ${e.reason}`, ...time(e.timeMs) };
+    }
+    case 'all-down':
+      if (!e.down) return null;
+      return { event: 'all_down', link: '', interface: '', from: '', to: '', reason: 'no usable link', family: '',
+        message: 'All WAN links are down', ...time(e.timeMs) };
+    default:
+      return null;
+  }
+}
+
+/** The WAN_* variables a hook receives (README "Hooks and webhooks"). */
+export function hookEnv(n: NotifyEvent): Record<string, string> {
+  return {
+    WAN_EVENT: n.event,
+    WAN_LINK: n.link,
+    WAN_INTERFACE: n.interface,
+    WAN_FROM: n.from,
+    WAN_TO: n.to,
+    WAN_REASON: n.reason,
+    WAN_FAMILY: n.family,
+    WAN_MESSAGE: n.message,
+    WAN_TIME: n.time,
+  };
+}
+
+/** A webhook's body: the event plus title/message/text for ntfy, Gotify and Telegram, plus fixed fields. */
+export function webhookBody(n: NotifyEvent, fields: Readonly<Record<string, string | number | boolean>>): Record<string, unknown> {
+  return { ...fields, ...n, title: `wan-failover: ${n.event}`, text: n.message };
+}

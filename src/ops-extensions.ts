@@ -1,0 +1,27 @@
+// Composition of the operations extensions (Prometheus metrics, hooks, webhooks) from the config:
+// the only place that picks their real adapters (prom-client registry, child processes, fetch).
+import type { Clock } from './clock.js';
+import type { EventBus } from './bus/event-bus.js';
+import type { Extension } from './bus/extension.js';
+import type { Config } from './config/types.js';
+import type { Engine } from './engine/types.js';
+import { MetricsExtension } from './metrics/metrics-extension.js';
+import { createPromRegistry } from './metrics/prom-registry.js';
+import { spawnHook } from './notify/hook-process.js';
+import { HooksExtension, type NotifyLog } from './notify/hooks-extension.js';
+import { fetchPost } from './notify/webhook-post.js';
+import { WebhooksExtension } from './notify/webhooks-extension.js';
+
+export interface OpsExtensions {
+  metrics: MetricsExtension;
+  all: Extension[];
+}
+
+export function opsExtensions(deps: { config: Config; bus: EventBus; engine: Pick<Engine, 'status'>; clock: Clock; log: NotifyLog }): OpsExtensions {
+  const { config, bus, clock, log } = deps;
+  const metrics = new MetricsExtension({ bus, engine: deps.engine, registry: createPromRegistry({ defaultMetrics: true }), clock,
+    public: config.metricsPublic === true });
+  const hooks = new HooksExtension({ bus, hooks: config.hooks ?? [], spawn: spawnHook, log });
+  const webhooks = new WebhooksExtension({ bus, webhooks: config.webhooks ?? [], post: fetchPost, clock, log });
+  return { metrics, all: [metrics, hooks, webhooks] };
+}
