@@ -16,7 +16,7 @@ import { HooksExtension } from '../../../src/notify/hooks-extension.js';
 import { fetchPost } from '../../../src/notify/webhook-post.js';
 import { WebhooksExtension } from '../../../src/notify/webhooks-extension.js';
 import { FakeClock } from '../fake-clock.js';
-import { defaultRoute, link, MemoryLog, MemoryNetlink, nullSockets, ScriptedProbers } from '../engine/fakes.js';
+import { defaultRoute, link, MemoryLog, MemoryNetlink, ScriptedProbers } from '../engine/fakes.js';
 
 const config: Config = {
   links: [
@@ -46,7 +46,7 @@ async function scenario(withNotify: boolean, dir: string, url: string) {
   nl.routes = [defaultRoute(11, '100.64.1.1'), defaultRoute(12, '100.64.2.1', 16, 254, 100)];
   const probers = new ScriptedProbers();
   const log = new MemoryLog();
-  const daemon = new Daemon({ config, netlink: nl, sockets: nullSockets, newProber: probers.factory, clock, log,
+  const daemon = new Daemon({ config, netlink: nl, newProber: probers.factory, clock, log,
     host: { readStateFile: async () => null, loosenRpFilter: async () => null } });
   const marks = path.join(dir, 'marks');
   const sleeper = path.join(dir, 'sleeper.sh');
