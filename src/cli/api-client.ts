@@ -1,5 +1,6 @@
 // Client of the daemon's REST API for status/switch/auto. Uses the global fetch (Node 20) with a
 // timeout; every failure becomes ApiError carrying the server's own `error` text for one stderr line.
+import { describeError } from '../errors.js';
 import {
   asStatusJson, type AutoResponseJson, type ErrorJson, type StatusJson, type SwitchResponseJson,
 } from './status-json.js';
@@ -56,7 +57,7 @@ export function networkReason(e: unknown): string {
     if (typeof c.code === 'string') return c.code;
     if (typeof c.message === 'string') return c.message;
   }
-  return e instanceof Error ? e.message : String(e);
+  return describeError(e);
 }
 
 /** One line out of an error response: the server's `error`, else the HTTP status text. */
@@ -102,7 +103,7 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
       try {
         return asStatusJson(body);
       } catch (e) {
-        throw new ApiError(e instanceof Error ? e.message : String(e), 200);
+        throw new ApiError(describeError(e), 200);
       }
     },
     async switchTo(target, force) {

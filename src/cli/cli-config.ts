@@ -1,5 +1,6 @@
 // How wanctl finds the daemon's configuration: `-c FILE`, else the installed default path.
 // Validation is the daemon's own loader, so wanctl and the daemon never disagree about a file.
+import { describeError } from '../errors.js';
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
@@ -10,7 +11,7 @@ export const DEFAULT_CONFIG_PATH = '/etc/wan-failover/config.yaml';
 export const DEFAULT_ROUTE_PROTOCOL = 201;
 
 function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return describeError(e);
 }
 
 /** A config is required (status/switch/auto): failures are one CliError with the loader's text. */

@@ -1,5 +1,6 @@
 // `wanctl check-config [FILE]`: the daemon's own loader and API-key check, run without starting
 // anything, so a config can be validated before a restart.
+import { describeError } from '../errors.js';
 import { validateApiKey } from '../api/api-key.js';
 import { loadConfig } from '../config/load.js';
 import { expectPositionals, flag, parseCommand, str } from './args.js';
@@ -15,7 +16,7 @@ options:
   -c FILE       same as giving FILE
   -h, --help    this help`;
 
-const text = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const text = (e: unknown): string => describeError(e);
 
 export async function runCheckConfig(argv: string[], ctx: CommandContext): Promise<number> {
   const p = parseCommand(argv, { config: { type: 'string', short: 'c' } });

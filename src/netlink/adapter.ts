@@ -161,7 +161,7 @@ class RtnlAdapter implements NetlinkPort {
     try {
       format(out);
     } catch (e) {
-      throw netlinkError(op, 'EINVAL', { cause: e instanceof Error ? e.message : String(e) });
+      throw netlinkError(op, 'EINVAL', {}, e);
     }
     try {
       await this.serial(() => this.request(op, type, flags, out.bufs));
@@ -229,7 +229,7 @@ function build<T>(op: string, make: () => T): T {
   try {
     return make();
   } catch (e) {
-    throw netlinkError(op, 'EINVAL', { cause: e instanceof Error ? e.message : String(e) });
+    throw netlinkError(op, 'EINVAL', {}, e);
   }
 }
 

@@ -14,8 +14,9 @@ export function errnoName(errno: number): string {
 }
 
 /** details: { errno: 'EPERM', errnoNumber: 1, op: 'replaceDefaultRoute', syscall? } */
-export function netlinkError(op: string, errno: string, extra: Record<string, unknown> = {}): WanError {
-  return new WanError('WAN_ERR_NETLINK', `netlink ${op} failed: ${errno}`, { errno, op, ...extra });
+export function netlinkError(op: string, errno: string, extra: Record<string, unknown> = {}, cause?: unknown): WanError {
+  return new WanError('WAN_ERR_NETLINK', `netlink ${op} failed: ${errno}`, { errno, op, ...extra },
+    cause === undefined ? undefined : { cause });
 }
 
 /** The errno name carried by a netlink WanError, or by a library/socket error object. */
@@ -32,6 +33,6 @@ export function wrapSocketError(op: string, e: unknown): WanError {
   if (e instanceof WanError) return e;
   const code = errnoOf(e) ?? 'EUNKNOWN';
   const syscall = e !== null && typeof e === 'object' && 'syscall' in e ? String((e as { syscall: unknown }).syscall) : undefined;
-  const message = e instanceof Error ? e.message : String(e);
-  return netlinkError(op, code, { ...(syscall ? { syscall } : {}), cause: message });
+  // The original error stays reachable as `cause` (ES2022), as fastify's errors keep theirs.
+  return netlinkError(op, code, { ...(syscall ? { syscall } : {}) }, e);
 }
