@@ -6,6 +6,7 @@
 // 198.18.0.0/15, 2001:db8::/32); the root namespace is never touched.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { run, runInNs, type RunResult } from './exec.js';
 import { guardExit } from './exit-guard.js';
 
@@ -35,10 +36,17 @@ export interface NatLab {
   exec(ns: string, cmd: string, args: readonly string[]): Promise<RunResult>;
   /** Moves the router's default routes (both families) to WAN i (0 or 1). */
   defaultVia(i: 0 | 1): Promise<void>;
+  /** One UDP datagram to each of `count` ports from `firstPort` on (lab/udp-burst.ts): one entry each. */
+  udp(ns: string, fam: 4 | 6, dst: string, firstPort: number, count: number, opts?: { sport?: number; bind?: string }): Promise<void>;
+  /** Runs lab/conntrack-driver.ts inside the router namespace; returns its JSON output. */
+  driver(args: readonly string[]): Promise<unknown>;
   /** Kernel conntrack entries of the router as /proc/net/nf_conntrack lines (the independent oracle). */
   conntrackLines(): Promise<string[]>;
   destroy(): Promise<void>;
 }
+
+const BURST = fileURLToPath(new URL('./udp-burst.js', import.meta.url));
+const DRIVER = fileURLToPath(new URL('./conntrack-driver.js', import.meta.url));
 
 const WANS: readonly [NatLabWan, NatLabWan] = [
   { iface: 'wan1', v4: '198.51.100.1', v6: '2001:db8:a::1', gw4: '198.51.100.2', gw6: '2001:db8:a::2', server4: '198.18.0.1', server6: '2001:db8:ff::1' },
@@ -114,6 +122,16 @@ export async function createNatLab(tag: string, style: NatStyle = 'snat'): Promi
       const w = WANS[i];
       await ip(['-n', router, 'route', 'replace', 'default', 'via', w.gw4, 'dev', w.iface]);
       await ip(['-n', router, '-6', 'route', 'replace', 'default', 'via', w.gw6, 'dev', w.iface]);
+    },
+    async udp(ns, fam, dst, firstPort, count, opts = {}) {
+      const args = [BURST, String(fam), dst, String(firstPort), String(count)];
+      if (opts.sport !== undefined || opts.bind !== undefined) args.push(String(opts.sport ?? 0));
+      if (opts.bind !== undefined) args.push(opts.bind);
+      await runInNs(ns, process.execPath, args, { timeoutMs: 30_000 });
+    },
+    async driver(args) {
+      const { stdout } = await runInNs(router, process.execPath, [DRIVER, ...args], { timeoutMs: 30_000 });
+      return JSON.parse(stdout) as unknown;
     },
     async conntrackLines() {
       const { stdout } = await runInNs(router, 'cat', ['/proc/net/nf_conntrack']);

@@ -3,14 +3,22 @@
 import type { AddressFamily } from '../bus/events.js';
 import type { CtEntry } from './ctnetlink-codec.js';
 
+export interface RemoveResult {
+  deleted: number;
+  gone: number;
+}
+
 export interface ConntrackPort {
   /**
    * Entries of this family that may be NATed to `replyDst`. The kernel narrows the dump where it can;
    * the result may hold more (older kernels ignore the filter), never fewer: callers re-check.
    */
   list(family: AddressFamily, replyDst: string): Promise<CtEntry[]>;
-  /** Deletes exactly this entry; false when it was already gone (expired, or its tuple was reused). */
-  remove(entry: CtEntry): Promise<boolean>;
+  /**
+   * Deletes exactly these entries (each by its original tuple and id). `gone`: already gone when
+   * asked (expired, or the tuple was reused since the dump). Any other refusal rejects.
+   */
+  remove(entries: readonly CtEntry[]): Promise<RemoveResult>;
   /** Idempotent. */
   close(): void;
 }

@@ -12,12 +12,12 @@
 // Needs CAP_NET_ADMIN only: nfnetlink_rcv() checks exactly that capability for every message.
 import type { AddressFamily } from '../bus/events.js';
 import { createRequester, type NetlinkRequester } from '../netlink/adapter.js';
-import { errnoOf } from '../netlink/netlink-error.js';
+import { errnoOf, netlinkError } from '../netlink/netlink-error.js';
 import { decodeEntry, encodeDeleteRequest, encodeDumpRequest, type CtEntry, type DumpFilter } from './ctnetlink-codec.js';
 import {
   IPCTNL_MSG_CT_DELETE, IPCTNL_MSG_CT_GET, IPCTNL_MSG_CT_NEW, NETLINK_NETFILTER, NLM_F_DUMP, ctnlMessageType,
 } from './ctnetlink-constants.js';
-import type { ConntrackPort } from './conntrack-port.js';
+import type { ConntrackPort, RemoveResult } from './conntrack-port.js';
 
 export interface CtnetlinkClientOptions {
   /** Bound on one dump or delete (default 2000 ms). */
@@ -29,6 +29,13 @@ export interface CtnetlinkClientOptions {
   /** Ask the kernel to filter dumps (default true); false dumps whole families (fixture capture). */
   kernelFilter?: boolean;
 }
+
+/**
+ * Deletes per datagram. One sendmsg carries them all (the kernel deletes them inside that call), and
+ * only failures answer, so the replies stay far below the socket's receive buffer; ~100 bytes each,
+ * far below the send buffer too.
+ */
+const DELETE_BATCH = 256;
 
 /** errnos with which a kernel refuses a filter attribute it does not know how to apply. */
 const FILTER_REFUSED: ReadonlySet<string> = new Set(['EINVAL', 'EOPNOTSUPP', 'ENOTSUP']);
@@ -80,14 +87,23 @@ export class CtnetlinkClient implements ConntrackPort {
     return out;
   }
 
-  async remove(entry: CtEntry): Promise<boolean> {
-    try {
-      await this.socket().request('conntrack delete', ctnlMessageType(IPCTNL_MSG_CT_DELETE), 0, encodeDeleteRequest(entry), this.timeoutMs);
-      return true;
-    } catch (e) {
-      if (errnoOf(e) === 'ENOENT') return false;
-      throw e;
+  async remove(entries: readonly CtEntry[]): Promise<RemoveResult> {
+    let deleted = 0;
+    let gone = 0;
+    let refused: string | null = null;
+    // Bounded: entries.length / DELETE_BATCH datagrams.
+    for (let i = 0; i < entries.length; i += DELETE_BATCH) {
+      const chunk = entries.slice(i, i + DELETE_BATCH);
+      const errors = await this.socket().requestBatch('conntrack delete', ctnlMessageType(IPCTNL_MSG_CT_DELETE),
+        chunk.map(encodeDeleteRequest), this.timeoutMs);
+      for (const errno of errors.values()) {
+        if (errno === 'ENOENT') gone += 1;
+        else refused ??= errno;
+      }
+      deleted += chunk.length - errors.size;
     }
+    if (refused !== null) throw netlinkError('conntrack delete', refused, { deleted, gone });
+    return { deleted, gone };
   }
 
   close(): void {

@@ -2,7 +2,7 @@
 // and the parser of notifications, which arrive on the addon's monitor socket (event-monitor.ts)
 // because netlink@0.3.0's own one aborts the process on ENOBUFS. Decisions live in decode.ts/requests.ts.
 import {
-  AttrStream, FlagsGet, Protocol, createNetlink as createNetlinkSocket, rt,
+  AttrStream, FlagsGet, Protocol, createNetlink as createNetlinkSocket, formatMessage, rt,
   type NetlinkMessage, type NetlinkSocket,
 } from 'netlink';
 import { systemClock, type Clock } from '../clock.js';
@@ -263,9 +263,20 @@ export interface NetlinkRequester {
    * WAN_ERR_NETLINK WanError whose details.errno names it (ENOENT, EOPNOTSUPP, ...).
    */
   request(op: string, type: number, flags: number, body: Buffer, timeoutMs: number): Promise<RawReply[]>;
+  /**
+   * Sends the bodies as messages of one type in one datagram: NLM_F_REQUEST on each, NLM_F_ACK on the
+   * last only. The kernel handles a datagram's messages in order inside sendmsg (netlink_rcv_skb acks
+   * a message on error or when asked), so once the last ack is in, every error of the batch is too.
+   * Resolves with the errno name of each failed message by index (empty: all succeeded).
+   */
+  requestBatch(op: string, type: number, bodies: readonly Buffer[], timeoutMs: number): Promise<Map<number, string>>;
   /** Idempotent. */
   close(): void;
 }
+
+/** linux/netlink.h request flags. */
+const NLM_F_REQUEST = 0x1;
+const NLM_F_ACK = 0x4;
 
 /** Opens the socket now, so a kernel without the protocol fails here (EPROTONOSUPPORT) with a WanError. */
 export function createRequester(protocol: number, opts: { recvBufferBytes?: number } = {}): NetlinkRequester {
@@ -295,6 +306,44 @@ export function createRequester(protocol: number, opts: { recvBufferBytes?: numb
         return [];
       }
       return msgs.map((m) => ({ type: m.type, flags: m.flags, data: m.data }));
+    },
+    requestBatch(op, type, bodies, timeoutMs) {
+      const s = sock;
+      if (!s) return Promise.reject(netlinkError(op, 'EBADF'));
+      if (bodies.length === 0) return Promise.resolve(new Map());
+      const port = s.address().port;
+      const seqs = bodies.map(() => s.generateSeq());
+      const indexOf = new Map(seqs.map((q, i) => [q, i]));
+      const lastSeq = seqs[seqs.length - 1]!;
+      const frames: Uint8Array[] = [];
+      bodies.forEach((body, i) => {
+        const flags = NLM_F_REQUEST | (i === bodies.length - 1 ? NLM_F_ACK : 0);
+        frames.push(...formatMessage({ type, flags, seq: seqs[i]!, port, data: body }));
+        // netlink(7): each message of a datagram starts 4-byte aligned (NLMSG_ALIGN).
+        if (body.length % 4 !== 0) frames.push(Buffer.alloc(4 - (body.length % 4)));
+      });
+      return new Promise<Map<number, string>>((resolve, reject) => {
+        const errors = new Map<number, string>();
+        let timer: NodeJS.Timeout | undefined;
+        const done = (err: Error | null): void => {
+          clearTimeout(timer);
+          s.off('message', onMessage);
+          if (err) reject(err);
+          else resolve(errors);
+        };
+        const onMessage = (msgs: NetlinkMessage[]): void => {
+          for (const m of msgs) {
+            const i = indexOf.get(m.seq);
+            if (i === undefined || m.type !== NLMSG_ERROR) continue;
+            const errno = m.data.readInt32LE(0);
+            if (errno !== 0) errors.set(i, errnoName(errno));
+            if (m.seq === lastSeq) done(null);
+          }
+        };
+        timer = setTimeout(() => done(netlinkError(op, 'ETIMEDOUT')), timeoutMs);
+        s.on('message', onMessage);
+        s.socket.send(frames, {}, (err) => { if (err) done(wrapSocketError(op, err)); });
+      });
     },
     close() {
       const s = sock;

@@ -2,23 +2,19 @@
 // `wfc-` NAT lab (lab/nat-lab.ts), one of each kind (test/lab/conntrack-flows.ts), with the lab's
 // addresses, plus the request bodies our encoder produced and the kernel accepted. Root only:
 //   npx tsc -p tsconfig.json && node dist/test/lab/conntrack-capture.js
-import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { release } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { createNatLab } from '../../lab/nat-lab.js';
 import { FLOWS, makeFlows } from './conntrack-flows.js';
 
 const OUT_DIR = new URL('../../../fixtures/conntrack/', import.meta.url);
-const DRIVER = fileURLToPath(new URL('./conntrack-driver.js', import.meta.url));
 
 async function main(): Promise<void> {
   const lab = await createNatLab('cap', 'snat');
   try {
     await lab.defaultVia(0);
     await makeFlows(lab);
-    const out = execFileSync('ip', ['netns', 'exec', lab.router, process.execPath, DRIVER, 'capture'], { encoding: 'utf8', timeout: 30_000 });
-    const captured = JSON.parse(out) as { bodies: { family: string; hex: string }[]; requests: Record<string, string> };
+    const captured = await lab.driver(['capture']) as { bodies: { family: string; hex: string }[]; requests: Record<string, string> };
     const doc = {
       note: 'captured by test/lab/conntrack-capture.ts: IPCTNL_MSG_CT_NEW dump bodies (nfgenmsg + attributes, no nlmsghdr)',
       kernel: release(),

@@ -1,10 +1,7 @@
 // Test-side: puts one labelled conntrack entry of each kind into a NAT lab's router, by sending a
 // UDP datagram from a fixed source port (the label). Sources ports identify entries in
 // /proc/net/nf_conntrack ("sport=41001") independently of the code under test.
-import { fileURLToPath } from 'node:url';
 import type { NatLab } from '../../lab/nat-lab.js';
-
-const BURST = fileURLToPath(new URL('../../lab/udp-burst.js', import.meta.url));
 
 export interface LabelledFlow {
   sport: number;
@@ -27,10 +24,7 @@ export const FLOWS: readonly LabelledFlow[] = [
 
 export async function sendUdp(lab: NatLab, ns: string, fam: 4 | 6, dst: string, dport: number, count: number,
   sport?: number, bind?: string): Promise<void> {
-  const args = [BURST, String(fam), dst, String(dport), String(count)];
-  if (sport !== undefined) args.push(String(sport));
-  if (bind !== undefined) args.push(bind);
-  await lab.exec(ns, process.execPath, args);
+  await lab.udp(ns, fam, dst, dport, count, { ...(sport !== undefined ? { sport } : {}), ...(bind !== undefined ? { bind } : {}) });
 }
 
 /** Creates the FLOWS entries (the router's default routes must point at wan1). */

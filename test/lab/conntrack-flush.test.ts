@@ -1,22 +1,15 @@
 // The conntrack flush module alone against a real kernel: a NAT lab (lab/nat-lab.ts) with one
-// labelled entry of each kind, the flush run inside the router namespace (conntrack-driver.ts),
+// labelled entry of each kind, the flush run inside the router namespace (lab/conntrack-driver.ts),
 // and /proc/net/nf_conntrack as the independent judge of what is left.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { test } from 'node:test';
 import { createNatLab, type NatLab, type NatStyle } from '../../lab/nat-lab.js';
 import type { FlushResult } from '../../src/conntrack/flush-nat.js';
 import { FLOWS, makeFlows, presentFlows, sendUdp } from './conntrack-flows.js';
 import { notRoot } from './support.js';
 
-const DRIVER = fileURLToPath(new URL('./conntrack-driver.js', import.meta.url));
-const run = promisify(execFile);
-
 async function flush(lab: NatLab, family: 'ipv4' | 'ipv6', addresses: string[]): Promise<FlushResult> {
-  const { stdout } = await run('ip', ['netns', 'exec', lab.router, process.execPath, DRIVER, 'flush', family, ...addresses], { timeout: 30_000 });
-  return JSON.parse(stdout) as FlushResult;
+  return await lab.driver(['flush', family, ...addresses]) as FlushResult;
 }
 
 const all = FLOWS.map((f) => f.sport);

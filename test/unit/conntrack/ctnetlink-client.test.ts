@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CtnetlinkClient } from '../../../src/conntrack/ctnetlink-client.js';
-import { encodeDumpRequest } from '../../../src/conntrack/ctnetlink-codec.js';
+import { encodeDeleteRequest, encodeDumpRequest } from '../../../src/conntrack/ctnetlink-codec.js';
 import { IPCTNL_MSG_CT_DELETE, IPCTNL_MSG_CT_GET, NLM_F_DUMP, ctnlMessageType } from '../../../src/conntrack/ctnetlink-constants.js';
 import type { NetlinkRequester, RawReply } from '../../../src/netlink/adapter.js';
 import { capturedEntries, loadCapture } from './fixture.js';
@@ -12,12 +12,23 @@ const [wan1] = cap.lab.wans;
 
 interface Sent { type: number; flags: number; body: Buffer }
 
-/** Answers each request with the next scripted reply (replies or an errno). */
-function fakeRequester(script: (RawReply[] | string)[]): NetlinkRequester & { sent: Sent[]; closed: number } {
+/**
+ * Answers each request with the next scripted reply (replies or an errno); each batch with
+ * `batchErrors(bodies)` (errno name per failed index).
+ */
+function fakeRequester(script: (RawReply[] | string)[], batchErrors: (n: number) => Map<number, string> = () => new Map()):
+  NetlinkRequester & { sent: Sent[]; batches: Buffer[][]; closed: number } {
   const sent: Sent[] = [];
+  const batches: Buffer[][] = [];
   const r = {
     sent,
+    batches,
     closed: 0,
+    async requestBatch(_op: string, type: number, bodies: readonly Buffer[]): Promise<Map<number, string>> {
+      assert.equal(type, ctnlMessageType(IPCTNL_MSG_CT_DELETE));
+      batches.push([...bodies]);
+      return batchErrors(bodies.length);
+    },
     async request(_op: string, type: number, flags: number, body: Buffer): Promise<RawReply[]> {
       sent.push({ type, flags, body });
       const next = script.shift();
@@ -70,14 +81,21 @@ test('other dump errors are not retried', async () => {
   assert.equal(req.sent.length, 1);
 });
 
-test('remove: ack -> true, ENOENT -> false (already gone), other errno -> thrown', async () => {
+test('remove: one delete request per entry, batched 256 per datagram; ENOENT counts as gone', async () => {
   const e = capturedEntries(cap)[0]!;
-  const req = fakeRequester([[], 'ENOENT', 'EPERM']);
+  const entries = Array.from({ length: 600 }, () => e);
+  const req = fakeRequester([], (n) => (n === 88 ? new Map([[0, 'ENOENT'], [5, 'ENOENT']]) : new Map()));
   const c = new CtnetlinkClient({ open: () => req });
-  assert.equal(await c.remove(e), true);
-  assert.equal(await c.remove(e), false);
-  await assert.rejects(c.remove(e), /EPERM/);
-  assert.equal(req.sent[0]!.type, ctnlMessageType(IPCTNL_MSG_CT_DELETE));
+  assert.deepEqual(await c.remove(entries), { deleted: 598, gone: 2 });
+  assert.deepEqual(req.batches.map((b) => b.length), [256, 256, 88]);
+  assert.deepEqual(req.batches[0]![0], encodeDeleteRequest(e));
+});
+
+test('remove: any other refusal rejects with its errno after the whole batch was tried', async () => {
+  const e = capturedEntries(cap)[0]!;
+  const req = fakeRequester([], () => new Map([[1, 'EPERM']]));
+  await assert.rejects(new CtnetlinkClient({ open: () => req }).remove([e, e, e]), /EPERM/);
+  assert.equal(req.batches.length, 1);
 });
 
 test('the socket opens lazily, once, and close is idempotent', async () => {

@@ -1,6 +1,6 @@
 // A memory conntrack table behind the ConntrackPort interface, for flush and extension tests.
 import type { AddressFamily } from '../../../src/bus/events.js';
-import type { ConntrackPort } from '../../../src/conntrack/conntrack-port.js';
+import type { ConntrackPort, RemoveResult } from '../../../src/conntrack/conntrack-port.js';
 import type { CtEntry } from '../../../src/conntrack/ctnetlink-codec.js';
 import { WanError } from '../../../src/errors.js';
 
@@ -16,8 +16,8 @@ export class FakeConntrack implements ConntrackPort {
   listError: Error | null = null;
   /** When set, list() waits for this before answering. */
   gate: Promise<void> | null = null;
-  inFlightRemoves = 0;
-  maxInFlightRemoves = 0;
+  /** Sizes of the remove() calls. */
+  readonly batches: number[] = [];
   /** Entries that vanish between dump and delete (remove answers false). */
   readonly expired = new Set<CtEntry>();
 
@@ -31,17 +31,22 @@ export class FakeConntrack implements ConntrackPort {
     return this.table.filter((e) => e.family === family);
   }
 
-  async remove(entry: CtEntry): Promise<boolean> {
-    this.inFlightRemoves += 1;
-    this.maxInFlightRemoves = Math.max(this.maxInFlightRemoves, this.inFlightRemoves);
+  async remove(entries: readonly CtEntry[]): Promise<RemoveResult> {
+    this.batches.push(entries.length);
     await Promise.resolve();
-    this.inFlightRemoves -= 1;
-    if (this.expired.has(entry)) return false;
-    const i = this.table.indexOf(entry);
-    if (i < 0) return false;
-    this.table.splice(i, 1);
-    this.removed.push(entry);
-    return true;
+    let deleted = 0;
+    let gone = 0;
+    for (const entry of entries) {
+      const i = this.table.indexOf(entry);
+      if (this.expired.has(entry) || i < 0) {
+        gone += 1;
+        continue;
+      }
+      this.table.splice(i, 1);
+      this.removed.push(entry);
+      deleted += 1;
+    }
+    return { deleted, gone };
   }
 
   close(): void {
