@@ -1,11 +1,11 @@
 // PURE: parses `npm run lab -- ...` arguments into a command, so lab-cli.ts only carries it out.
-import { isFaultKind, type FaultKind } from './nft-rules.js';
+import { isFaultFamily, isFaultKind, type FaultFamily, type FaultKind } from './nft-rules.js';
 import { DEFAULT_PREFIX, validatePrefix } from './lab-plan.js';
 
 export type LabCommand =
-  | { cmd: 'up'; links: number; daemon: boolean }
+  | { cmd: 'up'; links: number; daemon: boolean; ipv6?: true }
   | { cmd: 'down' }
-  | { cmd: 'fail'; link: number; kind: FaultKind; lossPct?: number }
+  | { cmd: 'fail'; link: number; kind: FaultKind; lossPct?: number; family?: FaultFamily }
   | { cmd: 'heal'; link: number }
   | { cmd: 'help' };
 
@@ -13,7 +13,8 @@ export type LabCommand =
 export type LabArgs = LabCommand & { prefix: string };
 
 export const LAB_USAGE = `usage: npm run lab [-- --keep] [--verbose] [--prefix NAME]     play the demo story
-       npm run lab -- up [--links N] [--no-daemon] | down | fail LINK upstream|gateway|carrier [--loss PCT] | heal LINK  [--prefix NAME]
+       npm run lab -- up [--links N] [--no-daemon] [--ipv6] | down | heal LINK  [--prefix NAME]
+       npm run lab -- fail LINK upstream|gateway|carrier [--loss PCT] [--family ipv4|ipv6|both]  [--prefix NAME]
   LINK is 1..4 or wan1..wan4. The lab's namespaces are NAME-r, NAME-isp1.., NAME-net (NAME: --prefix, default ${DEFAULT_PREFIX}).
   A lab whose namespaces still hold processes is never rebuilt over: remove it with down, or use another --prefix.`;
 
@@ -24,6 +25,21 @@ export function parseLinkArg(s: string | undefined): number {
   const m = /^(?:wan)?([1-9])$/.exec(s ?? '');
   if (m === null) throw new LabUsageError(`invalid LINK "${s ?? ''}": expected 1..4 or wan1..wan4`);
   return Number(m[1]);
+}
+
+function takeFlag(args: string[], name: string): boolean {
+  const i = args.indexOf(name);
+  if (i >= 0) args.splice(i, 1);
+  return i >= 0;
+}
+
+function takeValue(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  if (v === undefined) throw new LabUsageError(`${name}: missing value`);
+  args.splice(i, 2);
+  return v;
 }
 
 function intOption(args: string[], name: string, min: number, max: number): number | undefined {
@@ -65,22 +81,25 @@ function parseCommand(args: string[]): LabCommand {
       return { cmd: 'help' };
     case 'up': {
       const links = intOption(args, '--links', 2, 4) ?? 2;
-      const noDaemon = args.indexOf('--no-daemon');
-      if (noDaemon >= 0) args.splice(noDaemon, 1);
+      const daemon = !takeFlag(args, '--no-daemon');
+      const ipv6 = takeFlag(args, '--ipv6');
       if (args.length > 0) throw new LabUsageError(`up: unexpected argument "${args[0]}"`);
-      return { cmd: 'up', links, daemon: noDaemon < 0 };
+      return ipv6 ? { cmd: 'up', links, daemon, ipv6 } : { cmd: 'up', links, daemon };
     }
     case 'down':
       if (args.length > 0) throw new LabUsageError(`down: unexpected argument "${args[0]}"`);
       return { cmd: 'down' };
     case 'fail': {
       const lossPct = intOption(args, '--loss', 1, 100);
+      const family = takeValue(args, '--family');
+      if (family !== undefined && !isFaultFamily(family)) throw new LabUsageError(`--family: expected ipv4, ipv6 or both, got "${family}"`);
       const link = parseLinkArg(args[0]);
       const kind = args[1] ?? '';
       if (!isFaultKind(kind)) throw new LabUsageError(`fail: invalid kind "${kind}": expected upstream, gateway or carrier`);
       if (args.length > 2) throw new LabUsageError(`fail: unexpected argument "${args[2]}"`);
       if (lossPct !== undefined && kind === 'carrier') throw new LabUsageError('fail: --loss applies to upstream/gateway only');
-      return lossPct === undefined ? { cmd: 'fail', link, kind } : { cmd: 'fail', link, kind, lossPct };
+      if (family !== undefined && family !== 'both' && kind === 'carrier') throw new LabUsageError('fail: a carrier fault hits both families');
+      return { cmd: 'fail', link, kind, ...(lossPct === undefined ? {} : { lossPct }), ...(family === undefined ? {} : { family }) };
     }
     case 'heal':
       if (args.length !== 1) throw new LabUsageError('heal: expected exactly one LINK');

@@ -30,18 +30,21 @@ function withPrefix(prefix: string): string {
   return prefixOption(prefix, DEFAULT_PREFIX);
 }
 
-async function up(prefix: string, links: number, daemon: boolean): Promise<number> {
+async function up(prefix: string, links: number, daemon: boolean, ipv6: boolean): Promise<number> {
   let lab: Lab;
   try {
-    lab = await createLab({ prefix, links, persist: true, onNote: (n) => out(n) });
+    lab = await createLab({ prefix, links, persist: true, ipv6, onNote: (n) => out(n) });
   } catch (e) {
     if (!(e instanceof LabInUseError)) throw e;
     err(e.message);
     return EXIT_FAILED;
   }
   out(`lab up: router ${lab.routerNs}, ISPs ${lab.links.map((l) => l.ispNs).join(', ')}, internet ${lab.netNs}`);
-  for (const l of lab.links) out(`  ${l.iface}: ${l.address}/24, gateway ${l.gateway} (${l.ispNs})`);
-  out(`  targets: ${lab.targets.join(', ')}`);
+  for (const l of lab.links) {
+    const v6 = l.ipv6 === null ? '' : `; ${l.ipv6.address}/64, default via ${l.ipv6.gateway} proto ra metric ${l.ipv6.raMetric}`;
+    out(`  ${l.iface}: ${l.address}/24, gateway ${l.gateway} (${l.ispNs})${v6}`);
+  }
+  out(`  targets: ${[...lab.targets, ...lab.targets6].join(', ')}`);
   out(`enter the router:  ip netns exec ${lab.routerNs} bash`);
   if (!daemon) return EXIT_OK;
   if (!existsSync(DAEMON_MAIN)) {
@@ -74,7 +77,7 @@ async function execute(a: LabArgs): Promise<number> {
       out(LAB_USAGE);
       return EXIT_OK;
     case 'up':
-      return up(a.prefix, a.links, a.daemon);
+      return up(a.prefix, a.links, a.daemon, a.ipv6 === true);
     case 'down': {
       const removed = await destroyLab(a.prefix);
       await rm(runDir(a.prefix), { recursive: true, force: true });
@@ -83,8 +86,9 @@ async function execute(a: LabArgs): Promise<number> {
     }
     case 'fail':
       return withLab(a.prefix, async (lab) => {
-        await lab.fail(a.link, a.kind, a.lossPct === undefined ? {} : { lossPct: a.lossPct });
-        out(`wan${a.link}: ${a.kind} fault${a.lossPct === undefined ? '' : ` (${a.lossPct}% loss)`} injected in ${lab.ispNs(a.link)}`);
+        await lab.fail(a.link, a.kind, { ...(a.lossPct === undefined ? {} : { lossPct: a.lossPct }), ...(a.family === undefined ? {} : { family: a.family }) });
+        const what = [a.lossPct === undefined ? '' : `${a.lossPct}% loss`, a.family === undefined ? '' : a.family].filter((x) => x !== '').join(', ');
+        out(`wan${a.link}: ${a.kind} fault${what === '' ? '' : ` (${what})`} injected in ${lab.ispNs(a.link)}`);
       });
     case 'heal':
       return withLab(a.prefix, async (lab) => {

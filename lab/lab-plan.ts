@@ -9,6 +9,14 @@ export const DEFAULT_PREFIX = 'wflab';
 /** Probe targets held by the "internet" namespace (on its loopback). */
 export const LAB_TARGETS: readonly string[] = ['198.51.100.1', '203.0.113.1'];
 
+/**
+ * IPv6 probe targets on the internet namespace's loopback (opt-in dual-stack lab, issue 12). All
+ * IPv6 addresses come from the documentation prefix 2001:db8::/32 (RFC 3849), plus link-local.
+ */
+export const LAB_TARGETS6: readonly string[] = ['2001:db8:ff00::1', '2001:db8:ff01::1'];
+/** Every ISP's link-local address on its customer side: the next hop of the `proto ra` default. */
+export const ISP_LINK_LOCAL = 'fe80::1';
+
 /** The LAN (opt-in, lan.ts): the router's LAN side and one client namespace behind it. */
 export const LAN_SUBNET = '100.64.100.0/24';
 export const LAN_ROUTER_ADDRESS = '100.64.100.1';
@@ -42,6 +50,16 @@ export interface LabLinkPlan {
   netAddress: string;
   /** The subnet of wanI, routed back through this ISP by the internet ns. */
   wanSubnet: string;
+  /** IPv6 (dual-stack labs only): the router's global address on wanI, 2001:db8:I::2/64. */
+  address6: string;
+  /** The ISP's global address on cpeI (2001:db8:I::1) and its link-local one (fe80::1), the RA-style next hop. */
+  globalGateway6: string;
+  gateway6: string;
+  /** wanI's IPv6 prefix, routed back through this ISP by the internet ns. */
+  wanSubnet6: string;
+  /** The ISP's IPv6 uplink address (2001:db8:100:I::1) and the internet ns's end (::2). */
+  uplinkAddress6: string;
+  netAddress6: string;
 }
 
 export interface LabPlan {
@@ -50,6 +68,8 @@ export interface LabPlan {
   netNs: string;
   /** The LAN client's namespace (exists only when the lab was built with a LAN). */
   lanNs: string;
+  /** IPv6 targets (built only in a dual-stack lab). */
+  targets6: string[];
   links: LabLinkPlan[];
   targets: string[];
 }
@@ -82,9 +102,15 @@ export function planLab(prefix: string = DEFAULT_PREFIX, links = 2): LabPlan {
       netIface: `isp${i}`,
       netAddress: `198.18.${i}.2`,
       wanSubnet: `100.64.${i}.0/24`,
+      address6: `2001:db8:${i}::2`,
+      globalGateway6: `2001:db8:${i}::1`,
+      gateway6: ISP_LINK_LOCAL,
+      wanSubnet6: `2001:db8:${i}::/64`,
+      uplinkAddress6: `2001:db8:100:${i}::1`,
+      netAddress6: `2001:db8:100:${i}::2`,
     });
   }
-  return { prefix, routerNs: `${prefix}-r`, netNs: `${prefix}-net`, lanNs: `${prefix}-lan`, links: list, targets: [...LAB_TARGETS] };
+  return { prefix, routerNs: `${prefix}-r`, netNs: `${prefix}-net`, lanNs: `${prefix}-lan`, links: list, targets: [...LAB_TARGETS], targets6: [...LAB_TARGETS6] };
 }
 
 /** Every namespace name that belongs to a lab of this prefix, out of a list of existing ones. */

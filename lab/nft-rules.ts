@@ -6,9 +6,25 @@ export const FAULT_KINDS: readonly FaultKind[] = ['upstream', 'gateway', 'carrie
 
 export const FAULT_TABLE = 'wanlab_fault';
 
+/** Which traffic a packet fault hits: one address family or both (default). */
+export type FaultFamily = 'ipv4' | 'ipv6' | 'both';
+
+export const FAULT_FAMILIES: readonly FaultFamily[] = ['ipv4', 'ipv6', 'both'];
+
 export interface FaultOptions {
   /** 1..100: drop this share of packets instead of all of them (numgen, no netem on this kernel). */
   lossPct?: number;
+  /** Default 'both'. Carrier faults always hit both families. */
+  family?: FaultFamily;
+}
+
+export function isFaultFamily(s: string): s is FaultFamily {
+  return (FAULT_FAMILIES as readonly string[]).includes(s);
+}
+
+/** nft(8) `meta nfproto`: in an inet table, matches the packet's family (ipv4 | ipv6). */
+function familyMatch(family: FaultFamily | undefined): string {
+  return family === undefined || family === 'both' ? '' : `meta nfproto ${family} `;
 }
 
 export function isFaultKind(s: string): s is FaultKind {
@@ -25,10 +41,13 @@ function dropStatement(lossPct: number | undefined): string {
 /**
  * The ruleset for a packet-level fault; carrier faults need no rules (the cpe link goes down).
  * upstream: only FORWARDED traffic dies, so the gateway itself still answers pings.
- * gateway: the ISP box answers nothing and forwards nothing.
+ * gateway: the ISP box answers nothing and forwards nothing (for IPv6 that includes neighbour
+ *   discovery, so the router's neighbour entry for the ISP fails as with a dead box).
+ * family: only that family's packets are dropped (one table per ISP, so a new fault replaces the last).
  */
 export function faultRuleset(kind: 'upstream' | 'gateway', opts: FaultOptions = {}): string {
-  const drop = dropStatement(opts.lossPct);
+  if (opts.family !== undefined && !isFaultFamily(opts.family)) throw new Error(`invalid family ${String(opts.family)}: expected ipv4, ipv6 or both`);
+  const drop = familyMatch(opts.family) + dropStatement(opts.lossPct);
   const chains = [`  chain forward_hook { type filter hook forward priority 0; policy accept; ${drop}; }`];
   if (kind === 'gateway') {
     chains.push(`  chain input_hook { type filter hook input priority 0; policy accept; ${drop}; }`);

@@ -1,6 +1,18 @@
 // Builds and tears down the namespace lab: a router ns with N WAN veths, one ns per ISP, and an
 // "internet" ns holding the probe targets. Faults are injected in the ISP namespaces only; the
 // root namespace is never touched (veths are created directly inside the lab's namespaces).
+//
+// API (addresses: lab-plan.ts):
+//   createLab({ prefix?, links? = 2, ipv6? = false, lan?: { nat?: 'masquerade' | 'snat', bcp38? },
+//               persist?, onNote? }) -> Lab; refuses a same-prefix lab in use (LabInUseError)
+//   lab.routerNs / netNs / ispNs(i) / links[i-1] { iface, address, gateway, ispNs, ipv6 } / targets / targets6
+//   lab.fail(i, 'upstream' | 'gateway' | 'carrier', { lossPct?, family?: 'ipv4' | 'ipv6' | 'both' })
+//   lab.heal(i); lab.changeGateway(i, addr); lab.exec(ns, cmd, args); lab.spawn(ns, cmd, args)
+//   lab.lan, lab.setNat(style | 'none'), lab.bcp38Drops(i), and openLanClient(lab): see lan.ts
+//   lab.destroy() (idempotent; also at exit unless persist), lab.detach()
+// Dual-stack (ipv6: true): wanI 2001:db8:I::2/64, the ISP 2001:db8:I::1 and fe80::1, a
+// `proto ra` default via fe80::1 per WAN (metric 1024 + I - 1), targets 2001:db8:ff00::1 and
+// 2001:db8:ff01::1, IPv6 forwarding in the ISPs, DAD off everywhere.
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { run, runInNs, spawnInNs, terminate, isRunning, type RunResult } from './exec.js';
@@ -17,6 +29,19 @@ export interface LabLink {
   address: string;
   gateway: string;
   ispNs: string;
+  /** Dual-stack labs only (createLab({ ipv6: true })), else null. */
+  ipv6: LabLink6 | null;
+}
+
+export interface LabLink6 {
+  /** The router's global address on the WAN (2001:db8:I::2, /64). */
+  address: string;
+  /** The ISP's link-local address (fe80::1): the next hop of the RA-style default route. */
+  gateway: string;
+  /** The ISP's global address on the same link (2001:db8:I::1). */
+  globalGateway: string;
+  /** Metric of the `proto ra` default route the lab adds for this WAN (1024 + I - 1). */
+  raMetric: number;
 }
 
 export interface Lab {
@@ -25,9 +50,19 @@ export interface Lab {
   readonly netNs: string;
   readonly links: LabLink[];
   readonly targets: string[];
+  /** Dual-stack lab (createLab({ ipv6: true })): IPv6 addresses, RA-style routes, IPv6 targets. */
+  readonly ipv6: boolean;
+  /** IPv6 probe targets; empty unless `ipv6`. */
+  readonly targets6: string[];
   /** The LAN behind the router (lan.ts), null unless built with `lan`. */
   readonly lan: LanInfo | null;
   ispNs(i: number): string;
+  /**
+   * Breaks WAN i in its ISP: upstream (forwarded traffic dropped, the ISP still answers), gateway
+   * (the ISP answers nothing), carrier (its cable pulled: both families). `opts.family` limits a
+   * packet fault to ipv4 or ipv6 (default both); `opts.lossPct` drops a share only. A new packet
+   * fault on a link replaces the previous one; heal(i) removes all.
+   */
   fail(i: number, kind: FaultKind, opts?: FaultOptions): Promise<void>;
   heal(i: number): Promise<void>;
   changeGateway(i: number, newAddr: string): Promise<void>;
@@ -48,6 +83,12 @@ export interface CreateLabOptions {
   links?: number;
   /** Keep the lab after this process exits (no exit/signal hooks): for `npm run lab -- up`. */
   persist?: boolean;
+  /**
+   * Dual-stack (issue 12): IPv6 from 2001:db8::/32 on every WAN, ISP uplink and target, IPv6
+   * forwarding in the ISPs, DAD off (addresses usable at once), and per WAN a `proto ra` default
+   * route via the ISP's link-local address, as router advertisements leave it. Default false.
+   */
+  ipv6?: boolean;
   /** Adds a LAN client namespace, NAT, BCP38 and echo services (lan.ts). Default: none. */
   lan?: LanOptions;
   /** Told when a stale lab of the same prefix is removed first; default: a line on stderr. */
@@ -107,7 +148,12 @@ export async function destroyLab(prefix: string): Promise<string[]> {
   return mine;
 }
 
-async function buildNamespaces(plan: LabPlan): Promise<void> {
+/** The `proto ra` default route's metric for WAN i: distinct per WAN (see buildLink6). */
+export function raMetric(i: number): number {
+  return 1024 + i - 1;
+}
+
+async function buildNamespaces(plan: LabPlan, ipv6: boolean): Promise<void> {
   const all = [plan.routerNs, plan.netNs, ...plan.links.map((l) => l.ispNs)];
   for (const ns of all) {
     await run('ip', ['netns', 'add', ns]);
@@ -115,11 +161,19 @@ async function buildNamespaces(plan: LabPlan): Promise<void> {
     // The router sends replies out of the WAN they came in on; strict rp_filter would drop
     // asymmetric probe replies in the lab, so it is off everywhere (the daemon may set loose).
     await sysctls(ns, ['net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0']);
+    // DAD off before any interface exists, so every IPv6 address is usable at once (no
+    // "tentative" second); no real RAs in the lab, so none are accepted (ip-sysctl.rst).
+    if (ipv6) {
+      await sysctls(ns, ['net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0',
+        'net.ipv6.conf.all.accept_ra=0', 'net.ipv6.conf.default.accept_ra=0']);
+    }
   }
+  if (ipv6) for (const t of plan.targets6) await run('ip', ['-n', plan.netNs, '-6', 'addr', 'add', `${t}/128`, 'dev', 'lo', 'nodad']);
   for (const t of plan.targets) {
     await run('ip', ['-n', plan.netNs, 'addr', 'add', `${t}/32`, 'dev', 'lo']);
   }
   for (const l of plan.links) await buildLink(plan, l);
+  if (ipv6) for (const l of plan.links) await buildLink6(plan, l);
   // Like a DHCP client would have done on the primary WAN.
   const first = plan.links[0]!;
   await run('ip', ['-n', plan.routerNs, 'route', 'add', 'default', 'via', first.gateway, 'dev', first.iface, 'proto', 'dhcp']);
@@ -143,6 +197,39 @@ async function buildLink(plan: LabPlan, l: LabLinkPlan): Promise<void> {
   await run('ip', ['-n', plan.netNs, 'route', 'add', l.wanSubnet, 'via', l.uplinkAddress]);
 }
 
+/**
+ * IPv6 on one WAN: global addresses on both ends, the ISP's link-local fe80::1 (fixed, so the
+ * next hop is deterministic), the ISP's uplink and return route, and the RA-style default in the
+ * router: `default via fe80::1 dev wanI proto ra`. The kernel marks real RA routes RTF_ADDRCONF,
+ * which keeps two of them at metric 1024 apart (net/ipv6/route.c rt6_qualify_for_ecmp); a route
+ * added by hand at the same metric would be refused (EEXIST) or merged into multipath, so each
+ * WAN gets its own metric, 1024 + I - 1.
+ */
+async function buildLink6(plan: LabPlan, l: LabLinkPlan): Promise<void> {
+  const r = plan.routerNs;
+  // keep_addr_on_down: a carrier fault sets cpeI admin-down, which would flush the ISP's static
+  // IPv6 addresses (fe80::1 included) for good; a real ISP box keeps its configuration.
+  await sysctls(l.ispNs, ['net.ipv6.conf.all.forwarding=1', 'net.ipv6.conf.all.keep_addr_on_down=1', `net.ipv6.conf.${l.cpeIface}.keep_addr_on_down=1`]);
+  await run('ip', ['-n', r, '-6', 'addr', 'add', `${l.address6}/64`, 'dev', l.iface, 'nodad']);
+  await run('ip', ['-n', l.ispNs, '-6', 'addr', 'add', `${l.globalGateway6}/64`, 'dev', l.cpeIface, 'nodad']);
+  await run('ip', ['-n', l.ispNs, '-6', 'addr', 'add', `${l.gateway6}/64`, 'dev', l.cpeIface, 'nodad']);
+  await run('ip', ['-n', l.ispNs, '-6', 'addr', 'add', `${l.uplinkAddress6}/64`, 'dev', l.uplinkIface, 'nodad']);
+  await run('ip', ['-n', plan.netNs, '-6', 'addr', 'add', `${l.netAddress6}/64`, 'dev', l.netIface, 'nodad']);
+  await run('ip', ['-n', l.ispNs, '-6', 'route', 'add', 'default', 'via', l.netAddress6, 'dev', l.uplinkIface]);
+  await run('ip', ['-n', plan.netNs, '-6', 'route', 'add', l.wanSubnet6, 'via', l.uplinkAddress6, 'dev', l.netIface]);
+  await run('ip', ['-n', r, '-6', 'route', 'add', 'default', 'via', l.gateway6, 'dev', l.iface, 'proto', 'ra', 'metric', String(raMetric(l.index))]);
+}
+
+/**
+ * After a carrier fault: the kernel removes link-local addresses when an interface goes down,
+ * even with keep_addr_on_down (addrconf.c addrconf_ifdown), so the ISP's fe80::1 is re-added, and
+ * the RA-style default re-announced, as an ISP's router advertisement would after the link is back.
+ */
+async function restoreLink6(plan: LabPlan, l: LabLinkPlan): Promise<void> {
+  await run('ip', ['-n', l.ispNs, '-6', 'addr', 'replace', `${l.gateway6}/64`, 'dev', l.cpeIface, 'nodad']);
+  await run('ip', ['-n', plan.routerNs, '-6', 'route', 'replace', 'default', 'via', l.gateway6, 'dev', l.iface, 'proto', 'ra', 'metric', String(raMetric(l.index))]);
+}
+
 class NamespaceLab implements Lab {
   private readonly children = new Set<ChildProcess>();
   private readonly gateways = new Map<number, string>();
@@ -152,7 +239,7 @@ class NamespaceLab implements Lab {
   /** Set by createLab before building the LAN, so teardown covers a half-built one. */
   withLan = false;
 
-  constructor(private readonly plan: LabPlan) {
+  constructor(private readonly plan: LabPlan, readonly ipv6 = false) {
     for (const l of plan.links) this.gateways.set(l.index, l.gateway);
   }
 
@@ -165,6 +252,7 @@ class NamespaceLab implements Lab {
   get routerNs(): string { return this.plan.routerNs; }
   get netNs(): string { return this.plan.netNs; }
   get targets(): string[] { return [...this.plan.targets]; }
+  get targets6(): string[] { return this.ipv6 ? [...this.plan.targets6] : []; }
   get lan(): LanInfo | null { return this.lanInfo; }
 
   /** createLab only: builds the LAN into this lab. */
@@ -185,6 +273,7 @@ class NamespaceLab implements Lab {
   get links(): LabLink[] {
     return this.plan.links.map((l) => ({
       index: l.index, iface: l.iface, address: l.address, gateway: this.gateways.get(l.index)!, ispNs: l.ispNs,
+      ipv6: this.ipv6 ? { address: l.address6, gateway: l.gateway6, globalGateway: l.globalGateway6, raMetric: raMetric(l.index) } : null,
     }));
   }
 
@@ -200,7 +289,9 @@ class NamespaceLab implements Lab {
 
   async fail(i: number, kind: FaultKind, opts: FaultOptions = {}): Promise<void> {
     const l = this.link(i);
+    if (opts.family === 'ipv6' && !this.ipv6) throw new Error('an IPv6 fault needs a dual-stack lab: createLab({ ipv6: true })');
     if (kind === 'carrier') {
+      if (opts.family !== undefined && opts.family !== 'both') throw new Error('a carrier fault hits both families: no family option');
       await run('ip', ['-n', l.ispNs, 'link', 'set', l.cpeIface, 'down']);
       return;
     }
@@ -211,6 +302,7 @@ class NamespaceLab implements Lab {
     const l = this.link(i);
     await runInNs(l.ispNs, 'nft', ['delete', 'table', 'inet', FAULT_TABLE]).catch(() => undefined);
     await run('ip', ['-n', l.ispNs, 'link', 'set', l.cpeIface, 'up']);
+    if (this.ipv6) await restoreLink6(this.plan, l);
   }
 
   async changeGateway(i: number, newAddr: string): Promise<void> {
@@ -283,10 +375,10 @@ export async function createLab(opts: CreateLabOptions = {}): Promise<Lab> {
     (opts.onNote ?? ((n: string) => process.stderr.write(`lab: ${n}\n`)))(decision.note);
     for (const ns of decision.namespaces) await deleteNamespace(ns);
   }
-  const lab = new NamespaceLab(plan);
+  const lab = new NamespaceLab(plan, opts.ipv6 === true);
   if (opts.persist !== true) lab.guard();
   try {
-    await buildNamespaces(plan);
+    await buildNamespaces(plan, opts.ipv6 === true);
     if (opts.lan !== undefined) {
       lab.withLan = true;
       await lab.addLan(opts.lan);
@@ -303,6 +395,7 @@ export async function attachLab(prefix: string): Promise<Lab | null> {
   const existing = await listNetns();
   const n = countIspNamespaces(prefix, existing);
   if (n === 0 || !existing.includes(`${prefix}-r`)) return null;
-  const lab = new NamespaceLab(planLab(prefix, n));
-  return lab;
+  // A dual-stack lab is recognised by the RA-style IPv6 default route the lab put in the router.
+  const v6 = await runInNs(`${prefix}-r`, 'ip', ['-6', 'route', 'show', 'default', 'proto', 'ra']).then((r) => r.stdout.trim() !== '', () => false);
+  return new NamespaceLab(planLab(prefix, n), v6);
 }

@@ -66,3 +66,27 @@ test('parseLabArgs: commands, links, kinds, usage errors', async () => {
     assert.throws(() => parseLabArgs(bad), LabUsageError, bad.join(' '));
   }
 });
+
+test('faultRuleset per family: meta nfproto limits the drop; both/absent drops every family', async () => {
+  assert.match(faultRuleset('upstream', { family: 'ipv6' }), /forward_hook .*meta nfproto ipv6 drop;/);
+  assert.match(faultRuleset('gateway', { family: 'ipv4', lossPct: 30 }), /input_hook .*meta nfproto ipv4 numgen random mod 100 < 30 drop;/);
+  assert.doesNotMatch(faultRuleset('upstream', { family: 'both' }), /nfproto/);
+  assert.doesNotMatch(faultRuleset('upstream'), /nfproto/);
+  assert.throws(() => faultRuleset('upstream', { family: 'ipx' as never }));
+  const { parseLabArgs, LabUsageError } = await import('../../lab/lab-args.js');
+  assert.deepEqual(parseLabArgs(['fail', '1', 'upstream', '--family', 'ipv6']), { cmd: 'fail', link: 1, kind: 'upstream', family: 'ipv6', prefix: 'wflab' });
+  assert.deepEqual(parseLabArgs(['up', '--ipv6']), { cmd: 'up', links: 2, daemon: true, ipv6: true, prefix: 'wflab' });
+  for (const bad of [['fail', '1', 'upstream', '--family', 'ipx'], ['fail', '1', 'carrier', '--family', 'ipv6'], ['fail', '1', 'upstream', '--family']]) {
+    assert.throws(() => parseLabArgs(bad), LabUsageError, bad.join(' '));
+  }
+});
+
+test('planLab IPv6: every address in 2001:db8::/32 (or link-local), one prefix per WAN', () => {
+  const p = planLab('wfx', 3);
+  assert.deepEqual(p.targets6, ['2001:db8:ff00::1', '2001:db8:ff01::1']);
+  const all = p.links.flatMap((l) => [l.address6, l.globalGateway6, l.uplinkAddress6, l.netAddress6, l.wanSubnet6]);
+  for (const a of [...all, ...p.targets6]) assert.match(a, /^2001:db8:/);
+  assert.deepEqual(p.links.map((l) => l.wanSubnet6), ['2001:db8:1::/64', '2001:db8:2::/64', '2001:db8:3::/64']);
+  assert.ok(p.links.every((l) => l.gateway6 === 'fe80::1'));
+  assert.equal(new Set(all).size, all.length, 'no address twice');
+});

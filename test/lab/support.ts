@@ -24,12 +24,15 @@ export interface RigOptions {
   mainPath?: string;
   /** Build the LAN lab too (lab/lan.ts: LAN client ns, NAT, BCP38, echo services). */
   lan?: LanOptions;
+  /** Dual-stack lab (lab/topology.ts: IPv6 addresses, RA-style routes, IPv6 targets). */
+  ipv6?: boolean;
 }
 
 export async function withRig(tag: string, fn: (rig: Rig) => Promise<void>, opts: RigOptions = {}): Promise<void> {
   const lab = await createLab({
     prefix: `${opts.prefix ?? 'wfd'}-${tag}-${randomBytes(2).toString('hex')}`, links: opts.links ?? 2,
     ...(opts.lan === undefined ? {} : { lan: opts.lan }),
+    ...(opts.ipv6 === true ? { ipv6: true } : {}),
   });
   const daemons: DaemonHandle[] = [];
   let agent: Agent | null = null;
