@@ -1,6 +1,6 @@
 // Starts the REAL daemon (dist/src/main.js) inside the lab's router namespace and follows its JSON
 // log lines, so tests, the demo and the bench can wait on what the daemon says it did.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chown, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +48,10 @@ export interface StartDaemonOptions {
   onLog?: (line: LogLine) => void;
   /** Write the dhclient state files for the lab's links (default true; false when real DHCP writes them). */
   stateFiles?: boolean;
+  /** Run node under this command (e.g. setpriv with capabilities, as the unit's sandbox does). */
+  commandPrefix?: readonly string[];
+  /** Hand the daemon's dir and files to this user before it starts (an unprivileged daemon). */
+  owner?: { uid: number; gid: number };
 }
 
 export const DAEMON_MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
@@ -146,12 +150,23 @@ class RunningDaemon implements DaemonHandle {
   }
 }
 
+async function chownTree(dir: string, uid: number, gid: number): Promise<void> {
+  await chown(dir, uid, gid);
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) await chownTree(p, uid, gid);
+    else await chown(p, uid, gid);
+  }
+}
+
 /** Writes the config into a fresh temp dir and starts the daemon inside the lab's router ns. */
 export async function startDaemon(lab: Lab, config: DaemonConfig, opts: StartDaemonOptions = {}): Promise<DaemonHandle> {
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), `${lab.prefix}-daemon-`)));
   const files = await writeDaemonFiles(lab, config, dir, opts.stateFiles ?? true);
   const args = [...(opts.nodeArgs ?? []), opts.mainPath ?? DAEMON_MAIN, '--config', files.configPath];
-  const child = lab.spawn(lab.routerNs, process.execPath, args);
+  if (opts.owner) await chownTree(dir, opts.owner.uid, opts.owner.gid);
+  const [cmd, ...pre] = [...(opts.commandPrefix ?? []), process.execPath];
+  const child = lab.spawn(lab.routerNs, cmd!, [...pre, ...args]);
   return new RunningDaemon(
     child, files.configPath, files.stateDir, files.logFile, dir, files.apiPort, files.apiKey, opts.dir === undefined, opts.onLog,
   );
