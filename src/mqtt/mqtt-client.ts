@@ -70,10 +70,13 @@ export const connectMqtt: MqttConnect = (opts, handlers) => {
     // whole state, so a long outage costs no memory.
     queueQoSZero: false,
     resubscribe: true,
+    // A refused CONNECT (bad password, ACL) may be fixed on the broker side while we run: keep
+    // retrying with the same growing delay instead of giving up (MQTT.js's default).
+    reconnectOnConnackError: true,
     ...(opts.socketPath !== undefined ? { path: opts.socketPath } : {}),
   };
   const client = opts.socketPath !== undefined
-    ? mqtt.connect({ ...options, protocol: 'mqtt' })
+    ? mqtt.connect({ ...options, protocol: 'mqtt', unixSocket: true })
     : mqtt.connect(opts.url, options);
   let lastError: string | null = null;
   // An 'error' without a listener would throw out of the EventEmitter and end the daemon.
