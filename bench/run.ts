@@ -11,6 +11,7 @@ import { labConfig, startDaemon, type DaemonHandle } from '../lab/daemon-runner.
 import type { NetlinkEvent } from '../src/netlink/types.js';
 import { children, cpuSeconds, memoryKiB } from './proc.js';
 import { summary } from './stats.js';
+import { benchMqtt } from './mqtt-delay.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const STEADY_S = Number(process.env.BENCH_STEADY_S ?? 30);
@@ -135,6 +136,7 @@ async function main(): Promise<void> {
     await agent?.close().catch(() => undefined);
     await lab.destroy();
   }
+  await benchMqtt(RUNS);
 }
 
 void main().catch((err: unknown) => {

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { discoveryMessages, entityName, LINK_STATES, OFF, ON, type DiscoveryLink } from '../../../src/mqtt/discovery.js';
 import { slugify, uniqueSlugs } from '../../../src/mqtt/slug.js';
 import { buildTopics } from '../../../src/mqtt/topics.js';
+import { haProblems } from './ha-schema.js';
 
 const DEVICE = { name: 'WAN failover gw', model: 'wan-failover daemon', manufacturer: 'wan-failover', swVersion: '1.2.3' };
 const LINKS: DiscoveryLink[] = [
@@ -108,4 +109,10 @@ test('the select offers the link names and reads the topic that carries exactly 
   assert.equal(select['state_topic'], topics.active);
   assert.equal(select['value_template'], undefined, 'raw state: the payload is the option');
   assert.equal(select['command_topic'], 'wan-failover/router/active/set');
+});
+
+test("every config passes the documented schema of its platform (no undocumented keys, required ones present)", () => {
+  const problems = messages.flatMap((m) => haProblems(m.component, m.payload).map((p) => `${m.topic}: ${p}`));
+  assert.deepEqual(problems, []);
+  assert.ok(haProblems('sensor', { ...messages[0]!.payload, stat_t: 'x' }).length > 0, 'the checker catches an undocumented key');
 });
