@@ -2,6 +2,7 @@
 // convict cannot reach. A check returns null when the value is fine, else what was expected.
 import { isIP } from 'node:net';
 import type { LogLevel } from './types.js';
+import { checkProbeInterval } from './quality.js';
 
 export type Check = (value: unknown) => string | null;
 
@@ -142,5 +143,6 @@ export const FORMATS: Readonly<Record<string, Check>> = {
   'wan-protocol': intRange(5, 255),
   'wan-table-base': intRange(1, 0xffff_0000),
   'wan-rule-priority': intRange(1, 32765),
+  'wan-probe-interval': checkProbeInterval,
   'wan-conntrack-flush': checkConntrackFlush,
 };

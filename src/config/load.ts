@@ -6,6 +6,7 @@ import { buildLinks, checkTargets } from './links.js';
 import { toConfig } from './normalize.js';
 import { buildMqtt, MQTT_SECTION } from './mqtt.js';
 import { buildNotify } from './notify.js';
+import { buildQuality, QUALITY_SECTION } from './quality.js';
 import { FILE_KEY, configError, type ConfigProblem } from './problems.js';
 import { crossKeyProblems } from './rules.js';
 import { SCHEMA, isSchemaLeaf } from './schema.js';
@@ -48,8 +49,14 @@ export function parseConfig(yamlText: string, sourcePath: string): Config {
   const mqtt = buildMqtt(raw[MQTT_SECTION]);
   problems.push(...mqtt.problems);
 
+  delete forSchema[QUALITY_SECTION];
+
   const { values, problems: schemaProblems } = applySchema(forSchema);
   problems.push(...schemaProblems);
+  const probeInterval = typeof values['probe_interval'] === 'number' && !schemaProblems.some((p) => p.key === 'probe_interval')
+    ? values['probe_interval'] : null;
+  const quality = buildQuality(raw[QUALITY_SECTION], probeInterval, raw['probe_interval'] !== undefined && raw['probe_interval'] !== null);
+  problems.push(...quality.problems);
   problems.push(...checkTargets(values['ping_targets']));
 
   const badKeys = new Set(problems.map((p) => p.key.replace(/\[\d+\].*$/, '')));
@@ -60,7 +67,10 @@ export function parseConfig(yamlText: string, sourcePath: string): Config {
   problems.push(...buildNotify(values).problems);
 
   if (problems.length > 0) throw configError(sourcePath, problems);
-  return toConfig(values, links, sourcePath, mqtt.mqtt);
+  const config = toConfig(values, links, sourcePath, mqtt.mqtt);
+  if (probeInterval !== null) config.probeIntervalMs = Math.round(probeInterval * 1000);
+  if (quality.quality !== null) config.quality = quality.quality;
+  return config;
 }
 
 export function loadConfig(path: string): Config {

@@ -84,6 +84,12 @@ export const SCHEMA: SchemaTree = {
     format: 'wan-targets-up',
     default: 1,
   },
+  probe_interval: {
+    doc: 'Seconds between probes to one target, probed continuously (dpinger-style); empty = the original check cycles.',
+    format: 'wan-probe-interval',
+    default: null,
+    nullable: true,
+  },
   stats_window: { doc: 'Cycles kept for the rolling RTT and loss figures.', format: 'wan-stats-window', default: 20 },
   gateway_state_dir: {
     doc: 'Directory where the dhclient exit hook writes <interface>.json gateway files.',

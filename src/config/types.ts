@@ -66,6 +66,25 @@ export interface Config {
   sourcePath: string;
   /** Home Assistant over MQTT (src/mqtt/); absent = off. */
   mqtt?: MqttConfig;
+  /** probe_interval: continuous probing every this many ms per target; absent/null = the original cycles. */
+  probeIntervalMs?: number | null;
+  /** The `quality:` section (src/config/quality.ts); absent/null = only the consecutive-failure rule. */
+  quality?: QualityConfig | null;
+}
+
+/** Link-quality thresholds over a time window (src/probe/quality-judge.ts applies them). */
+export interface QualityConfig {
+  windowMs: number;
+  lossDownPct: number;
+  lossUpPct: number;
+  /** 0 = off. */
+  latencyDownMs: number;
+  latencyUpMs: number;
+  /** 0 = off. */
+  jitterDownMs: number;
+  jitterUpMs: number;
+  /** 0 = off. */
+  degradedLossPct: number;
 }
 
 /** The `mqtt:` section (src/config/mqtt.ts checks it). */
