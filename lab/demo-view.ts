@@ -108,13 +108,37 @@ export interface StepResult {
   expected: string;
   ms: number | null;
   error?: string;
+  /** The LAN UDP flow around this switch (flowAroundSwitch), when the demo runs one. */
+  lan?: FlowAroundSwitch;
+}
+
+export interface FlowAroundSwitch {
+  /** Longest silence: last echo before the switch -> first echo after it (ms); null if it never resumed. */
+  gapMs: number | null;
+  /** From the kernel route switch to the first echo after it (ms); null if it never resumed. */
+  resumedAfterMs: number | null;
+}
+
+/** PURE: the flow's silence around a route switch, all times in the same clock (ms). */
+export function flowAroundSwitch(echoAts: readonly number[], switchAt: number, firstAfterAt: number | null): FlowAroundSwitch {
+  const before = echoAts.filter((t) => t <= switchAt);
+  const lastBefore = before.length === 0 ? null : Math.max(...before);
+  if (firstAfterAt === null) return { gapMs: null, resumedAfterMs: null };
+  return { gapMs: lastBefore === null ? null : firstAfterAt - lastBefore, resumedAfterMs: firstAfterAt - switchAt };
+}
+
+export function renderFlow(f: FlowAroundSwitch): string {
+  if (f.resumedAfterMs === null) return 'LAN UDP flow did not resume';
+  const gap = f.gapMs === null ? '' : `; no echo for ${(f.gapMs / 1000).toFixed(2)} s`;
+  return `LAN UDP flow resumed ${Math.round(f.resumedAfterMs)} ms after the switch${gap}`;
 }
 
 export function renderSummary(results: readonly StepResult[]): string[] {
   const lines = ['summary (fault/heal -> default route moved, seen as a kernel route event):'];
   for (const r of results) {
     const t = r.ms === null ? `FAILED: ${r.error ?? 'no change'}` : `${(r.ms / 1000).toFixed(2)} s`;
-    lines.push(`  ${r.step.padEnd(34)} -> ${r.expected.padEnd(5)} ${t}`);
+    const lan = r.lan === undefined ? '' : `   ${renderFlow(r.lan)}`;
+    lines.push(`  ${r.step.padEnd(34)} -> ${r.expected.padEnd(5)} ${t}${lan}`);
   }
   return lines;
 }

@@ -7,8 +7,9 @@ import { createLab, LabInUseError, type Lab } from './topology.js';
 import { startDaemon, startDetachedDaemon, labConfig, DAEMON_MAIN, type DaemonConfig, type DaemonHandle } from './daemon-runner.js';
 import { openAgent, type Agent } from './agent-client.js';
 import { RouteWatch } from './route-watch.js';
+import { openLanClient, type LanClient, type UdpFlow } from './lan.js';
 import { LiveScreen } from './live-screen.js';
-import { renderConfig, renderStatus, renderSummary, viewKey, type StepResult, type ViewContext } from './demo-view.js';
+import { flowAroundSwitch, renderConfig, renderFlow, renderStatus, renderSummary, viewKey, type StepResult, type ViewContext } from './demo-view.js';
 import { DEFAULT_PREFIX } from './lab-plan.js';
 import { runDir } from './lab-cli.js';
 import { LabUsageError, takePrefixOption } from './lab-args.js';
@@ -119,38 +120,53 @@ function startLiveView(agent: Agent, daemon: DaemonHandle, screen: LiveScreen, w
   };
 }
 
-/** One story step: act, then time how long until the kernel default route sits on `expect`. */
+/** How long a step waits for the LAN flow to come back after the switch. */
+const FLOW_RESUME_MS = 3000;
+
+/**
+ * One story step: act, then time how long until the kernel default route sits on `expect`; with a
+ * LAN flow, also how long the LAN host's UDP flow was silent around the switch.
+ */
 async function step(
-  screen: LiveScreen, watch: RouteWatch, name: string, expect: string, timeoutMs: number, act: () => Promise<void>,
+  screen: LiveScreen, watch: RouteWatch, flow: UdpFlow | null, name: string, expect: string, timeoutMs: number, act: () => Promise<void>,
 ): Promise<StepResult> {
   screen.log(`>>> ${name}; waiting for the default route on ${expect} (max ${timeoutMs / 1000} s)`);
   const start = performance.now();
   await act();
+  let result: StepResult;
   try {
     const at = await watch.waitFor(expect, timeoutMs);
     const ms = Math.max(0, at - start);
     screen.log(`<<< default route on ${expect} after ${(ms / 1000).toFixed(2)} s`);
-    return { step: name, expected: expect, ms };
+    result = { step: name, expected: expect, ms };
   } catch (e) {
     const error = e instanceof Error ? e.message : String(e);
     screen.log(`!!! ${error}`);
     return { step: name, expected: expect, ms: null, error };
   }
+  if (flow !== null) {
+    // Echo times are wall-clock (lan.ts epochNow()); the route watch's are performance.now().
+    const switchAt = performance.timeOrigin + watch.current.atMs;
+    const first = await flow.waitForEcho(switchAt, FLOW_RESUME_MS).catch(() => null);
+    result.lan = flowAroundSwitch(flow.echoes.map((e) => e.at), switchAt, first?.at ?? null);
+    screen.log(`    ${renderFlow(result.lan)}`);
+  }
+  return result;
 }
 
-async function story(lab: Lab, screen: LiveScreen, watch: RouteWatch): Promise<StepResult[]> {
+async function story(lab: Lab, screen: LiveScreen, watch: RouteWatch, flow: UdpFlow | null): Promise<StepResult[]> {
   const [w1, w2] = [lab.links[0]!.iface, lab.links[1]!.iface];
   const results: StepResult[] = [];
   const hold = async (): Promise<void> => {
     screen.log(`    (fault held ${HOLD_MS / 1000} s)`);
     await new Promise((r) => setTimeout(r, HOLD_MS));
   };
-  results.push(await step(screen, watch, `${w1} upstream outage (ISP drops)`, w2, SWITCH_TIMEOUT_MS, () => lab.fail(1, 'upstream')));
+  results.push(await step(screen, watch, flow, `${w1} upstream outage (ISP drops)`, w2, SWITCH_TIMEOUT_MS, () => lab.fail(1, 'upstream')));
   await hold();
-  results.push(await step(screen, watch, `${w1} upstream healed`, w1, RETURN_TIMEOUT_MS, () => lab.heal(1)));
-  results.push(await step(screen, watch, `${w1} carrier loss (cable pulled)`, w2, SWITCH_TIMEOUT_MS, () => lab.fail(1, 'carrier')));
+  results.push(await step(screen, watch, flow, `${w1} upstream healed`, w1, RETURN_TIMEOUT_MS, () => lab.heal(1)));
+  results.push(await step(screen, watch, flow, `${w1} carrier loss (cable pulled)`, w2, SWITCH_TIMEOUT_MS, () => lab.fail(1, 'carrier')));
   await hold();
-  results.push(await step(screen, watch, `${w1} carrier back`, w1, RETURN_TIMEOUT_MS, () => lab.heal(1)));
+  results.push(await step(screen, watch, flow, `${w1} carrier back`, w1, RETURN_TIMEOUT_MS, () => lab.heal(1)));
   return results;
 }
 
@@ -188,7 +204,8 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
   console.log(`building lab ${prefix} (router ${prefix}-r, 2 ISPs, internet ns) ...`);
   let lab: Lab;
   try {
-    lab = await createLab({ prefix, links: 2, onNote: (n) => console.log(n) });
+    // With a LAN (masquerade NAT): the story also shows what a LAN host's UDP flow lives through.
+    lab = await createLab({ prefix, links: 2, lan: {}, onNote: (n) => console.log(n) });
   } catch (e) {
     if (!(e instanceof LabInUseError)) throw e;
     console.error(`npm run lab: ${e.message}`);
@@ -197,6 +214,7 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
   let daemon: DaemonHandle | null = null;
   let agent: Agent | null = null;
   let view: LiveView | null = null;
+  let lanClient: LanClient | null = null;
   let code = 1;
   let kept = false;
   try {
@@ -217,8 +235,14 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
       lossWindow: typeof config.stats_window === 'number' ? config.stats_window : undefined,
       failureThreshold: typeof config.failure_threshold === 'number' ? config.failure_threshold : undefined,
     };
+    // Printed before the live view starts: plain console output would be erased by its redraws.
+    lanClient = await openLanClient(lab);
+    const flow = await lanClient.startUdpFlow({ maxMs: 300_000 });
+    const lan = lab.lan!;
+    console.log(`LAN host ${lan.clientAddress} behind the router (${lan.nat} NAT): UDP to ${lan.echoAddress}:${lan.echoPort} every 50 ms from port ${flow.srcPort}`);
     view = startLiveView(agent, daemon, screen, watch, ctx, t0);
-    const results = await story(lab, screen, watch);
+    const results = await story(lab, screen, watch, flow);
+    await flow.stop();
     await view.finish();
     view = null;
     screen.freeze();
@@ -244,6 +268,7 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
     code = 1;
   } finally {
     view?.stop();
+    await lanClient?.close();
     await agent?.close();
     if (!kept) {
       await daemon?.dispose();

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { renderConfig, renderStatus, renderSummary, viewKey } from '../../lab/demo-view.js';
+import { flowAroundSwitch, renderConfig, renderFlow, renderStatus, renderSummary, viewKey } from '../../lab/demo-view.js';
 import { parseJsonLine, onLines } from '../../lab/json-lines.js';
 import { pickDefaultRoutes } from '../../lab/agent-client.js';
 import { findOnPath, requireTools } from '../../lab/preflight.js';
@@ -102,4 +102,14 @@ test('preflight names the missing tool and its package', () => {
   assert.equal(findOnPath('definitely-not-a-tool-wfl'), null);
   assert.throws(() => requireTools(['definitely-not-a-tool-wfl']), /definitely-not-a-tool-wfl/);
   assert.doesNotThrow(() => requireTools(['sh']));
+});
+
+test('flowAroundSwitch: the silence around a switch, from the last echo before it to the first after', () => {
+  const f = flowAroundSwitch([1000, 1050, 1100, 4000], 3000, 3080);
+  assert.deepEqual(f, { gapMs: 1980, resumedAfterMs: 80 });
+  assert.match(renderFlow(f), /resumed 80 ms after the switch; no echo for 1\.98 s/);
+  assert.deepEqual(flowAroundSwitch([1000], 3000, null), { gapMs: null, resumedAfterMs: null });
+  assert.match(renderFlow({ gapMs: null, resumedAfterMs: null }), /did not resume/);
+  const lines = renderSummary([{ step: 'outage', expected: 'wan2', ms: 3060, lan: f }]);
+  assert.match(lines[1]!, /3\.06 s +LAN UDP flow resumed 80 ms/);
 });
