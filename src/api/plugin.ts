@@ -39,9 +39,22 @@ export const wanApi: FastifyPluginAsync<WanApiOptions> = async (fastify, opts) =
   }
   const openApi: OpenApiDocument = buildOpenApiDocument(opts.version ?? '0.0.0');
 
-  // engine.status() is a synchronous snapshot: the API never waits on a probe.
+  // engine.status() is a synchronous snapshot: the API never waits on a probe. The engine hands
+  // out the same snapshot object until something changes (a bus event, or the uptime second), so
+  // its serialised body is kept per snapshot and most requests only write bytes.
+  const bodies = new WeakMap<object, string>();
   fastify.get('/status', { schema: { response: { 200: statusResponseSchema, ...errorResponses } } },
-    async (): Promise<StatusPayload> => toStatusPayload(engine.status()));
+    async (_req, reply): Promise<string> => {
+      const st = engine.status();
+      let body = bodies.get(st);
+      if (body === undefined) {
+        const payload: StatusPayload = toStatusPayload(st);
+        // The route's own response serializer, so the bytes are those fastify would have sent.
+        body = String(reply.serializeInput(payload as unknown as Record<string, unknown>, '200'));
+        bodies.set(st, body);
+      }
+      return reply.type('application/json; charset=utf-8').send(body) as unknown as string;
+    });
 
   fastify.get('/health', { schema: { response: { 200: healthResponseSchema, ...errorResponses } } },
     async (): Promise<HealthPayload> => toHealthPayload(engine.status()));
