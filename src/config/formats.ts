@@ -1,6 +1,7 @@
 // Pure value checks used both as convict formats (by name) and for list elements that
 // convict cannot reach. A check returns null when the value is fine, else what was expected.
-import { isIP } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
+import { bytesToIp, ipToBytes } from '../netlink/ip-format.js';
 import type { LogLevel } from './types.js';
 import { checkProbeInterval } from './quality.js';
 
@@ -32,6 +33,56 @@ export const checkIpv4: Check = (v) => {
   const first = o[0] ?? 0;
   if (first === 0 || first === 127 || first >= 224) return expected;
   return null;
+};
+
+/** node:net accepts a %zone; in the config the link names the zone, so a literal has none. */
+const isIpv6Literal = (v: unknown): v is string => typeof v === 'string' && isIPv6(v) && !v.includes('%');
+
+/** RFC 5952 text of an IPv6 literal (no zone), or null when it is not one. */
+export function canonicalIpv6(v: unknown): string | null {
+  if (!isIpv6Literal(v)) return null;
+  return bytesToIp(ipToBytes(v));
+}
+
+/** The eight 16-bit words of a valid IPv6 literal. */
+function ipv6Words(v: string): number[] {
+  const b = ipToBytes(v);
+  return Array.from({ length: 8 }, (_, i) => b.readUInt16BE(i * 2));
+}
+
+type Ipv6Kind = 'unspecified' | 'loopback' | 'multicast' | 'ipv4-mapped' | 'link-local' | 'unicast';
+
+function ipv6Kind(words: number[]): Ipv6Kind {
+  const w0 = words[0] ?? 0;
+  if (words.every((w) => w === 0)) return 'unspecified';
+  if (words.slice(0, 7).every((w) => w === 0) && words[7] === 1) return 'loopback';
+  if ((w0 & 0xff00) === 0xff00) return 'multicast';
+  if (words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff) return 'ipv4-mapped';
+  if ((w0 & 0xffc0) === 0xfe80) return 'link-local';
+  return 'unicast';
+}
+
+/** An IPv6 next hop: unicast, link-local included (what RA routers use); a zone is not needed (the link names it). */
+export const checkIpv6Gateway: Check = (v) => {
+  const expected = 'a unicast IPv6 address, global or link-local (fe80::/10), without %zone';
+  if (!isIpv6Literal(v)) return expected;
+  const kind = ipv6Kind(ipv6Words(v));
+  return kind === 'unicast' || kind === 'link-local' ? null : expected;
+};
+
+/**
+ * A ping target: a unicast IPv4 address, or a unicast IPv6 address that is not link-local
+ * (fe80::/10 exists on every link at once, so it cannot say whether a link reaches the internet;
+ * the gateway itself is probed anyway).
+ */
+export const checkPingTarget: Check = (v) => {
+  if (typeof v === 'string' && isIPv6(v)) {
+    if (v.includes('%')) return 'a global IPv6 address without %zone';
+    const kind = ipv6Kind(ipv6Words(v));
+    if (kind === 'link-local') return 'a global IPv6 address: a link-local target (fe80::/10) says nothing about the internet (the gateway is probed anyway)';
+    return kind === 'unicast' ? null : 'a unicast IPv6 address (not ::, ::1, multicast or IPv4-mapped)';
+  }
+  return checkIpv4(v) === null ? null : 'a unicast IPv4 address (dotted quad) or a global IPv6 address';
 };
 
 /** Seconds as a float in the file; the cap keeps the milliseconds inside Node's 32-bit timer range. */
@@ -145,4 +196,7 @@ export const FORMATS: Readonly<Record<string, Check>> = {
   'wan-rule-priority': intRange(1, 32765),
   'wan-probe-interval': checkProbeInterval,
   'wan-conntrack-flush': checkConntrackFlush,
+  'wan-ipv6-gateway': checkIpv6Gateway,
+  // IPv6 metric 0 is 1024 to the kernel (net/ipv6/route.c), the metric of RA routes; ours must sort before them.
+  'wan-metric6': intRange(1, 1023),
 };

@@ -9,6 +9,9 @@ import {
   checkLinkName,
   checkTable,
   checkConntrackFlush,
+  checkIpv6Gateway,
+  checkPingTarget,
+  canonicalIpv6,
   type Check,
 } from './formats.js';
 import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
@@ -24,6 +27,8 @@ interface LinkDraft {
   gateway: string | null;
   table: number | null;
   conntrackFlush: ConntrackFlushMode | null;
+  /** RFC 5952 text. */
+  gateway6: string | null;
 }
 
 export interface LinksResult {
@@ -43,6 +48,7 @@ const FIELD_CHECKS: ReadonlyArray<[string, Check, boolean]> = [
   ['gateway', checkIpv4, true],
   ['table', checkTable, true],
   ['conntrack_flush', checkConntrackFlush, true],
+  ['gateway6', checkIpv6Gateway, true],
 ];
 
 /** Checks one entry; the draft is returned even when some fields are bad so uniqueness can still be judged. */
@@ -72,6 +78,7 @@ function draftFrom(path: string, entry: Record<string, unknown>, problems: Confi
     gateway: typeof entry['gateway'] === 'string' ? entry['gateway'] : null,
     table: typeof entry['table'] === 'number' ? entry['table'] : null,
     conntrackFlush: entry['conntrack_flush'] === 'on_switch' || entry['conntrack_flush'] === 'never' ? entry['conntrack_flush'] : null,
+    gateway6: canonicalIpv6(entry['gateway6']),
   };
   return { draft, ok };
 }
@@ -84,7 +91,7 @@ function draftsFromList(list: unknown, problems: ConfigProblem[]): { drafts: Lin
   list.forEach((entry: unknown, i: number) => {
     const path = `links[${i}]`;
     if (!isMapping(entry)) {
-      problems.push({ key: path, value: entry, expected: 'a mapping {name, interface, display_name?, gateway?, table?}' });
+      problems.push({ key: path, value: entry, expected: 'a mapping {name, interface, display_name?, gateway?, gateway6?, table?}' });
       ok = false;
       return;
     }
@@ -179,21 +186,34 @@ export function buildLinks(raw: Record<string, unknown>, values: Record<string, 
     table: tables[i] as number,
     // Only when written, so a link without it reads as "the global value" (and compares as before).
     ...(d.conntrackFlush !== null ? { conntrackFlush: d.conntrackFlush } : {}),
+    ...(d.gateway6 !== null ? { gateway6: d.gateway6 } : {}),
   }));
   return { links, problems };
 }
 
-/** Each ping target must be a unicast IPv4 address, listed once. */
+/** Each ping target must be a unicast IPv4 or global IPv6 address, listed once (IPv6 compared in RFC 5952 form). */
 export function checkTargets(list: unknown): ConfigProblem[] {
   if (!Array.isArray(list)) return [];
   const problems: ConfigProblem[] = [];
   const seen = new Set<string>();
   list.forEach((t: unknown, i: number) => {
     const key = `ping_targets[${i}]`;
-    const expected = checkIpv4(t);
+    const expected = checkPingTarget(t);
+    const id = canonicalIpv6(t) ?? (t as string);
     if (expected !== null) problems.push({ key, value: t, expected });
-    else if (seen.has(t as string)) problems.push({ key, value: t, expected: 'a target not listed before' });
-    else seen.add(t as string);
+    else if (seen.has(id)) problems.push({ key, value: t, expected: 'a target not listed before' });
+    else seen.add(id);
   });
   return problems;
+}
+
+/** The valid targets split by family, IPv6 in RFC 5952 form (call after checkTargets found no problem). */
+export function splitTargets(list: readonly string[]): { v4: string[]; v6: string[] } {
+  const v4: string[] = [];
+  const v6: string[] = [];
+  for (const t of list) {
+    const six = canonicalIpv6(t);
+    if (six !== null) v6.push(six); else v4.push(t);
+  }
+  return { v4, v6 };
 }

@@ -39,7 +39,7 @@ export function parseConfig(yamlText: string, sourcePath: string): Config {
   const forSchema: Record<string, unknown> = { ...raw };
   for (const section of LINK_SECTIONS) {
     if (section in raw && !isMapping(raw[section])) {
-      problems.push({ key: section, value: raw[section], expected: 'a mapping {name, interface, display_name?, gateway?, table?}' });
+      problems.push({ key: section, value: raw[section], expected: 'a mapping {name, interface, display_name?, gateway?, gateway6?, table?}' });
       delete forSchema[section];
     }
   }

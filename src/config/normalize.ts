@@ -1,6 +1,7 @@
 // Pure: maps validated file values (seed key names, seconds) to the daemon's Config
 // (camelCase, milliseconds, pino log level, ordered links).
 import { parseLogLevel } from './formats.js';
+import { splitTargets } from './links.js';
 import type { Config, ConntrackFlushMode, LinkConfig, MqttConfig } from './types.js';
 import { buildNotify } from './notify.js';
 
@@ -13,9 +14,11 @@ const seconds = (v: unknown): number => Math.round((v as number) * 1000);
 
 export function toConfig(values: Record<string, unknown>, links: LinkConfig[], sourcePath: string, mqtt: MqttConfig | null = null): Config {
   const logFile = values['log_file'];
+  const targets = splitTargets(values['ping_targets'] as string[]);
   return {
     links,
-    pingTargets: [...(values['ping_targets'] as string[])],
+    pingTargets: targets.v4,
+    pingTargets6: targets.v6,
     pingTimeoutMs: seconds(values['ping_timeout']),
     pingCount: values['ping_count'] as number,
     checkIntervalMs: seconds(values['check_interval']),
@@ -34,6 +37,8 @@ export function toConfig(values: Record<string, unknown>, links: LinkConfig[], s
     routeProtocol: values['route_protocol'] as number,
     rulePriority: values['rule_priority'] as number,
     rpFilterLoose: values['rp_filter_loose'] as boolean,
+    routeMetric6: values['route_metric6'] as number,
+    ipv6SetAcceptRa: values['ipv6_set_accept_ra'] as boolean,
     conntrackFlush: values['conntrack_flush'] as ConntrackFlushMode,
     metricsPublic: values['metrics_public'] as boolean,
     ...notifyFrom(values),

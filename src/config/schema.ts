@@ -38,6 +38,12 @@ function linkSchema(name: string, iface: string, role: string): SchemaTree {
       default: null,
       nullable: true,
     },
+    gateway6: {
+      doc: `Static IPv6 gateway of the ${role} link (link-local is fine); empty = learn it from the kernel's IPv6 default routes (router advertisements).`,
+      format: 'wan-ipv6-gateway',
+      default: null,
+      nullable: true,
+    },
     conntrack_flush: {
       doc: `on_switch or never for flows NATed to the ${role} link when the default route leaves it; empty = the global conntrack_flush.`,
       format: 'wan-conntrack-flush',
@@ -57,7 +63,7 @@ export const SCHEMA: SchemaTree = {
     nullable: true,
   },
   ping_targets: {
-    doc: 'IPv4 hosts pinged through each link to judge internet reachability.',
+    doc: 'Hosts pinged through each link to judge internet reachability: IPv4 addresses judge IPv4, global IPv6 addresses judge IPv6 (each family on its own targets).',
     format: 'wan-target-list',
     default: ['8.8.8.8', '1.1.1.1', '9.9.9.9'],
   },
@@ -136,6 +142,16 @@ export const SCHEMA: SchemaTree = {
     format: 'wan-boolean',
     default: true,
   },
+  route_metric6: {
+    doc: 'Metric of the IPv6 default route the daemon owns in the main table: 1-1023, below the kernel\'s router-advertised routes (1024).',
+    format: 'wan-metric6',
+    default: 1,
+  },
+  ipv6_set_accept_ra: {
+    doc: 'Set accept_ra to 2 on a WAN whose IPv6 forwarding is on (the kernel then still takes its router advertisements); false = only warn.',
+    format: 'wan-boolean',
+    default: false,
+  },
   conntrack_flush: {
     doc: 'on_switch: when the default route leaves a link, delete the conntrack entries NATed to it so their flows re-NAT on the new link; never: leave them. A link may set its own.',
     format: 'wan-conntrack-flush',
@@ -161,7 +177,7 @@ export const SCHEMA: SchemaTree = {
 };
 
 /** Keys allowed inside one links[] entry (the same as in primary/secondary); links.ts checks them. */
-export const LINK_ENTRY_KEYS: readonly string[] = ['name', 'interface', 'display_name', 'gateway', 'table', 'conntrack_flush'];
+export const LINK_ENTRY_KEYS: readonly string[] = ['name', 'interface', 'display_name', 'gateway', 'table', 'conntrack_flush', 'gateway6'];
 
 /** Dotted paths of all leaves, e.g. "primary.interface", "ping_timeout". */
 export function leafPaths(tree: SchemaTree = SCHEMA, prefix = ''): string[] {

@@ -24,12 +24,17 @@ export interface LinkConfig {
   table: number;
   /** This link's conntrack_flush as written; null/absent = the global conntrack_flush. */
   conntrackFlush?: ConntrackFlushMode | null;
+  /** Static IPv6 gateway (RFC 5952 text, may be link-local); absent = learn it from the kernel's IPv6 default routes. */
+  gateway6?: string;
 }
 
 export interface Config {
   /** Ordered by preference: links[0] is the most preferred. Always at least two. */
   links: LinkConfig[];
+  /** IPv4 targets only (the original's meaning); IPv6 ones are in pingTargets6. */
   pingTargets: string[];
+  /** IPv6 targets from ping_targets (RFC 5952 text); always set by the loader, [] when none. */
+  pingTargets6?: string[];
   pingTimeoutMs: number;
   pingCount: number;
   checkIntervalMs: number;
@@ -54,6 +59,10 @@ export interface Config {
   rulePriority: number;
   /** Set rp_filter to loose (2) on the WAN interfaces at start. */
   rpFilterLoose: boolean;
+  /** Metric of the daemon's IPv6 default route in main (1-1023, below RA routes at 1024); always set by the loader. */
+  routeMetric6?: number;
+  /** May set accept_ra to 2 on WANs with IPv6 forwarding on (else only warn); always set by the loader. */
+  ipv6SetAcceptRa?: boolean;
   /** Global conntrack_flush (a link's own value wins); absent = on_switch. */
   conntrackFlush?: ConntrackFlushMode;
   // Optional so hand-built configs (tests, lab) need not list them; loadConfig always sets them.
