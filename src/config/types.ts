@@ -24,8 +24,6 @@ export interface LinkConfig {
   table: number;
   /** This link's conntrack_flush as written; null/absent = the global conntrack_flush. */
   conntrackFlush?: ConntrackFlushMode | null;
-  /** Static IPv6 gateway (RFC 5952 text, may be link-local); absent = learn it from the kernel's IPv6 default routes. */
-  gateway6?: string;
 }
 
 export interface Config {
