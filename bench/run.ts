@@ -12,9 +12,11 @@ import type { NetlinkEvent } from '../src/netlink/types.js';
 import { children, cpuSeconds, memoryKiB } from './proc.js';
 import { summary } from './stats.js';
 import { benchMqtt } from './mqtt-delay.js';
+import { metricsBench } from './metrics-load.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const STEADY_S = Number(process.env.BENCH_STEADY_S ?? 30);
+const SCRAPE_S = Number(process.env.BENCH_SCRAPE_S ?? 20);
 const CFG = { check_interval: 1, ping_timeout: 0.5, ping_count: 1, failure_threshold: 3, recovery_threshold: 2, min_secondary_time: 2 };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -110,6 +112,10 @@ async function main(): Promise<void> {
     }, 20);
 
     console.log(`wan-failover bench — lab: 2 WANs in network namespaces; config: ${JSON.stringify(CFG)}`);
+    if (process.env.BENCH_ONLY === 'metrics') {
+      for (const line of await metricsBench(lab, agent, d, SCRAPE_S)) console.log(line);
+      return;
+    }
     const ci = CFG.check_interval, ft = CFG.failure_threshold, pt = CFG.ping_timeout;
     const up = await measure(lab, agent, 'upstream');
     console.log(`upstream loss -> switch: ${summary(up.map((x) => x / 1000), 's', 2)}`);
@@ -128,8 +134,9 @@ async function main(): Promise<void> {
 
     const api = await apiThroughput(lab, d);
     console.log(`GET /api/status: ${api.rps.toFixed(0)} req/s, p99 ${api.p99} ms, ${api.errors} errors (autocannon, 10 connections, 10 s, inside the router namespace; daemon probing meanwhile)`);
+    for (const line of await metricsBench(lab, agent, d, SCRAPE_S)) console.log(line);
     clearInterval(watch);
-    console.log(`child processes spawned by the daemon: ${kids.size} (sampled every 20 ms over the whole run)`);
+    console.log(`child processes spawned by the daemon: ${kids.size} (sampled every 20 ms over the whole run; no hooks configured)`);
   } finally {
     clearInterval(watch);
     await d?.dispose().catch(() => undefined);

@@ -70,3 +70,23 @@ test('hooks: not a list is refused', () => {
   const { problems } = configProblems(() => parseConfig('hooks: /bin/true\n', 'x.yaml'));
   assert.deepEqual(keysOf(problems), ['hooks']);
 });
+
+test('the commented hooks: and webhooks: examples in config.example.yaml are valid once uncommented', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { fileURLToPath } = await import('node:url');
+  const lines = readFileSync(fileURLToPath(new URL('../../../../config.example.yaml', import.meta.url)), 'utf8').split('\n');
+  const block = (key: string): string[] => {
+    const start = lines.findIndex((l) => l.startsWith(`# ${key}:`));
+    const out: string[] = [];
+    for (const l of lines.slice(start)) {
+      if (!l.startsWith('#')) break;
+      if (out.length > 0 && !l.startsWith('#  ')) break;
+      out.push(l.slice(2));
+    }
+    return out;
+  };
+  const c = parseConfig([...block('hooks'), ...block('webhooks')].join('\n'), 'example');
+  assert.equal(c.hooks?.length, 2);
+  assert.equal(c.webhooks?.length, 2);
+  assert.deepEqual(c.webhooks?.[0]?.fields, { topic: 'my-router-wan' });
+});

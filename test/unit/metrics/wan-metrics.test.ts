@@ -111,3 +111,15 @@ test('after stop, events no longer change the metrics', async () => {
   bus.publish(round('primary', true, 5));
   assert.equal(await registry.valueOf('wan_failover_probes_sent_total', { link: 'primary', target: '203.0.113.10', family: 'ipv4' }), null);
 });
+
+test('scrapes within a second share one render; a later scrape sees new events', async () => {
+  const { bus, registry, clock, ext } = await setup();
+  const a = await ext.render();
+  bus.publish(round('primary', true, 5));
+  assert.equal(await ext.render(), a, 'reused within 1 s');
+  clock.advance(1000);
+  const b = await ext.render();
+  assert.notEqual(b, a);
+  assert.match(b, /wan_failover_probes_sent_total\{link="primary",target="203\.0\.113\.10",family="ipv4"\} 1/);
+  assert.equal(await registry.valueOf('wan_failover_probes_sent_total', { link: 'primary', target: '203.0.113.10', family: 'ipv4' }), 1);
+});
