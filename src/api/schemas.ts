@@ -62,10 +62,20 @@ const linkProperties = {
   gateway_stats: { ...targetSchema, type: ['object', 'null'] },
 } as const;
 
+/** Optional per-link keys (not in `required`). */
+const optionalLinkProperties = {
+  conntrack: {
+    type: 'object',
+    description: 'Conntrack entries NATed to this link, flushed when the default route left it (conntrack_flush); absent before the first flush.',
+    required: ['entries', 'flushes', 'last_flush'],
+    properties: { entries: { type: 'integer' }, flushes: { type: 'integer' }, last_flush: isoTime },
+  },
+} as const;
+
 export const linkSchema = {
   type: 'object',
   required: Object.keys(linkProperties),
-  properties: linkProperties,
+  properties: { ...linkProperties, ...optionalLinkProperties },
 } as const;
 
 const nullableLinkSchema = { ...linkSchema, type: ['object', 'null'] } as const;

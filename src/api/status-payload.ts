@@ -42,6 +42,8 @@ export interface LinkPayload {
   gateway_source: 'netlink' | 'state_file' | 'config' | null;
   targets: TargetPayload[];
   gateway_stats: TargetPayload | null;
+  /** Conntrack entries NATed to this link flushed when the route left it (src/conntrack/); absent before the first flush. */
+  conntrack?: { entries: number; flushes: number; last_flush: string | null };
 }
 
 export interface EventPayload {
@@ -126,6 +128,7 @@ export function toLinkPayload(link: LinkStatus): LinkPayload {
     gateway_source: link.gatewaySource,
     targets: link.targets.map(toTargetPayload),
     gateway_stats: link.gatewayStats === null ? null : toTargetPayload(link.gatewayStats),
+    ...(link.conntrack ? { conntrack: { entries: link.conntrack.entries, flushes: link.conntrack.flushes, last_flush: isoOrNull(link.conntrack.lastMs) } } : {}),
   };
 }
 

@@ -12,7 +12,8 @@ import type { Clock } from '../clock.js';
 import type { AddressFamily, EventOf } from '../bus/events.js';
 import type { EventBus, Extension } from '../bus/extension.js';
 import type { ConntrackFlushMode } from '../config/types.js';
-import { describeError, errorCode, isWanError } from '../errors.js';
+import { describeError } from '../errors.js';
+import { errnoOf } from '../netlink/netlink-error.js';
 import { UNAVAILABLE_ERRNOS, type ConntrackPort } from './conntrack-port.js';
 import { flushNat, type FlushResult } from './flush-nat.js';
 
@@ -33,12 +34,6 @@ export interface ConntrackExtensionDeps {
 }
 
 type Switched = EventOf<'switched'>;
-
-/** The errno of a failure, whether a WanError from the netlink adapter or a plain errno error. */
-function errnoOfError(err: unknown): string | null {
-  if (isWanError(err) && typeof err.details['errno'] === 'string') return err.details['errno'];
-  return errorCode(err);
-}
 
 export class ConntrackExtension implements Extension {
   readonly name = 'conntrack';
@@ -111,7 +106,7 @@ export class ConntrackExtension implements Extension {
     // A fresh socket next time: a timed-out dump may have left this one mid-dump (EBUSY).
     this.port?.close();
     this.port = null;
-    const errno = errnoOfError(err);
+    const errno = errnoOf(err);
     if (errno !== null && UNAVAILABLE_ERRNOS.has(errno)) {
       if (!this.unavailableLogged) {
         this.deps.log.info({ link, family, errno },
