@@ -144,6 +144,8 @@ async function main(): Promise<void> {
     checkIntervalMs = next.checkIntervalMs;
     running = next;
     if (JSON.stringify(next.mqtt ?? null) !== JSON.stringify(config.mqtt ?? null)) logger.warn({}, 'mqtt settings changed: restart to apply them');
+    const ops = (c: Config): string => JSON.stringify([c.hooks ?? [], c.webhooks ?? [], c.metricsPublic ?? false]);
+    if (ops(next) !== ops(config)) logger.warn({}, 'hooks, webhooks or metrics_public changed: restart to apply them');
   }));
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   process.on('uncaughtException', (err) => {
