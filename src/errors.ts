@@ -17,6 +17,7 @@ export const ERRORS = {
   WAN_ERR_NETLINK: { status: 500, message: 'netlink operation failed' },
   WAN_ERR_PROBE: { status: 500, message: 'probe failed' },
   WAN_ERR_CAPABILITY: { status: 500, message: 'missing capability' },
+  WAN_ERR_API_DISABLED: { status: 503, message: 'the API is disabled' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -18,6 +18,11 @@ export interface LoggerHandle {
   logger: Logger;
   /** Flushes and closes the file; stdout and a given destination are left open. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Reopens the log file by its path (SIGHUP: logrotate has moved it away), or opens it if it could
+   * not be opened before. A failure keeps the old descriptor and is logged once.
+   */
+  reopen(): void;
 }
 
 export const REDACTED = '[REDACTED]';
@@ -83,11 +88,6 @@ export function setLevel(logger: Logger, level: LogLevel): void {
   }
 }
 
-interface FileOpen {
-  fd: number | null;
-  error: string | null;
-}
-
 /**
  * Creates missing parent directories one level at a time. Not `mkdirSync(..., { recursive: true })`:
  * on Node 20 that never returns for a path under /proc (it retries ENOENT forever).
@@ -104,23 +104,28 @@ function makeParents(dir: string): void {
   for (const d of missing.reverse()) mkdirSync(d, { mode: 0o750 });
 }
 
-function openLogFile(file: string): FileOpen {
+type FileDestination = ReturnType<typeof pino.destination>;
+
+/**
+ * The log file, opened BY PATH so reopen() (SIGHUP after logrotate moved it) starts a new file.
+ * A trial open first: sonic-boom reports a failed open only later, as an event.
+ */
+function openLogFile(file: string): { dest: FileDestination; error: null } | { dest: null; error: string } {
   try {
     makeParents(dirname(file));
-    return { fd: openSync(file, 'a', 0o640), error: null };
+    closeSync(openSync(file, 'a', 0o640));
+    // Written synchronously: little volume, and lines before a crash must survive.
+    const dest = pino.destination({ dest: file, sync: true, append: true, mkdir: false, mode: 0o640 });
+    return { dest, error: null };
   } catch (e) {
-    return { fd: null, error: (e as NodeJS.ErrnoException).code ?? String(e) };
+    return { dest: null, error: (e as NodeJS.ErrnoException).code ?? String(e) };
   }
 }
 
 export function createLogger(opts: LoggerOptions, destination?: LogDestination): LoggerHandle {
   const family = new Set<WeakRef<Logger>>();
   const main: pino.DestinationStream = destination ?? pino.destination({ fd: 1, sync: true });
-  const opened = opts.file ? openLogFile(opts.file) : { fd: null, error: null };
-  // The file is written synchronously: little volume, and lines before a crash must survive.
-  const fileDest = opened.fd !== null ? pino.destination({ fd: opened.fd, sync: true }) : null;
-  const streams: pino.StreamEntry[] = [{ stream: main, level: 'trace' }];
-  if (fileDest) streams.push({ stream: fileDest, level: 'trace' });
+  const multi = pino.multistream([{ stream: main, level: 'trace' }]);
 
   const logger = pino(
     {
@@ -132,33 +137,66 @@ export function createLogger(opts: LoggerOptions, destination?: LogDestination):
         family.add(new WeakRef(child));
       },
     },
-    pino.multistream(streams),
+    multi,
   );
   familyOf.set(logger, family);
 
-  if (opts.file && opened.error !== null) {
-    logger.warn({ file: opts.file, code: opened.error }, 'cannot open log file; logging to stdout only');
-  }
+  let fileDest: FileDestination | null = null;
+  let failed: string | null = null;
+  /** Opens the file if it is not open; logs a failure once per streak (stdout keeps everything). */
+  const attach = (): void => {
+    if (!opts.file || fileDest !== null) return;
+    const opened = openLogFile(opts.file);
+    if (opened.dest === null) {
+      if (failed !== opened.error) logger.warn({ file: opts.file, code: opened.error }, 'cannot open log file; logging to stdout only');
+      failed = opened.error;
+      return;
+    }
+    fileDest = opened.dest;
+    // A failed reopen keeps writing to the old descriptor; say so once per streak.
+    fileDest.on('error', (err: NodeJS.ErrnoException) => {
+      const code = err.code ?? String(err);
+      if (failed !== code) logger.warn({ file: opts.file, code }, 'cannot reopen log file; still writing to the old one');
+      failed = code;
+    });
+    fileDest.on('ready', () => {
+      if (failed !== null) logger.info({ file: opts.file }, 'log file open again');
+      failed = null;
+    });
+    multi.add({ stream: fileDest, level: 'trace' });
+    if (failed !== null) logger.info({ file: opts.file }, 'log file open again');
+    failed = null;
+  };
+  attach();
+
+  const reopen = (): void => {
+    if (closed) return;
+    if (fileDest === null) {
+      attach();
+      return;
+    }
+    try {
+      fileDest.reopen();
+    } catch (err) {
+      logger.warn({ file: opts.file, err: (err as Error).message }, 'cannot reopen log file');
+    }
+  };
 
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
-    if (!fileDest) return;
+    const dest = fileDest;
+    if (dest === null) return;
     await new Promise<void>((resolve) => {
-      fileDest.once('close', () => resolve());
-      fileDest.once('error', () => resolve());
+      dest.once('close', () => resolve());
+      dest.once('error', () => resolve());
       try {
-        fileDest.end();
+        dest.end();
       } catch {
-        try {
-          if (opened.fd !== null) closeSync(opened.fd);
-        } catch {
-          // already closed
-        }
         resolve();
       }
     });
   };
-  return { logger, close };
+  return { logger, close, reopen };
 }

@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // Composition root of the daemon: config -> logger -> capability check -> adapters -> daemon -> API,
-// plus signals (TERM/INT stop cleanly, HUP reloads) and exit codes (0 clean, 1 start-up failure, 2 usage).
+// plus signals (TERM/INT stop cleanly, HUP reopens the log file and reloads) and exit codes (0 clean,
+// 1 start-up failure, 2 usage). Only a config that cannot work stops it: config warnings are logged,
+// and the API is an extension that may be off (bad key) or retrying (bind failed) while failover runs.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { startApi, type RunningApi } from './api/server.js';
-import { validateApiKey } from './api/api-key.js';
+import { API_EXTENSION, ApiExtension, type ApiSettings } from './api/api-extension.js';
+import { ExtensionHost } from './bus/extension-host.js';
 import { checkCapabilities } from './capabilities.js';
 import { systemClock } from './clock.js';
-import { loadConfig } from './config/load.js';
+import { sysClassNet } from './config/host-interfaces.js';
+import { loadConfigReport, type ConfigReport } from './config/load.js';
+import { reportLines } from './config/report-lines.js';
 import type { Config } from './config/types.js';
 import { Daemon } from './engine/daemon.js';
 import { describeError, isWanError } from './errors.js';
@@ -18,10 +22,10 @@ import { createProberFactory } from './probe/prober-factory.js';
 import { rawSocketFactory } from './probe/raw-socket-adapter.js';
 import { ensureLooseRpFilter } from './routes/rp-filter.js';
 import { createNotifier } from './systemd/sd-notify.js';
-import { ExtensionHost } from './bus/extension-host.js';
 import { createMqttExtension } from './mqtt/create.js';
 import { createConntrackExtension } from './conntrack/create.js';
 import { opsExtensions } from './ops-extensions.js';
+import { StatusWithNote } from './systemd/status-note.js';
 
 const DEFAULT_CONFIG = '/etc/wan-failover/config.yaml';
 const STOP_DEADLINE_MS = 10_000;
@@ -62,35 +66,46 @@ function parseCli(): { configPath: string; checkOnly: boolean } {
   return { configPath: values.config!, checkOnly: values.check! };
 }
 
-function load(path: string): Config {
+function load(path: string): ConfigReport {
   try {
-    return loadConfig(path);
+    return loadConfigReport(path, { interfaces: sysClassNet });
   } catch (err) {
     fail(isWanError(err) ? err.message : String(err));
   }
 }
 
+/** Config warnings, once per load. api_key's is left to the API extension's one loud line. */
+function logWarnings(logger: Logger, report: ConfigReport): void {
+  for (const w of report.warnings) {
+    if (w.key !== 'api_key') logger.warn({ key: w.key, value: w.value, config: report.config.sourcePath }, `config: ${w.message}`);
+  }
+}
+
+const apiSettings = (config: Config): ApiSettings =>
+  ({ host: config.apiHost, port: config.apiPort, apiKey: config.apiKey, configPath: config.sourcePath });
+
 async function main(): Promise<void> {
   const { configPath, checkOnly } = parseCli();
-  const config = load(configPath);
+  const report = load(configPath);
+  const config = report.config;
   if (checkOnly) {
-    process.stdout.write(`ok: ${configPath}\n`);
+    // Warnings: the config runs (exit 0); errors exited 1 in load().
+    for (const line of reportLines(configPath, report)) process.stdout.write(`${line}\n`);
     return;
-  }
-  try {
-    validateApiKey(config.apiKey);
-  } catch (err) {
-    fail(`${configPath}: api_key: ${(err as Error).message}`);
   }
   const missing = checkCapabilities();
   if (missing.length > 0) {
     fail(`missing capabilit${missing.length > 1 ? 'ies' : 'y'} ${missing.join(', ')}: run as root or grant them (the systemd unit does)`);
   }
 
-  const { logger, close: closeLog } = createLogger({ level: config.logLevel, file: config.logFile });
+  const { logger, close: closeLog, reopen: reopenLog } = createLogger({ level: config.logLevel, file: config.logFile });
+  logWarnings(logger, report);
   const notifier = createNotifier(process.env, systemClock, {
     onError: (err) => logger.warn({ err: err.message }, 'sd_notify failed'),
   });
+  // STATUS= carries the API's state ("API off: ...") so `systemctl status` shows it.
+  let api: ApiExtension | null = null;
+  const statusPort = new StatusWithNote(notifier, () => api?.statusNote() ?? null);
   const identifier = (process.pid ^ 0x5746) & 0xffff;
   let currentConfig = config;
   const daemon = new Daemon({
@@ -100,24 +115,26 @@ async function main(): Promise<void> {
     clock: systemClock,
     log: logger,
     host: { readStateFile, loosenRpFilter: ensureLooseRpFilter },
-    notify: notifier,
+    notify: statusPort,
   });
+  // Metrics, hooks, webhooks: their start only subscribes, so they start before the daemon and
+  // see its first events (the MQTT host starts after, not to wait on a broker).
+  const ops = opsExtensions({ config, bus: daemon.bus, engine: daemon, clock: systemClock, log: logger });
+  const opsHost = new ExtensionHost(systemClock, logger);
+  for (const ext of ops.all) opsHost.add(ext);
+  api = new ApiExtension({ engine: daemon, logger, version: version(), metrics: ops.metrics, onNoteChange: () => statusPort.refresh() },
+    apiSettings(config));
+  const extensions = new ExtensionHost(systemClock, logger);
+  extensions.add(api);
 
   // Outputs on the event bus; each isolated and retried with backoff, none awaited by failover.
-  const extensions = new ExtensionHost(systemClock, logger);
   let checkIntervalMs = config.checkIntervalMs;
   const mqtt = createMqttExtension({ config, engine: daemon, bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'mqtt' }),
     version: version(), intervalMs: () => checkIntervalMs });
   if (mqtt) extensions.add(mqtt);
   let running = config;
   extensions.add(createConntrackExtension({ bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'conntrack' }), config: () => running }));
-  // Metrics, hooks, webhooks: their start only subscribes, so they start before the daemon and
-  // see its first events (the MQTT host starts after, not to wait on a broker).
-  const ops = opsExtensions({ config, bus: daemon.bus, engine: daemon, clock: systemClock, log: logger });
-  const opsHost = new ExtensionHost(systemClock, logger);
-  for (const ext of ops.all) opsHost.add(ext);
 
-  let api: RunningApi | null = null;
   let stopping = false;
   const shutdown = async (signal: string, code: number): Promise<void> => {
     if (stopping) return;
@@ -125,7 +142,6 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping');
     setTimeout(() => { logger.error({}, 'stop took too long; exiting'); process.exit(1); }, STOP_DEADLINE_MS).unref();
     try {
-      await api?.close();
       await extensions.stop();
       await daemon.stop();
       await opsHost.stop();
@@ -139,14 +155,19 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
   process.on('SIGINT', () => void shutdown('SIGINT', 0));
-  process.on('SIGHUP', () => reload(configPath, daemon, logger, notifier.reloading, notifier.ready, (next) => {
-    currentConfig = next;
-    checkIntervalMs = next.checkIntervalMs;
-    running = next;
-    if (JSON.stringify(next.mqtt ?? null) !== JSON.stringify(config.mqtt ?? null)) logger.warn({}, 'mqtt settings changed: restart to apply them');
-    const ops = (c: Config): string => JSON.stringify([c.hooks ?? [], c.webhooks ?? [], c.metricsPublic ?? false]);
-    if (ops(next) !== ops(config)) logger.warn({}, 'hooks, webhooks or metrics_public changed: restart to apply them');
-  }));
+  process.on('SIGHUP', () => {
+    // logrotate's postrotate sends SIGHUP: new lines go to a fresh file at log_file's path.
+    reopenLog();
+    reload(configPath, daemon, logger, notifier.reloading, notifier.ready, config, (next) => {
+      currentConfig = next;
+      checkIntervalMs = next.checkIntervalMs;
+      running = next;
+      if (JSON.stringify(next.mqtt ?? null) !== JSON.stringify(config.mqtt ?? null)) logger.warn({}, 'mqtt settings changed: restart to apply them');
+      const ops = (c: Config): string => JSON.stringify([c.hooks ?? [], c.webhooks ?? [], c.metricsPublic ?? false]);
+      if (ops(next) !== ops(config)) logger.warn({}, 'hooks, webhooks or metrics_public changed: restart to apply them');
+      if (api?.update(apiSettings(next))) void extensions.restart(API_EXTENSION);
+    });
+  });
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   process.on('uncaughtException', (err) => {
     logger.fatal({ err }, 'uncaught exception');
@@ -156,8 +177,6 @@ async function main(): Promise<void> {
   try {
     await opsHost.start();
     await daemon.start();
-    api = await startApi({ engine: daemon, apiKey: config.apiKey, logger, host: config.apiHost, port: config.apiPort, version: version(),
-      metrics: ops.metrics });
   } catch (err) {
     logger.fatal({ err: isWanError(err) ? err.message : err }, 'start-up failed');
     process.stderr.write(`wan-failover: ${isWanError(err) ? err.message : String(err)}\n`);
@@ -165,21 +184,27 @@ async function main(): Promise<void> {
     return;
   }
   void extensions.start();
+  // READY and "daemon ready" after the API's first attempt (a failed bind retries with backoff), not MQTT's.
+  await api.settled();
   notifier.ready();
   // The watchdog pets only while probe rounds finish: a hung probe loop lets systemd restart us.
   const stallMs = Math.max(config.checkIntervalMs, config.pingTimeoutMs) * 3 + 5_000;
   notifier.startWatchdog(() => systemClock.nowMs() - daemon.lastProgressMs() < stallMs);
-  logger.info({ api: api.address, links: config.links.map((l) => `${l.name}=${l.interface}`), config: configPath }, 'daemon ready');
+  logger.info({ api: api.address(), links: config.links.map((l) => `${l.name}=${l.interface}`), config: configPath }, 'daemon ready');
 }
 
 /** SIGHUP: a bad new config is refused with one clear line and the old one keeps running. */
 function reload(path: string, daemon: Daemon, logger: Logger, reloading: () => void, ready: () => void,
-  applied: (next: Config) => void = () => undefined): void {
+  started: Config, applyApi: (next: Config) => void): void {
   reloading();
   try {
-    const next = loadConfig(path);
-    const needRestart = daemon.reload(next);
-    applied(next);
+    const report = loadConfigReport(path, { interfaces: sysClassNet });
+    const next = report.config;
+    logWarnings(logger, report);
+    // The API extension applies key, host and port itself (restarting the API only); the daemon
+    // keeps its start values, so it does not report them as needing a restart.
+    const needRestart = daemon.reload({ ...next, apiKey: started.apiKey, apiHost: started.apiHost, apiPort: started.apiPort });
+    applyApi(next);
     setLevel(logger, next.logLevel);
     logger.info({ config: path, needRestart }, 'configuration reloaded');
   } catch (err) {

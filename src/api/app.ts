@@ -1,11 +1,11 @@
 // The app factory: a configured Fastify instance with auth, the error handlers and the API plugin,
 // but not listening, so tests drive it with app.inject() and server.ts owns the socket.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Engine } from '../engine/types.js';
 import type { Logger } from '../log.js';
 import { validateApiKey } from './api-key.js';
 import { registerAuth } from './auth.js';
-import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from './error-handler.js';
+import { clientErrorHandler, errorBody, errorHandler, frameworkErrorHandler, notFoundHandler } from './error-handler.js';
 import { wanApi } from './plugin.js';
 import { metricsRoute } from './metrics-route.js';
 import type { MetricsProvider } from '../metrics/metrics-extension.js';
@@ -51,6 +51,39 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await registerAuth(app, opts.apiKey);
   await app.register(wanApi, { engine: opts.engine, version: opts.version ?? '0.0.0', prefix: '/api' });
   if (opts.metrics) await app.register(metricsRoute, { metrics: opts.metrics });
+  await app.ready();
+  return app;
+}
+
+export interface DisabledOptions {
+  /** Why the API is off, for the client (never the key itself). */
+  reason: string;
+  logger?: Logger;
+}
+
+/**
+ * The API while it cannot be guarded (no usable api_key): it still listens, so Home Assistant and
+ * wanctl learn why instead of "connection refused", and answers every request, before parsing or
+ * auth, with 503 WAN_ERR_API_DISABLED and the reason. Failover does not depend on it.
+ */
+export async function buildDisabled(opts: DisabledOptions): Promise<FastifyInstance> {
+  const loggerInstance: FastifyBaseLogger | undefined = opts.logger;
+  const app: FastifyInstance = Fastify({
+    ...(loggerInstance ? { loggerInstance } : { logger: false }),
+    logController: new RedactingLogController(),
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    requestIdHeader: false,
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
+    return503OnClosing: true,
+  });
+  const body = errorBody('WAN_ERR_API_DISABLED', opts.reason);
+  const refuse = (reply: FastifyReply): FastifyReply =>
+    reply.code(503).header('retry-after', '60').type('application/json; charset=utf-8').send(body);
+  // onRequest runs before body parsing and routing (and for the not-found handler too).
+  app.addHook('onRequest', async (_request, reply) => refuse(reply));
+  app.setNotFoundHandler((_request, reply) => refuse(reply));
+  app.setErrorHandler(errorHandler);
   await app.ready();
   return app;
 }

@@ -1,10 +1,10 @@
-// Starts the API on a socket: validates the key first (fail fast at start-up), then listens.
-// The daemon's composition root calls this; tests use build() and inject() instead.
+// Starts the API on a socket: the full API behind a good key, or (disabledReason set) the
+// disabled API that answers every request with 503 and the reason. The API extension calls this;
+// tests use build() and inject() instead.
 import type { Engine } from '../engine/types.js';
 import type { Logger } from '../log.js';
-import { WanError } from '../errors.js';
-import { validateApiKey } from './api-key.js';
-import { build } from './app.js';
+import { WanError, errorCode } from '../errors.js';
+import { build, buildDisabled } from './app.js';
 import type { MetricsProvider } from '../metrics/metrics-extension.js';
 
 export interface StartApiOptions {
@@ -17,6 +17,8 @@ export interface StartApiOptions {
   version?: string;
   /** Serves GET /metrics when given. */
   metrics?: MetricsProvider;
+  /** Set: serve only 503 WAN_ERR_API_DISABLED with this reason (no usable key). */
+  disabledReason?: string | null;
 }
 
 export interface RunningApi {
@@ -26,23 +28,23 @@ export interface RunningApi {
 }
 
 export async function startApi(opts: StartApiOptions): Promise<RunningApi> {
-  validateApiKey(opts.apiKey);
-  const app = await build(opts);
+  const disabled = opts.disabledReason ?? null;
+  const app = disabled !== null ? await buildDisabled({ reason: disabled, logger: opts.logger }) : await build(opts);
   let address: string;
   try {
     address = await app.listen({ host: opts.host, port: opts.port });
   } catch (err) {
     await app.close();
-    const code = (err as { code?: unknown }).code;
-    // A busy port or a foreign address is a configuration problem the operator must fix.
-    throw new WanError('WAN_ERR_CONFIG', `API cannot listen on ${opts.host}:${opts.port}: ${String(code ?? err)}`, {
+    const code = errorCode(err);
+    // A busy port, or an address not (yet) on this host: the API extension retries with backoff.
+    throw new WanError('WAN_ERR_CONFIG', `API cannot listen on ${opts.host}:${opts.port}: ${code ?? String(err)}`, {
       key: 'api_port',
       host: opts.host,
       port: opts.port,
-      errno: code ?? null,
-    });
+      errno: code,
+    }, { cause: err });
   }
-  opts.logger.info({ address }, 'api listening');
+  opts.logger.info({ address, disabled: disabled !== null }, disabled !== null ? 'api listening (disabled: answers 503)' : 'api listening');
   let closing: Promise<void> | null = null;
   return {
     address,

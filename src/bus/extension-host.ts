@@ -61,6 +61,28 @@ export class ExtensionHost {
     return s.starting;
   }
 
+  /**
+   * Stops one extension (if it runs) and starts it again with a fresh backoff, e.g. to apply a
+   * reloaded config. Resolves when it has started or failed once; failures retry as in start().
+   */
+  async restart(name: string): Promise<void> {
+    const s = this.slots.find((x) => x.ext.name === name);
+    if (s === undefined || this.stopped) return;
+    if (s.starting) await s.starting.catch(() => undefined);
+    if (s.timer) this.clock.clearTimer(s.timer);
+    s.timer = null;
+    if (s.running) {
+      s.running = false;
+      try {
+        await s.ext.stop();
+      } catch (err) {
+        this.log.warn({ extension: s.ext.name, error: describeError(err) }, 'extension failed to stop cleanly');
+      }
+    }
+    s.attempts = 0;
+    await this.attempt(s);
+  }
+
   /** Idempotent: stops in reverse order; errors are logged, never thrown. */
   async stop(): Promise<void> {
     if (this.stopped) return;

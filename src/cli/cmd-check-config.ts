@@ -1,16 +1,19 @@
-// `wanctl check-config [FILE]`: the daemon's own loader and API-key check, run without starting
-// anything, so a config can be validated before a restart.
+// `wanctl check-config [FILE]`: the daemon's own loader run without starting anything, so a config
+// can be checked before a restart. Warnings (the config runs) exit 0; errors (it cannot) exit 1.
 import { describeError } from '../errors.js';
-import { validateApiKey } from '../api/api-key.js';
-import { loadConfig } from '../config/load.js';
+import { sysClassNet } from '../config/host-interfaces.js';
+import { loadConfigReport } from '../config/load.js';
+import { reportLines } from '../config/report-lines.js';
 import { expectPositionals, flag, parseCommand, str } from './args.js';
 import { DEFAULT_CONFIG_PATH } from './cli-config.js';
 import { EXIT_FAILED, EXIT_OK, type CommandContext } from './command.js';
 
 export const CHECK_CONFIG_HELP = `usage: wanctl check-config [FILE]
 
-Validates FILE (default ${DEFAULT_CONFIG_PATH}) exactly as the daemon does at start,
-including the API key rules. Prints "ok: FILE" and exits 0, or every problem and exits 1.
+Validates FILE (default ${DEFAULT_CONFIG_PATH}) exactly as the daemon does at start.
+Errors (the daemon would not start): each printed, exit 1. Warnings (it runs, but you should
+know: a weak api_key turns the API off, an interface missing on this machine, keys left to their
+default, ping_timeout >= check_interval): each printed, then "ok: FILE", exit 0.
 
 options:
   -c FILE       same as giving FILE
@@ -26,19 +29,14 @@ export async function runCheckConfig(argv: string[], ctx: CommandContext): Promi
   }
   const [positional] = expectPositionals(p, 0, 1, 'wanctl check-config [FILE]');
   const file = positional ?? str(p, 'config') ?? DEFAULT_CONFIG_PATH;
+  let lines: string[];
   try {
-    const cfg = loadConfig(file);
-    try {
-      // The loader accepts the seed's placeholder key; the daemon refuses to start with it.
-      validateApiKey(cfg.apiKey);
-    } catch (e) {
-      throw new Error(`${file}: ${text(e)}`);
-    }
+    lines = reportLines(file, loadConfigReport(file, { interfaces: sysClassNet }));
   } catch (e) {
     // The loader's message lists every problem, one per line: keep them, they are the point here.
     for (const line of text(e).split('\n')) ctx.io.err(line);
     return EXIT_FAILED;
   }
-  ctx.io.out(`ok: ${file}`);
+  for (const line of lines) ctx.io.out(line);
   return EXIT_OK;
 }

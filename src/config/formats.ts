@@ -126,6 +126,10 @@ export const checkLogLevel: Check = (v) =>
 
 export const checkNonEmptyString: Check = (v) => (typeof v === 'string' && v.trim().length > 0 ? null : 'a non-empty string');
 
+/** Any string: a weak key (placeholder, empty, short) turns the API off, not the daemon (warnings.ts). */
+export const checkApiKey: Check = (v) =>
+  typeof v === 'string' ? null : 'a string (quote it: an unquoted key of digits reads as a number)';
+
 export const checkPath: Check = (v) =>
   typeof v === 'string' && v.length > 0 && !v.includes('\u0000') ? null : 'a file system path';
 
@@ -176,6 +180,7 @@ export const FORMATS: Readonly<Record<string, Check>> = {
   'wan-port': checkPort,
   'wan-log-level': checkLogLevel,
   'wan-secret': checkNonEmptyString,
+  'wan-api-key': checkApiKey,
   'wan-path': checkPath,
   'wan-optional-path': checkOptionalPath,
   'wan-link-name': checkLinkName,

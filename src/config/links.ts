@@ -55,10 +55,8 @@ const FIELD_CHECKS: ReadonlyArray<[string, Check, boolean]> = [
 function draftFrom(path: string, entry: Record<string, unknown>, problems: ConfigProblem[]): { draft: LinkDraft; ok: boolean } {
   let ok = true;
   for (const key of Object.keys(entry)) {
-    if (!LINK_ENTRY_KEYS.includes(key)) {
-      problems.push({ key: `${path}.${key}`, value: entry[key], expected: UNKNOWN_KEY });
-      ok = false;
-    }
+    // Reported, but the link still works: load.ts turns unknown keys into warnings.
+    if (!LINK_ENTRY_KEYS.includes(key)) problems.push({ key: `${path}.${key}`, value: entry[key], expected: UNKNOWN_KEY });
   }
   for (const [key, check, optional] of FIELD_CHECKS) {
     const value = entry[key];

@@ -1,7 +1,9 @@
 // Entry point of src/config/: file -> YAML -> schema (convict) -> links and cross-key
-// rules -> Config. Collects every problem and throws one WAN_ERR_CONFIG naming them all.
+// rules -> Config. Problems a config cannot run with are collected and thrown as one
+// WAN_ERR_CONFIG naming them all; what it can run with but should be told comes back as warnings.
 import { readFileSync } from 'node:fs';
 import { applySchema } from './convict-adapter.js';
+import { unknownInterfaces, type HostInterfaces } from './host-interfaces.js';
 import { buildLinks, checkTargets } from './links.js';
 import { toConfig } from './normalize.js';
 import { buildMqtt, MQTT_SECTION } from './mqtt.js';
@@ -11,9 +13,27 @@ import { FILE_KEY, configError, type ConfigProblem } from './problems.js';
 import { crossKeyProblems } from './rules.js';
 import { SCHEMA, isSchemaLeaf } from './schema.js';
 import type { Config } from './types.js';
+import {
+  apiKeyWarnings, defaultedInterfaceWarnings, defaultedKeys, isUnknownKey, logFileWarnings, missingInterfaceWarnings,
+  timingWarnings, unknownKeyWarning, warningLine, type ConfigWarning, type DefaultedKey,
+} from './warnings.js';
 import { parseYaml } from './yaml-source.js';
+import type { WanError } from '../errors.js';
 
 export type { ConfigProblem } from './problems.js';
+export type { ConfigWarning, DefaultedKey } from './warnings.js';
+
+/** A config that runs, what the daemon made of it, and which original keys took their default. */
+export interface ConfigReport {
+  config: Config;
+  warnings: ConfigWarning[];
+  defaulted: DefaultedKey[];
+}
+
+export interface LoadOptions {
+  /** Interfaces of this machine, to warn about missing ones; default: not judged. */
+  interfaces?: HostInterfaces;
+}
 
 const LINK_SECTIONS = ['primary', 'secondary'] as const;
 
@@ -26,20 +46,20 @@ function defaultTableBase(): number {
   return node && isSchemaLeaf(node) ? (node.default as number) : 1000;
 }
 
-export function parseConfig(yamlText: string, sourcePath: string): Config {
+export function parseConfigReport(yamlText: string, sourcePath: string, opts: LoadOptions = {}): ConfigReport {
   const parsed = parseYaml(yamlText);
   if (!parsed.ok) throw configError(sourcePath, parsed.problems);
   if (!isMapping(parsed.data)) {
     throw configError(sourcePath, [{ key: FILE_KEY, value: parsed.data, expected: 'not a YAML mapping of keys at the top level' }]);
   }
   const raw = parsed.data;
-  const problems: ConfigProblem[] = [];
+  const found: ConfigProblem[] = [];
 
   // convict would silently replace a non-mapping link section; report it and let defaults stand in.
   const forSchema: Record<string, unknown> = { ...raw };
   for (const section of LINK_SECTIONS) {
     if (section in raw && !isMapping(raw[section])) {
-      problems.push({ key: section, value: raw[section], expected: 'a mapping {name, interface, display_name?, gateway?, gateway6?, table?}' });
+      found.push({ key: section, value: raw[section], expected: 'a mapping {name, interface, display_name?, gateway?, gateway6?, table?}' });
       delete forSchema[section];
     }
   }
@@ -47,40 +67,70 @@ export function parseConfig(yamlText: string, sourcePath: string): Config {
   // A mapping inside a convict leaf crashes convict: the mqtt section is checked by mqtt.ts instead.
   delete forSchema[MQTT_SECTION];
   const mqtt = buildMqtt(raw[MQTT_SECTION]);
-  problems.push(...mqtt.problems);
+  found.push(...mqtt.problems);
 
   delete forSchema[QUALITY_SECTION];
 
   const { values, problems: schemaProblems } = applySchema(forSchema);
-  problems.push(...schemaProblems);
+  found.push(...schemaProblems);
   const probeInterval = typeof values['probe_interval'] === 'number' && !schemaProblems.some((p) => p.key === 'probe_interval')
     ? values['probe_interval'] : null;
   const quality = buildQuality(raw[QUALITY_SECTION], probeInterval, raw['probe_interval'] !== undefined && raw['probe_interval'] !== null);
-  problems.push(...quality.problems);
-  problems.push(...checkTargets(values['ping_targets']));
+  found.push(...quality.problems);
+  found.push(...checkTargets(values['ping_targets']));
 
-  const badKeys = new Set(problems.map((p) => p.key.replace(/\[\d+\].*$/, '')));
+  const badKeys = new Set(found.filter((p) => !isUnknownKey(p)).map((p) => p.key.replace(/\[\d+\].*$/, '')));
   const base = badKeys.has('route_table_base') ? defaultTableBase() : (values['route_table_base'] as number);
   const { links, problems: linkProblems } = buildLinks(raw, values, base);
-  problems.push(...linkProblems);
-  problems.push(...crossKeyProblems(values, badKeys));
-  problems.push(...buildNotify(values).problems);
+  found.push(...linkProblems);
+  found.push(...crossKeyProblems(values, badKeys));
+  found.push(...buildNotify(values).problems);
 
-  if (problems.length > 0) throw configError(sourcePath, problems);
+  // Unknown keys: the original ignored them, so they are warnings (they still name a typo).
+  const problems = found.filter((p) => !isUnknownKey(p));
+  const warnings: ConfigWarning[] = found.filter(isUnknownKey).map(unknownKeyWarning);
+  if (problems.length > 0) throw refusal(sourcePath, problems, warnings);
   const config = toConfig(values, links, sourcePath, mqtt.mqtt);
   if (probeInterval !== null) config.probeIntervalMs = Math.round(probeInterval * 1000);
   if (quality.quality !== null) config.quality = quality.quality;
-  return config;
+  warnings.push(
+    ...defaultedInterfaceWarnings(raw, links),
+    ...missingInterfaceWarnings(raw, links, opts.interfaces ?? unknownInterfaces),
+    ...timingWarnings(config),
+    ...apiKeyWarnings(values['api_key'] as string | null),
+    ...logFileWarnings(config.logFile),
+  );
+  return { config, warnings, defaulted: defaultedKeys(raw, values) };
 }
 
-export function loadConfig(path: string): Config {
-  let text: string;
+/** The errors, then the warnings found so far (an unknown key is often the typo behind an error). */
+function refusal(path: string, problems: readonly ConfigProblem[], warnings: readonly ConfigWarning[]): WanError {
+  const err = configError(path, problems);
+  if (warnings.length === 0) return err;
+  err.message += `\n${warnings.map((w) => warningLine(path, w)).join('\n')}`;
+  err.details['warnings'] = warnings;
+  return err;
+}
+
+function readText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
     const why = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : 'cannot read file';
     throw configError(path, [{ key: FILE_KEY, value: undefined, expected: `cannot read config file: ${why} (${code})` }]);
   }
-  return parseConfig(text, path);
+}
+
+export function loadConfigReport(path: string, opts: LoadOptions = {}): ConfigReport {
+  return parseConfigReport(readText(path), path, opts);
+}
+
+/** The config alone, for callers that need no warnings (wanctl reading the API address). */
+export function parseConfig(yamlText: string, sourcePath: string): Config {
+  return parseConfigReport(yamlText, sourcePath).config;
+}
+
+export function loadConfig(path: string): Config {
+  return loadConfigReport(path).config;
 }

@@ -106,7 +106,8 @@ export function buildMqtt(section: unknown): MqttResult {
   if (given('cert') !== given('key')) problem(given('cert') ? 'key' : 'cert', 'cert and key together (a client certificate needs its key)');
   // MQTT 3.1.1 section 3.1.2.9: a password without a user name is a protocol violation.
   if (given('password') && !given('username')) problem('username', 'a user name when password is set');
-  if (problems.length > 0) return { mqtt: null, problems };
+  // An unknown key alone is a warning (load.ts): the section still works.
+  if (problems.some((p) => p.expected !== UNKNOWN_KEY)) return { mqtt: null, problems };
 
   const str = (key: string): string | null => (typeof section[key] === 'string' ? (section[key] as string) : null);
   return {
@@ -122,6 +123,6 @@ export function buildMqtt(section: unknown): MqttResult {
       discoveryPrefix: str('discovery_prefix') ?? MQTT_DEFAULTS.discoveryPrefix,
       discovery: typeof section['discovery'] === 'boolean' ? section['discovery'] : MQTT_DEFAULTS.discovery,
     },
-    problems: [],
+    problems,
   };
 }

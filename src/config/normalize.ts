@@ -30,7 +30,8 @@ export function toConfig(values: Record<string, unknown>, links: LinkConfig[], s
     gatewayStateDir: values['gateway_state_dir'] as string,
     apiHost: values['api_host'] as string,
     apiPort: values['api_port'] as number,
-    apiKey: values['api_key'] as string,
+    // Unset is '' (the API stays off, warnings.ts says why).
+    apiKey: typeof values['api_key'] === 'string' ? values['api_key'] : '',
     logFile: typeof logFile === 'string' && logFile !== '' ? logFile : null,
     logLevel: parseLogLevel(values['log_level']) ?? 'info',
     routeMetric: values['route_metric'] as number,

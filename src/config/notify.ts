@@ -85,7 +85,8 @@ function hookFrom(path: string, entry: unknown, problems: ConfigProblem[]): Hook
   }
   const events = checkEvents(path, e['events'], problems);
   const timeoutMs = checkTimeout(path, e['timeout'], DEFAULT_HOOK_TIMEOUT_S, problems);
-  if (problems.length > before) return null;
+  // An unknown key alone is a warning (load.ts): the entry still works.
+  if (problems.slice(before).some((p) => p.expected !== UNKNOWN_KEY)) return null;
   return { path: p as string, args: [...(args as string[])], events, timeoutMs };
 }
 
@@ -137,7 +138,8 @@ function webhookFrom(path: string, entry: unknown, problems: ConfigProblem[]): W
   if (!isMapping(fields) || !Object.values(fields).every(scalar)) {
     problems.push({ key: `${path}.fields`, value: fields, expected: 'a mapping of names to strings, numbers or booleans' });
   }
-  if (problems.length > before) return null;
+  // An unknown key alone is a warning (load.ts): the entry still works.
+  if (problems.slice(before).some((p) => p.expected !== UNKNOWN_KEY)) return null;
   return { url, headers, events, timeoutMs, retries: retries as number, fields: { ...(fields as Record<string, string | number | boolean>) } };
 }
 

@@ -96,7 +96,8 @@ export function buildQuality(section: unknown, probeIntervalS: number | null, pr
   const [jitterDown, jitterUp] = pair('jitter');
   const degraded = num('degraded_loss_pct', Math.min(QUALITY_DEFAULTS.degradedLossPct, lossDown / 2), (v) => v >= 0 && v < lossDown,
     `a percentage from 0 (off) to below loss_down_pct (${lossDown})`);
-  if (problems.length > 0) return { quality: null, problems };
+  // An unknown key alone is a warning (load.ts): the section still works.
+  if (problems.some((p) => p.expected !== UNKNOWN_KEY)) return { quality: null, problems };
   return {
     quality: {
       windowMs: Math.round(windowS * 1000),

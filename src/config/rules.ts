@@ -1,4 +1,5 @@
-// Pure cross-key rules: relations between keys that are each valid on their own.
+// Pure cross-key rules: relations between keys that are each valid on their own, kept as errors
+// only where the config truly cannot work (no cycle could ever succeed).
 // A rule is skipped when one of its keys already has a problem, so one mistake is reported once.
 import { splitTargets } from './links.js';
 import type { ConfigProblem } from './problems.js';
@@ -7,12 +8,7 @@ export function crossKeyProblems(values: Record<string, unknown>, badKeys: Reado
   const problems: ConfigProblem[] = [];
   const ok = (...keys: string[]): boolean => keys.every((k) => !badKeys.has(k));
 
-  const timeout = values['ping_timeout'] as number;
-  const interval = values['check_interval'] as number;
-  // A probe still waiting when the next cycle starts would overlap it and skew loss figures.
-  if (ok('ping_timeout', 'check_interval') && timeout >= interval) {
-    problems.push({ key: 'ping_timeout', value: timeout, expected: `less than check_interval (${interval} s)` });
-  }
+  // ping_timeout >= check_interval is no problem: the original ran it, so do we (warnings.ts).
 
   const targets = values['ping_targets'];
   const minUp = values['min_targets_up'] as number;

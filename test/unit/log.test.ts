@@ -1,7 +1,7 @@
 // The logger: one JSON object per line, ISO times, secrets never written, file output
 // best effort, run-time level changes reaching children.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -125,4 +125,46 @@ test('a log file under /proc does not hang or throw', async () => {
   logger.info('ok');
   await close();
   assert.equal(out.lines().at(-1)?.['msg'], 'ok');
+});
+
+test('reopen() after logrotate moved the file: new lines go to a new file at the same path', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wf-log-test-'));
+  try {
+    const file = join(dir, 'wan-failover.log');
+    const out = capture();
+    const { logger, close, reopen } = createLogger({ level: 'info', file }, out.dest);
+    logger.info('before rotation');
+    renameSync(file, `${file}.1`);
+    logger.info('after the move, before the signal');
+    reopen();
+    logger.info('after reopen');
+    await close();
+    const msgs = (f: string): unknown[] => readFileSync(f, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as Line)['msg']);
+    assert.deepEqual(msgs(`${file}.1`), ['before rotation', 'after the move, before the signal']);
+    assert.deepEqual(msgs(file), ['after reopen']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('reopen() opens a file that could not be opened at start, once its directory exists', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wf-log-test-'));
+  try {
+    const blocker = join(dir, 'logs');
+    writeFileSync(blocker, 'x'); // a file where the directory should be: ENOTDIR
+    const file = join(blocker, 'x.log');
+    const out = capture();
+    const { logger, close, reopen } = createLogger({ level: 'info', file }, out.dest);
+    reopen(); // still failing: no second warning in the same streak
+    rmSync(blocker);
+    mkdirSync(blocker);
+    reopen();
+    logger.info('into the file');
+    await close();
+    assert.equal(out.lines().filter((l) => l['level'] === 'warn').length, 1);
+    assert.ok(out.lines().some((l) => l['msg'] === 'log file open again'));
+    assert.deepEqual(readFileSync(file, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as Line)['msg']), ['log file open again', 'into the file']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

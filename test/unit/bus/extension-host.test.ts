@@ -44,3 +44,30 @@ test('stop is idempotent, in reverse order, and a throwing stop does not stop th
   await host.stop();
   assert.deepEqual(order, ['b', 'a']);
 });
+
+test('restart: stops a running extension and starts it again; a pending retry is replaced, not doubled', async () => {
+  const clock = new FakeClock();
+  const events: string[] = [];
+  let fail = true;
+  const ext: Extension = {
+    name: 'api',
+    start: async () => { events.push('start'); if (fail) throw new Error('EADDRINUSE'); },
+    stop: async () => { events.push('stop'); },
+  };
+  const host = new ExtensionHost(clock, log(), { firstMs: 100, maxMs: 1000 });
+  host.add(ext);
+  await host.start();
+  assert.deepEqual(events, ['start']);
+  fail = false;
+  await host.restart('api');
+  assert.deepEqual(events, ['start', 'start'], 'not running, so no stop; the retry timer is gone');
+  assert.equal(host.running('api'), true);
+  await clock.advance(5000);
+  assert.deepEqual(events, ['start', 'start'], 'the old retry did not fire');
+  await host.restart('api');
+  assert.deepEqual(events, ['start', 'start', 'stop', 'start']);
+  await host.restart('nope');
+  await host.stop();
+  await host.restart('api');
+  assert.deepEqual(events, ['start', 'start', 'stop', 'start', 'stop'], 'no start after stop');
+});

@@ -1,7 +1,7 @@
 // The optional mqtt: section: absent = off, defaults, and one clear problem per bad key.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseConfig } from '../../../src/config/load.js';
+import { parseConfig, parseConfigReport } from '../../../src/config/load.js';
 import { configProblems, keysOf } from './helpers.js';
 
 const parse = (mqtt: string): ReturnType<typeof parseConfig> => parseConfig(`api_key: ${'k'.repeat(32)}\n${mqtt}`, '/etc/x.yaml');
@@ -42,8 +42,13 @@ const BAD: ReadonlyArray<[string, string[]]> = [
   ['mqtt:\n  url: mqtt://broker\n  discovery_prefix: "a//b"\n', ['mqtt.discovery_prefix']],
   ['mqtt:\n  url: mqtt://broker\n  client_id: "has space"\n', ['mqtt.client_id']],
   ['mqtt:\n  url: mqtt://broker\n  discovery: "yes"\n', ['mqtt.discovery']],
-  ['mqtt:\n  url: mqtt://broker\n  retain: true\n', ['mqtt.retain']],
 ];
+
+test('an unknown key in the mqtt section is a warning, as everywhere (the original ignored unknown keys)', () => {
+  const r = parseConfigReport('mqtt:\n  url: mqtt://broker\n  retain: true\n', '/etc/x.yaml');
+  assert.ok(r.warnings.some((w) => w.key === 'mqtt.retain'));
+  assert.equal(r.config.mqtt?.url, 'mqtt://broker');
+});
 
 for (const [yaml, keys] of BAD) {
   test(`refused with a problem naming ${keys.join(', ')}: ${JSON.stringify(yaml)}`, () => {

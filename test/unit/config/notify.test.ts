@@ -2,7 +2,7 @@
 // that name the key and never echo a header value.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseConfig } from '../../../src/config/load.js';
+import { parseConfig, parseConfigReport } from '../../../src/config/load.js';
 import { configProblems, keysOf } from './helpers.js';
 
 test('absent: no hooks, no webhooks, metrics need the key', () => {
@@ -59,11 +59,17 @@ test('bad entries name their key; header values are never echoed', () => {
     'metrics_public: "yes"',
   ].join('\n'), 'x.yaml'));
   assert.deepEqual(keysOf(problems).sort(), [
-    'hooks[0]', 'hooks[1].events', 'hooks[1].shell', 'hooks[1].timeout', 'metrics_public',
+    'hooks[0]', 'hooks[1].events', 'hooks[1].timeout', 'metrics_public',
     'webhooks[0].url', 'webhooks[1].headers.X-Token', 'webhooks[1].retries', 'webhooks[2]',
   ].sort());
   assert.ok(!error.message.includes('SECRET'), error.message);
   assert.match(error.message, /hooks\[1\]\.events: .*expected a list of events from: switch, link_down, link_up, all_down, degraded/);
+});
+
+test('an unknown key in an entry is a warning (as everywhere); the entry still runs', () => {
+  const r = parseConfigReport('hooks:\n  - {path: /bin/true, shell: yes}\n', 'x.yaml');
+  assert.ok(r.warnings.some((w) => w.key === 'hooks[0].shell'));
+  assert.equal(r.config.hooks?.length, 1);
 });
 
 test('hooks: not a list is refused', () => {
