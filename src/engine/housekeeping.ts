@@ -20,6 +20,8 @@ export interface HousekeepingDeps {
   facts: LinkFactsStore;
   log: LogPort;
   config(): Config;
+  /** The kernel's byte counters of a link, each time they are read (metrics). */
+  stats(link: string, iface: string, rxBytes: number, txBytes: number): void;
   /** A full dump to check the kernel objects against. */
   verify(snap: NetlinkSnapshot): void;
   changed(): void;
@@ -97,7 +99,9 @@ export class Housekeeping {
       const now = this.deps.clock.nowMs();
       for (const l of this.deps.facts.all()) {
         const k = links.find((x) => x.name === l.cfg.interface);
-        if (k?.stats) this.deps.facts.sampleTraffic(l.cfg.name, now, k.stats.rxBytes, k.stats.txBytes);
+        if (!k?.stats) continue;
+        this.deps.facts.sampleTraffic(l.cfg.name, now, k.stats.rxBytes, k.stats.txBytes);
+        this.deps.stats(l.cfg.name, l.cfg.interface, k.stats.rxBytes, k.stats.txBytes);
       }
     } catch (err) {
       this.deps.log.debug({ error: describeError(err) }, 'reading link statistics failed');

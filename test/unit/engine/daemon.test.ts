@@ -248,3 +248,12 @@ test('our per-link table route deleted by hand is restored from the notification
   assert.equal(nl.ops.filter((o) => o.op === 'replace' && o.spec.table === 1001).length, n + 1);
   await daemon.stop();
 });
+
+test('housekeeping publishes the kernel byte counters of each link on the bus (for metrics)', async () => {
+  const { daemon, clock } = await setup();
+  const seen: string[] = [];
+  daemon.bus.onKind('link-stats', (e) => { seen.push(e.link); });
+  await clock.advanceAsync(2000);
+  assert.ok(seen.includes('primary') && seen.includes('secondary'));
+  await daemon.stop();
+});
