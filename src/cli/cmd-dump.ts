@@ -9,7 +9,8 @@ import { dumpJson, ifnameMap, renderDump, type DumpSection } from './format.js';
 export const DUMP_HELP = `usage: wanctl dump [links|addrs|routes|rules|all] [--json] [-c FILE]
 
 Shows the kernel's network state read over rtnetlink: links (state, carrier, MAC, MTU,
-counters), addresses, routes of every table, policy rules. Routes and rules tagged with the
+counters), addresses, routes of every table and policy rules, IPv4 and IPv6 (FAMILY column:
+inet, inet6). Routes and rules tagged with the
 daemon's route_protocol (from the config, default 201) are marked in the OURS column.
 
 options:

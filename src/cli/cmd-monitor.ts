@@ -9,7 +9,7 @@ import { eventLine, ifnameMap, routeJson, trackIfnames, type DumpContext } from 
 
 export const MONITOR_HELP = `usage: wanctl monitor [--json] [--count N] [--timeout SEC] [-c FILE]
 
-Prints rtnetlink notifications (links, IPv4 addresses, IPv4 routes) as they arrive, each with
+Prints rtnetlink notifications (links, IPv4 and IPv6 addresses and routes) as they arrive, each with
 a timestamp, until Ctrl-C. A "resync" line means the kernel dropped notifications.
 
 options:

@@ -75,13 +75,13 @@ export function addressRows(addrs: AddressEntry[], ctx: DumpContext): { columns:
 
 export function routeRows(routes: RouteEntry[], ctx: DumpContext, p: Painter): { columns: Column[]; rows: Cell[][] } {
   const columns: Column[] = [
-    { header: 'TABLE' }, { header: 'DST' }, { header: 'VIA' }, { header: 'DEV' }, { header: 'METRIC', align: 'right' },
+    { header: 'TABLE' }, { header: 'FAMILY' }, { header: 'DST' }, { header: 'VIA' }, { header: 'DEV' }, { header: 'METRIC', align: 'right' },
     { header: 'PROTO' }, { header: 'SCOPE' }, { header: 'TYPE' }, { header: 'SRC' }, { header: 'OURS' },
   ];
   const rows = sortRoutes(routes).map((r): Cell[] => {
     const ours = isOurRoute(r, ctx.routeProtocol);
     return [
-      tableName(r.table), prefix(r.dst, r.dstLength), r.gateway ?? '', dev(ctx, r.oif),
+      tableName(r.table), r.family, prefix(r.dst, r.dstLength), r.gateway ?? '', dev(ctx, r.oif),
       r.priority === null ? '' : String(r.priority),
       { text: protocolName(r.protocol, ctx.routeProtocol), paint: ours ? p.bold : undefined },
       scopeName(r.scope), routeTypeName(r.type), r.prefsrc ?? '', ours ? '*' : '',
@@ -180,7 +180,8 @@ export function eventLine(e: NetlinkEvent, ctx: DumpContext): string {
     }
     case 'route': {
       const r = e.route;
-      const parts = [`route ${e.op}`, prefix(r.dst, r.dstLength)];
+      // IPv4 lines read as before; IPv6 ones say so, like `ip -6 monitor`.
+      const parts = [`route ${e.op}`, ...(r.family === 'inet6' ? ['inet6'] : []), prefix(r.dst, r.dstLength)];
       if (r.gateway) parts.push(`via ${r.gateway}`);
       if (r.oif !== null) parts.push(`dev ${dev(ctx, r.oif)}`);
       parts.push(`table ${tableName(r.table)}`, `proto ${protocolName(r.protocol, ctx.routeProtocol)}`);

@@ -109,9 +109,9 @@ describe('wanctl in a namespace', { skip: SKIP, timeout: 120_000 }, () => {
     const r = await wanctlInNs(['dump', 'routes']);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
-    assert.match(lines[0], /^TABLE\s+DST\s+VIA\s+DEV\s+METRIC\s+PROTO\s+SCOPE\s+TYPE\s+SRC\s+OURS$/);
+    assert.match(lines[0], /^TABLE\s+FAMILY\s+DST\s+VIA\s+DEV\s+METRIC\s+PROTO\s+SCOPE\s+TYPE\s+SRC\s+OURS$/);
     const ours = lines.find((l) => l.includes('203.0.113.0/24'));
-    assert.match(ours ?? '', /^main\s+203\.0\.113\.0\/24\s+198\.51\.100\.1\s+wfcr0\s+7\s+wan-failover\s.*\*$/);
+    assert.match(ours ?? '', /^main\s+inet\s+203\.0\.113\.0\/24\s+198\.51\.100\.1\s+wfcr0\s+7\s+wan-failover\s.*\*$/);
     assert.equal(lines[1].indexOf('main'), 0);
     assert.doesNotMatch(r.stdout, /\u001b\[/);
   });

@@ -48,15 +48,15 @@ test('routes: main first, custom tables next, local last; kernel order kept with
 test('the daemon\'s routes are marked by protocol and named wan-failover', () => {
   const { rows } = routeRows(snap.routes, ctx, plain);
   const text = rows.map((r) => r.map((c) => (typeof c === 'string' ? c : c.text)));
-  assert.deepEqual(text[0], ['main', 'default', '198.51.100.1', 'wan0', '0', 'wan-failover', 'global', 'unicast', '', '*']);
-  assert.equal(text[1][9], '');
-  assert.equal(text[1][5], 'kernel');
-  assert.equal(text[2][3], 'wan1');
+  assert.deepEqual(text[0], ['main', 'inet', 'default', '198.51.100.1', 'wan0', '0', 'wan-failover', 'global', 'unicast', '', '*']);
+  assert.equal(text[1][10], '');
+  assert.equal(text[1][6], 'kernel');
+  assert.equal(text[2][4], 'wan1');
 });
 
 test('another route_protocol moves the mark', () => {
   const { rows } = routeRows(snap.routes, { ...ctx, routeProtocol: 2 }, plain);
-  const ours = rows.map((r) => r[9]);
+  const ours = rows.map((r) => r[10]);
   assert.deepEqual(ours, ['', '*', '', '*']);
 });
 
@@ -105,4 +105,12 @@ test('trackIfnames learns new links from events', () => {
   const names = new Map<number, string>();
   trackIfnames({ kind: 'link', op: 'new', link: link(7, 'wan7') }, names);
   assert.equal(names.get(7), 'wan7');
+});
+
+test('both families: the routes table has a FAMILY column; IPv6 route events say inet6', () => {
+  const ra = { ...snap.routes[2]!, family: 'inet6' as const, gateway: 'fe80::1', protocol: 9, priority: 1024 };
+  assert.equal(eventLine({ kind: 'route', op: 'new', route: ra }, ctx), 'route new inet6 default via fe80::1 dev wan0 table main proto ra metric 1024');
+  const t = routeRows([snap.routes[2]!, ra], ctx, plain);
+  assert.equal(t.columns[1]!.header, 'FAMILY');
+  assert.deepEqual(t.rows.map((r) => r[1]), ['inet', 'inet6']);
 });
