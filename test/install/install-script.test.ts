@@ -9,7 +9,7 @@ import path from 'node:path';
 import { INSTALL_DIR, REPO_ROOT } from './paths.js';
 
 const PLACEHOLDER = 'CHANGE_ME_TO_A_RANDOM_STRING';
-const LINKED = ['package.json', 'package-lock.json', 'dist', 'native', 'node_modules', 'install'];
+const LINKED = ['package.json', 'package-lock.json', 'dist', 'native', 'node_modules', 'install', 'README.md'];
 
 function missingBuild(): string | false {
   const native = path.join(REPO_ROOT, 'native/build/Release');
@@ -66,15 +66,22 @@ const apiKey = (text: string): string => /^api_key:\s*"?([^"\s#]+)"?\s*(?:#.*)?$
 
 test('install.sh --root: install, re-run keeps config, uninstall keeps only config', { skip: missingBuild() }, () => {
   const src = makeSource();
-  const root = mkdtempSync(path.join(tmpdir(), 'wfi-root-'));
+  // --root creates its directory (it does not exist yet).
+  const root = path.join(mkdtempSync(path.join(tmpdir(), 'wfi-root-')), 'new', 'root');
   const at = (p: string): string => path.join(root, p);
   try {
     install(src, root);
+    // The unit's Documentation= names a file the installer installs.
+    const doc = /^Documentation=file:\/\/(\S+)$/m.exec(readFileSync(path.join(INSTALL_DIR, 'wan-failover.service'), 'utf8'))?.[1];
+    assert.ok(doc !== undefined && existsSync(at(doc)), `Documentation= target ${doc} is installed`);
+    const rotate = at('etc/logrotate.d/wan-failover');
+    assert.equal(readFileSync(rotate, 'utf8'), readFileSync(path.join(INSTALL_DIR, 'logrotate'), 'utf8'));
 
     const conf = at('etc/wan-failover/config.yaml');
     const confText = readFileSync(conf, 'utf8');
     assert.equal(mode(conf), 0o600);
     assert.ok(!confText.includes(PLACEHOLDER), 'placeholder replaced');
+    assert.match(confText, /^# EDIT BEFORE STARTING: primary\/secondary interface/m, 'the generated config says what still needs editing');
     assert.match(apiKey(confText), /^[0-9a-f]{64}$/);
 
     for (const [name, entry] of [['wan-failover', 'dist/src/main.js'], ['wanctl', 'dist/src/cli/wanctl.js']]) {
@@ -109,11 +116,12 @@ test('install.sh --root: install, re-run keeps config, uninstall keeps only conf
     install(src, root, '--uninstall');
     assert.equal(readFileSync(conf, 'utf8'), confText);
     for (const gone of ['opt/wan-failover', 'usr/local/bin/wan-failover', 'usr/local/bin/wanctl',
-      'etc/dhcp/dhclient-exit-hooks.d/wan-failover', 'etc/systemd/system/wan-failover.service', 'var/lib/wan-failover']) {
+      'etc/dhcp/dhclient-exit-hooks.d/wan-failover', 'etc/systemd/system/wan-failover.service', 'var/lib/wan-failover',
+      'etc/logrotate.d/wan-failover']) {
       assert.ok(!existsSync(at(gone)), gone);
     }
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    rmSync(path.dirname(path.dirname(root)), { recursive: true, force: true });
     rmSync(src, { recursive: true, force: true });
   }
 });

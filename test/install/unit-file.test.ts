@@ -82,3 +82,20 @@ test('systemd-analyze verify passes with no warnings', { skip }, () => {
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('boot order: after network.target, never waiting for network-online.target (a dead WAN holds it)', () => {
+  const text = readFileSync(UNIT, 'utf8');
+  const s = settings(text);
+  assert.equal(s.get('After'), 'network.target');
+  assert.ok(!/^(Wants|Requires|After)=.*network-online/m.test(text), 'no network-online.target dependency');
+});
+
+test('logrotate snippet: rotates the unit log directory and signals the daemon to reopen', () => {
+  const text = readFileSync(path.join(INSTALL_DIR, 'logrotate'), 'utf8');
+  const s = settings(readFileSync(UNIT, 'utf8'));
+  assert.match(text, new RegExp(`^/var/log/${s.get('LogsDirectory')}/\\*\\.log \\{`, 'm'), 'the directory the unit can write');
+  assert.match(text, /postrotate\n\s+systemctl kill --kill-who=main --signal=HUP wan-failover\.service/);
+  assert.doesNotMatch(text, /^\s*copytruncate/m);
+  const r = spawnSync('logrotate', ['--debug', path.join(INSTALL_DIR, 'logrotate')], { encoding: 'utf8', timeout: 10_000 });
+  if (r.error === undefined) assert.doesNotMatch(`${r.stdout}${r.stderr}`, /error: .*(unknown option|bad|unexpected)/i);
+});
