@@ -19,7 +19,7 @@ import { readStateFile } from './gateway/state-file.js';
 import { createLogger, setLevel, type Logger } from './log.js';
 import { createNetlink } from './netlink/adapter.js';
 import { createProberFactory } from './probe/prober-factory.js';
-import { rawSocketFactory } from './probe/raw-socket-adapter.js';
+import { rawSocketFactory, rawSocketFactory6 } from './probe/raw-socket-adapter.js';
 import { ensureLooseRpFilter } from './routes/rp-filter.js';
 import { createNotifier } from './systemd/sd-notify.js';
 import { createMqttExtension } from './mqtt/create.js';
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
   const daemon = new Daemon({
     config,
     netlink: createNetlink(),
-    newProber: createProberFactory({ sockets: rawSocketFactory, clock: systemClock, identifier, config: () => currentConfig }),
+    newProber: createProberFactory({ sockets: rawSocketFactory, sockets6: rawSocketFactory6, clock: systemClock, identifier, config: () => currentConfig }),
     clock: systemClock,
     log: logger,
     host: { readStateFile, loosenRpFilter: ensureLooseRpFilter },

@@ -1,20 +1,31 @@
 // Composes a link's prober from its transport and settings: the engine asks for a prober per link
-// and family and never sees sockets.
+// and family and never sees sockets. The family picks the socket factory, the targets and the
+// ICMP profile (ICMP or ICMPv6).
 import type { AddressFamily } from '../bus/events.js';
 import type { Clock } from '../clock.js';
 import type { Config, LinkConfig } from '../config/types.js';
 import type { ProberFactory, ProberPort } from '../engine/ports.js';
+import { ICMPV4_PROFILE, ICMPV6_PROFILE } from './icmp-profile.js';
 import { LinkProber } from './link-prober.js';
 import type { ProbeSocketFactory } from './types.js';
 
-export function createProberFactory(opts: { sockets: ProbeSocketFactory; clock: Clock; identifier: number; config: () => Config }): ProberFactory {
+export function createProberFactory(opts: {
+  sockets: ProbeSocketFactory;
+  /** ICMPv6 sockets (rawSocketFactory6); without them there is no IPv6 prober. */
+  sockets6?: ProbeSocketFactory;
+  clock: Clock;
+  identifier: number;
+  config: () => Config;
+}): ProberFactory {
   return (link: LinkConfig, family: AddressFamily): ProberPort => {
-    if (family !== 'ipv4') throw new Error(`no prober for ${family} yet`);
+    const v6 = family === 'ipv6';
+    const sockets = v6 ? opts.sockets6 : opts.sockets;
+    if (sockets === undefined) throw new Error(`no prober for ${family}: no socket factory`);
     const cfg = opts.config();
     return new LinkProber({
-      socket: opts.sockets.open(link.interface), clock: opts.clock, identifier: opts.identifier,
-      targets: cfg.pingTargets, timeoutMs: cfg.pingTimeoutMs, count: cfg.pingCount,
-      minTargetsUp: cfg.minTargetsUp, window: cfg.statsWindow,
+      socket: sockets.open(link.interface), clock: opts.clock, identifier: opts.identifier,
+      targets: v6 ? cfg.pingTargets6 ?? [] : cfg.pingTargets, timeoutMs: cfg.pingTimeoutMs, count: cfg.pingCount,
+      minTargetsUp: cfg.minTargetsUp, window: cfg.statsWindow, profile: v6 ? ICMPV6_PROFILE : ICMPV4_PROFILE,
     });
   };
 }
