@@ -4,11 +4,14 @@
 // runs and fails over inside the window that the documented effective period implies.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { startDaemon, type DaemonHandle } from '../../lab/daemon-runner.js';
+import { runInNs } from '../../lab/exec.js';
 import { failoverWindowMs } from '../../src/config/timing.js';
 import { activeIface, notRoot, switches, waitFor, withRig } from './support.js';
 
 const PLACEHOLDER = 'CHANGE_ME_TO_A_RANDOM_STRING';
+const WANCTL = fileURLToPath(new URL('../../src/cli/wanctl.js', import.meta.url));
 
 test("the original's config.example.yaml (placeholder key) runs: failover works, the API says why it is off",
   { skip: notRoot, timeout: 120_000 }, async () => {
@@ -44,6 +47,11 @@ test("the original's config.example.yaml (placeholder key) runs: failover works,
         const body = JSON.parse(res.body) as Record<string, unknown>;
         assert.equal(body['code'], 'WAN_ERR_API_DISABLED');
         assert.match(String(body['error']), /api_key is still the example placeholder/);
+        // `wanctl status` (host, port and key from the same file) prints the reason, exit 1.
+        const ctl = await runInNs(rig.lab.routerNs, process.execPath, [WANCTL, 'status', '-c', d.configPath], { timeoutMs: 20_000 })
+          .then(() => ({ code: 0, stderr: '' }), (e: { exitCode?: number; stderr?: string }) => ({ code: e.exitCode ?? -1, stderr: e.stderr ?? '' }));
+        assert.equal(ctl.code, 1);
+        assert.match(ctl.stderr, /^wanctl status: API disabled: api_key is still the example placeholder; set a good api_key in .* and reload/);
 
         await waitFor('the route on the primary', async () => (await activeIface(rig)) === l1!.iface, 30_000);
         await rig.lab.fail(1, 'upstream');
