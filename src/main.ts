@@ -19,7 +19,7 @@ import { readStateFile } from './gateway/state-file.js';
 import { createLogger, setLevel, type Logger } from './log.js';
 import { createNetlink } from './netlink/adapter.js';
 import { createProberFactory } from './probe/prober-factory.js';
-import { rawSocketFactory, rawSocketFactory6 } from './probe/raw-socket-adapter.js';
+import { chooseProbeSockets } from './probe/socket-choice.js';
 import { ensureLooseRpFilter } from './routes/rp-filter.js';
 import { createNotifier } from './systemd/sd-notify.js';
 import { createMqttExtension } from './mqtt/create.js';
@@ -111,7 +111,14 @@ async function main(): Promise<void> {
   const daemon = new Daemon({
     config,
     netlink: createNetlink(),
-    newProber: createProberFactory({ sockets: rawSocketFactory, sockets6: rawSocketFactory6, clock: systemClock, identifier, config: () => currentConfig }),
+    newProber: createProberFactory({
+      sockets: chooseProbeSockets(systemClock, 'ipv4', (why) => logger.warn({ why }, 'kernel-stamped probe socket unavailable; RTTs are stamped in JS (raw-socket)')),
+      sockets6: chooseProbeSockets(systemClock, 'ipv6', (why) => logger.warn({ why }, 'kernel-stamped ICMPv6 probe socket unavailable; RTTs are stamped in JS (raw-socket)')),
+      clock: systemClock, identifier, config: () => currentConfig,
+      onTargetDead: (link, target, dead, silentForMs) => (dead
+        ? logger.warn({ link: link.name, target, silentS: Math.round(silentForMs / 1000) }, 'probe target silent while the others answer: reported dead and ignored for health')
+        : logger.info({ link: link.name, target }, 'probe target answers again: counted for health')),
+    }),
     clock: systemClock,
     log: logger,
     host: { readStateFile, loosenRpFilter: ensureLooseRpFilter },

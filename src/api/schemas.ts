@@ -26,6 +26,11 @@ const targetSchema = {
     up: { type: ['boolean', 'null'] },
     rtt_ms: nullableNumber,
     loss_pct: nullableNumber,
+    // Continuous probing (probe_interval) only: figures over the window and the target's own verdict.
+    jitter_ms: { ...nullableNumber, description: 'Mean |RTT difference| of consecutive replies over the window (continuous probing).' },
+    state: { type: ['string', 'null'], enum: ['up', 'degraded', 'down', 'dead', 'unknown', null],
+      description: 'The target\'s quality verdict; dead = silent while the other targets answer, ignored for health.' },
+    reason: { ...nullableString, description: 'Which threshold holds the state.' },
   },
 } as const;
 
@@ -53,7 +58,7 @@ const linkProperties = {
   last_check: isoTime,
   traffic: trafficSchema,
   carrier: { type: ['boolean', 'null'] },
-  state: { type: 'string', enum: ['up', 'down', 'unknown'] },
+  state: { type: 'string', enum: ['up', 'degraded', 'down', 'unknown'], description: 'degraded: up, but the quality thresholds say poor (quality:).' },
   active: { type: 'boolean' },
   rtt_ms: nullableNumber,
   loss_pct: nullableNumber,
@@ -69,6 +74,19 @@ const optionalLinkProperties = {
     description: 'Conntrack entries NATed to this link, flushed when the default route left it (conntrack_flush); absent before the first flush.',
     required: ['entries', 'flushes', 'last_flush'],
     properties: { entries: { type: 'integer' }, flushes: { type: 'integer' }, last_flush: isoTime },
+  },
+  // Link quality (probe_interval / quality:): null without it.
+  jitter_ms: { ...nullableNumber, description: 'Jitter over the window (continuous probing).' },
+  state_reason: { ...nullableString, description: 'Why the link is in its state: which rule or threshold.' },
+  quality: {
+    type: ['object', 'null'],
+    description: 'The quality verdict over the window (quality: section), independent of the round rule.',
+    properties: {
+      state: { type: 'string', enum: ['up', 'degraded', 'down', 'unknown'] },
+      reason: nullableString,
+      window_s: { type: 'number' },
+      samples: { type: 'integer', description: 'Resolved probes in the window.' },
+    },
   },
 } as const;
 

@@ -19,6 +19,9 @@ export interface TargetPayload {
   up: boolean | null;
   rtt_ms: number | null;
   loss_pct: number | null;
+  jitter_ms?: number | null;
+  state?: 'up' | 'degraded' | 'down' | 'dead' | 'unknown' | null;
+  reason?: string | null;
 }
 
 export interface LinkPayload {
@@ -35,7 +38,7 @@ export interface LinkPayload {
   last_check: string | null;
   traffic: TrafficPayload;
   carrier: boolean | null;
-  state: 'up' | 'down' | 'unknown';
+  state: 'up' | 'degraded' | 'down' | 'unknown';
   active: boolean;
   rtt_ms: number | null;
   loss_pct: number | null;
@@ -44,6 +47,10 @@ export interface LinkPayload {
   gateway_stats: TargetPayload | null;
   /** Conntrack entries NATed to this link flushed when the route left it (src/conntrack/); absent before the first flush. */
   conntrack?: { entries: number; flushes: number; last_flush: string | null };
+  /** Link quality (continuous probing): null without it. */
+  jitter_ms?: number | null;
+  state_reason?: string | null;
+  quality?: { state: 'up' | 'degraded' | 'down' | 'unknown'; reason: string | null; window_s: number; samples: number } | null;
 }
 
 export interface EventPayload {
@@ -129,6 +136,9 @@ export function toLinkPayload(link: LinkStatus): LinkPayload {
     targets: link.targets.map(toTargetPayload),
     gateway_stats: link.gatewayStats === null ? null : toTargetPayload(link.gatewayStats),
     ...(link.conntrack ? { conntrack: { entries: link.conntrack.entries, flushes: link.conntrack.flushes, last_flush: isoOrNull(link.conntrack.lastMs) } } : {}),
+    jitter_ms: round2OrNull(link.jitterMs ?? null),
+    state_reason: link.stateReason ?? null,
+    quality: link.quality ? { state: link.quality.state, reason: link.quality.reason, window_s: link.quality.windowMs / 1000, samples: link.quality.samples } : null,
   };
 }
 
@@ -143,7 +153,10 @@ function toTrafficPayload(t: Traffic): TrafficPayload {
 }
 
 function toTargetPayload(s: TargetStats): TargetPayload {
-  return { target: s.target, up: s.up, rtt_ms: round2OrNull(s.rttMs), loss_pct: round2OrNull(s.lossPct) };
+  const base: TargetPayload = { target: s.target, up: s.up, rtt_ms: round2OrNull(s.rttMs), loss_pct: round2OrNull(s.lossPct) };
+  // Continuous probing adds its figures; cycle mode keeps the original four keys.
+  if (s.state === undefined) return base;
+  return { ...base, jitter_ms: round2OrNull(s.jitterMs ?? null), state: s.state, reason: s.reason ?? null };
 }
 
 function toEventPayload(e: EngineEvent): EventPayload {

@@ -41,7 +41,7 @@ export function formatMbps(n: number | undefined): string {
 }
 
 /** up/down/unknown: `state` when the daemon sends it, else derived from the seed's `healthy`. */
-export function linkHealth(l: LinkJson): 'up' | 'down' | 'unknown' {
+export function linkHealth(l: LinkJson): 'up' | 'degraded' | 'down' | 'unknown' {
   return l.state ?? (l.healthy ? 'up' : 'down');
 }
 
@@ -53,7 +53,7 @@ export function statusTable(s: StatusJson, p: Painter): string[] {
   const columns: Column[] = [
     { header: '' }, { header: 'LINK' }, { header: 'NAME' }, { header: 'IFACE' }, { header: 'HEALTH' },
     { header: 'GW REACH' }, { header: 'GATEWAY' }, { header: 'RTT', align: 'right' }, { header: 'LOSS', align: 'right' },
-    { header: 'CARRIER' }, { header: 'RX MBPS', align: 'right' }, { header: 'TX MBPS', align: 'right' },
+    { header: 'JITTER', align: 'right' }, { header: 'CARRIER' }, { header: 'RX MBPS', align: 'right' }, { header: 'TX MBPS', align: 'right' },
   ];
   const rows = statusLinks(s).map((l): Cell[] => {
     const health = linkHealth(l);
@@ -65,7 +65,7 @@ export function statusTable(s: StatusJson, p: Painter): string[] {
       l.display_name, l.interface,
       { text: health, paint: health === 'up' ? p.green : health === 'down' ? p.red : p.yellow },
       { text: l.gateway_reachable ? 'yes' : 'no', paint: l.gateway_reachable ? undefined : p.yellow },
-      l.gateway ?? 'unknown', formatMs(l.rtt_ms), formatPct(l.loss_pct),
+      l.gateway ?? 'unknown', formatMs(l.rtt_ms), formatPct(l.loss_pct), formatMs(l.jitter_ms),
       { text: carrier, paint: carrier === 'no' ? p.red : undefined },
       formatMbps(l.traffic?.rx_mbps_avg), formatMbps(l.traffic?.tx_mbps_avg),
     ];
@@ -98,7 +98,29 @@ export function eventLines(s: StatusJson, p: Painter): string[] {
     .map((l) => `  ${l}`)];
 }
 
+/**
+ * Link quality (continuous probing): why each link is in its state, its window verdict, and each
+ * target's figures and verdict. Empty for a daemon in cycle mode (or the seed).
+ */
+export function qualityLines(s: StatusJson, p: Painter): string[] {
+  const links = statusLinks(s).filter((l) => l.quality || (l.targets ?? []).some((t) => t.state !== undefined));
+  if (links.length === 0) return [];
+  const lines = ['link quality:'];
+  for (const l of links) {
+    const q = l.quality;
+    const verdict = q ? `window ${q.window_s} s, ${q.samples} probes: ${q.state}${q.reason ? ` (${q.reason})` : ''}` : 'no quality rule';
+    lines.push(`  ${p.bold(l.name)}: ${linkHealth(l)}${l.state_reason ? ` - ${l.state_reason}` : ''}; ${verdict}`);
+    const rows = (l.targets ?? []).map((t): Cell[] => [
+      t.target, { text: t.state ?? '-', paint: t.state === 'up' ? p.green : t.state === 'down' || t.state === 'dead' ? p.red : p.yellow },
+      `rtt ${formatMs(t.rtt_ms)}`, `jitter ${formatMs(t.jitter_ms)}`, `loss ${formatPct(t.loss_pct)}`, t.reason ?? '',
+    ]);
+    lines.push(...renderTable(rows[0]?.map(() => ({ header: '' })) ?? [], rows, { noHeader: true }).map((x) => `    ${x}`));
+  }
+  return lines;
+}
+
 /** The whole human `wanctl status` page. */
 export function renderStatus(s: StatusJson, p: Painter): string[] {
-  return [...statusSummary(s, p), '', ...statusTable(s, p), '', ...eventLines(s, p)];
+  const quality = qualityLines(s, p);
+  return [...statusSummary(s, p), '', ...statusTable(s, p), '', ...(quality.length > 0 ? [...quality, ''] : []), ...eventLines(s, p)];
 }

@@ -21,11 +21,26 @@ export interface LinkJson {
   traffic?: TrafficJson;
   /** Added by wan-failover (absent from the Python seed). */
   carrier?: boolean | null;
-  state?: 'up' | 'down' | 'unknown';
+  state?: 'up' | 'degraded' | 'down' | 'unknown';
   active?: boolean;
   rtt_ms?: number | null;
   loss_pct?: number | null;
   gateway_source?: string | null;
+  /** Link quality (continuous probing). */
+  jitter_ms?: number | null;
+  state_reason?: string | null;
+  quality?: { state: string; reason: string | null; window_s: number; samples: number } | null;
+  targets?: TargetJson[];
+}
+
+export interface TargetJson {
+  target: string;
+  up: boolean | null;
+  rtt_ms: number | null;
+  loss_pct: number | null;
+  jitter_ms?: number | null;
+  state?: string | null;
+  reason?: string | null;
 }
 
 export interface EventJson {

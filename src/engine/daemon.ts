@@ -214,10 +214,13 @@ export class Daemon implements Engine {
     for (const k of ['apiHost', 'apiPort', 'apiKey', 'routeMetric', 'routeProtocol', 'rulePriority'] as const) {
       if (next[k] !== this.cfg[k]) needRestart.push(k);
     }
+    // Cycles vs continuous probing is a different prober: a restart switches between them.
+    if (((next.probeIntervalMs ?? null) === null) !== ((this.cfg.probeIntervalMs ?? null) === null)) needRestart.push('probe_interval');
     this.cfg = { ...next, links: this.cfg.links, apiHost: this.cfg.apiHost, apiPort: this.cfg.apiPort, apiKey: this.cfg.apiKey,
       routeMetric: this.cfg.routeMetric, routeProtocol: this.cfg.routeProtocol, rulePriority: this.cfg.rulePriority };
     this.probes.reconfigure(() => next.pingTargets,
-      { timeoutMs: next.pingTimeoutMs, count: next.pingCount, minTargetsUp: next.minTargetsUp, window: next.statsWindow });
+      { timeoutMs: next.pingTimeoutMs, count: next.pingCount, minTargetsUp: next.minTargetsUp, window: next.statsWindow,
+        ...(next.probeIntervalMs ? { intervalMs: next.probeIntervalMs, quality: next.quality ?? null } : {}) });
     this.record('config', 'info', null, `Configuration reloaded${needRestart.length ? ` (restart needed for: ${needRestart.join(', ')})` : ''}`);
     return needRestart;
   }
@@ -287,7 +290,8 @@ export class Daemon implements Engine {
     this.noteProbeErrors(link, r);
     this.bus.publish({ kind: 'probe-round', link, family, gateway: r.gateway, targets: r.targets, healthy: r.healthy,
       timeMs: this.deps.clock.wallMs() });
-    this.feed(family, { kind: 'probe', link, healthy: r.healthy, gatewayReachable: r.gatewayReachable });
+    this.feed(family, { kind: 'probe', link, healthy: r.healthy, gatewayReachable: r.gatewayReachable,
+      ...(r.quality ? { quality: r.quality.state, qualityReason: r.quality.reason } : {}) });
   }
 
   /** Send failures (ENETUNREACH, EPERM, ...) say more than a timeout: log them when they change. */
@@ -392,8 +396,10 @@ export class Daemon implements Engine {
       const p = a.links[i]!;
       if (p.health === l.health) return;
       const f = this.facts.get(l.name)!;
+      const quality = l.quality === 'down' || l.quality === 'degraded' ? `quality: ${l.qualityReason ?? l.quality}` : null;
       const reason = !f.present ? 'interface gone' : f.carrier === false ? 'carrier lost'
-        : l.health === 'down' ? `${l.consecutiveFailures} consecutive failed checks` : 'probes pass';
+        : l.health === 'down' ? (l.consecutiveFailures >= this.cfg.failureThreshold ? `${l.consecutiveFailures} consecutive failed checks` : quality ?? 'probes fail')
+        : l.health === 'degraded' ? quality ?? 'quality' : 'probes pass';
       this.bus.publish({ kind: 'link-state', link: l.name, interface: f.cfg.interface, family, from: p.health, to: l.health, reason, timeMs });
     });
     if (a.allDown !== b.allDown) this.bus.publish({ kind: 'all-down', down: b.allDown, timeMs });

@@ -1,7 +1,7 @@
 // The small interfaces the daemon needs from its surroundings, so tests hand in fakes:
 // a logger (pino satisfies it), a notifier (sd_notify), the per-link prober, and the filesystem bits.
 import type { AddressFamily } from '../bus/events.js';
-import type { LinkConfig } from '../config/types.js';
+import type { LinkConfig, QualityConfig } from '../config/types.js';
 import type { CycleResult, ProbeStats } from '../probe/types.js';
 
 export interface LogPort {
@@ -23,8 +23,11 @@ export interface ProberPort {
   runCycle(gateway: string | null): Promise<CycleResult>;
   stats(): ProbeStats;
   setTargets(targets: string[]): void;
-  setOptions(opts: { timeoutMs?: number; count?: number; minTargetsUp?: number; window?: number }): void;
+  setOptions(opts: { timeoutMs?: number; count?: number; minTargetsUp?: number; window?: number; intervalMs?: number;
+    quality?: QualityConfig | null }): void;
   close(): void;
+  /** The prober runs its own schedule (continuous probing): the loop pulls rounds as they finish. */
+  readonly paced?: boolean;
 }
 
 /** Opens a prober for a link and family; throws (errno-coded) when its transport cannot be opened. */

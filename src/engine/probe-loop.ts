@@ -70,7 +70,7 @@ export class ProbeLoop {
   }
 
   /** A config reload: targets and probe settings change in place. */
-  reconfigure(targets: (family: AddressFamily) => string[], opts: { timeoutMs: number; count: number; minTargetsUp: number; window: number }): void {
+  reconfigure(targets: (family: AddressFamily) => string[], opts: Parameters<ProberPort['setOptions']>[0]): void {
     for (const s of this.slots) {
       s.prober?.setTargets(targets(s.family));
       s.prober?.setOptions(opts);
@@ -93,7 +93,10 @@ export class ProbeLoop {
 
   private schedule(s: Slot): void {
     if (!this.running) return;
-    const delay = Math.max(0, s.lastStartMs + this.deps.intervalMs() - this.deps.clock.nowMs());
+    // A paced prober (continuous probing) keeps its own schedule: pull its next round at once.
+    // Without a prober (interface gone) the loop waits an interval, never spins.
+    const interval = s.prober?.paced === true ? 0 : this.deps.intervalMs();
+    const delay = Math.max(0, s.lastStartMs + interval - this.deps.clock.nowMs());
     s.timer = this.deps.clock.setTimer(delay, () => {
       s.timer = null;
       void this.round(s).finally(() => this.schedule(s));

@@ -45,6 +45,9 @@ export function buildStatus(i: StatusInput): EngineStatus {
       gatewayStats: stats?.gateway ?? null,
       targets: stats?.targets ?? [],
       traffic: f.traffic.get(),
+      jitterMs: stats?.jitterMs ?? null,
+      stateReason: stateReason(p, f),
+      quality: stats?.quality ?? null,
       ...(ct ? { conntrack: ct } : {}),
     };
   });
@@ -60,6 +63,16 @@ export function buildStatus(i: StatusInput): EngineStatus {
     uptimeSeconds: Math.max(0, Math.floor((i.nowWallMs - i.startedMs) / 1000)),
     events: i.events,
   };
+}
+
+/** Why a link is in its state: carrier/interface, the round rule, or the quality threshold. */
+function stateReason(p: PolicyState['links'][number], f: LinkFacts): string | null {
+  if (!f.present) return 'interface gone';
+  if (f.carrier === false) return 'carrier lost';
+  if (p.health === 'up' || p.health === 'unknown') return null;
+  if (p.health === 'down' && p.consecutiveFailures > 0 && p.quality !== 'down') return `${p.consecutiveFailures} consecutive failed checks`;
+  if (p.quality === 'down' || p.quality === 'degraded') return `quality: ${p.qualityReason ?? p.quality}`;
+  return p.health === 'down' ? 'probes failed' : null;
 }
 
 /** One line for systemd's STATUS=, from the policy and facts alone (no probe statistics needed). */

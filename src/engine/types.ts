@@ -20,8 +20,8 @@ export interface Traffic {
   txMbpsAvg: number;
 }
 
-/** up: probes pass; down: declared down (probes, carrier or interface gone); unknown: not judged yet. */
-export type LinkHealthState = 'up' | 'down' | 'unknown';
+/** up: probes pass; degraded: they pass, quality is poor; down: declared down (probes, quality, carrier or interface gone); unknown: not judged yet. */
+export type LinkHealthState = 'up' | 'degraded' | 'down' | 'unknown';
 
 export interface LinkStatus {
   name: string;
@@ -43,6 +43,12 @@ export interface LinkStatus {
   gatewayStats: TargetStats | null;
   targets: TargetStats[];
   traffic: Traffic;
+  /** Continuous probing: jitter over the window. */
+  jitterMs?: number | null;
+  /** Why the link is in its state (which rule or threshold); null when up. */
+  stateReason?: string | null;
+  /** The quality verdict over the window (quality: section); absent/null without it. */
+  quality?: { state: 'up' | 'degraded' | 'down' | 'unknown'; reason: string | null; windowMs: number; samples: number } | null;
   /** Conntrack entries flushed for this link's NAT flows on switches away from it (when enabled). */
   conntrack?: { entries: number; flushes: number; lastMs: number | null };
 }

@@ -39,7 +39,7 @@ function usable(facts: FactsView, l: LinkDecision): boolean {
 /** A link the daemon may move the default route to. */
 export function isEligible(l: LinkDecision, facts: FactsView, nowMs: number): boolean {
   const f = facts(l.name);
-  return usable(facts, l) && f.gatewayKnown && f.hasAddress && l.health === 'up'
+  return usable(facts, l) && f.gatewayKnown && f.hasAddress && (l.health === 'up' || l.health === 'degraded')
     && (l.routeFailingUntilMs === null || nowMs >= l.routeFailingUntilMs);
 }
 
@@ -64,6 +64,8 @@ export function step(state: PolicyState, event: PolicyEvent, nowMs: number, cfg:
       const l = link(event.link);
       if (!l) break;
       l.gatewayReachable = event.gatewayReachable;
+      l.quality = event.quality ?? 'unknown';
+      l.qualityReason = event.qualityReason ?? null;
       onProbe(s, l, event.healthy, cfg, facts, effects);
       break;
     }
@@ -121,27 +123,42 @@ export function step(state: PolicyState, event: PolicyEvent, nowMs: number, cfg:
       assertNever(event);
   }
 
+  // When each link's health took its value: the degraded hold is measured from it.
+  s.links.forEach((l, i) => {
+    if (l.health !== state.links[i]?.health) l.healthSinceMs = nowMs;
+  });
   decide(s, nowMs, cfg, facts, effects);
   return { state: s, effects };
 }
 
+/**
+ * Down as soon as either rule says so: failure_threshold failed rounds in a row, or the quality
+ * verdict. Up (or degraded, when the quality says so) only when both agree: a passing round and a
+ * quality verdict that is not down. Without a quality verdict this is the original's rule.
+ */
 function onProbe(s: PolicyState, l: LinkDecision, healthy: boolean, cfg: PolicyConfig, facts: FactsView, effects: PolicyEffect[]): void {
   if (healthy) {
     l.consecutiveFailures = 0;
     l.consecutiveSuccesses += 1;
-    // A link needs carrier (when reported) to be believed; a probe cannot pass without it anyway.
-    if (l.health !== 'up' && usable(facts, l)) {
-      const wasDown = l.health === 'down';
-      l.health = 'up';
-      if (wasDown) effects.push(ev('recovery', 'info', l, `${l.label} is back online`));
-    }
+  } else {
+    l.consecutiveSuccesses = 0;
+    l.consecutiveFailures += 1;
+  }
+  if (!healthy && l.consecutiveFailures >= cfg.failureThreshold) {
+    markDown(s, l, `${l.consecutiveFailures} consecutive failed checks`, effects);
     return;
   }
-  l.consecutiveSuccesses = 0;
-  l.consecutiveFailures += 1;
-  if (l.health !== 'down' && l.consecutiveFailures >= cfg.failureThreshold) {
-    markDown(s, l, `${l.consecutiveFailures} consecutive failed checks`, effects);
+  if (l.quality === 'down') {
+    markDown(s, l, `quality: ${l.qualityReason ?? 'thresholds'}`, effects);
+    return;
   }
+  // A link needs carrier (when reported) to be believed; a probe cannot pass without it anyway.
+  if (!healthy || !usable(facts, l)) return;
+  const next = l.quality === 'degraded' ? 'degraded' : 'up';
+  if (l.health === next) return;
+  const wasDown = l.health === 'down';
+  l.health = next;
+  if (wasDown) effects.push(ev('recovery', 'info', l, `${l.label} is back online${next === 'degraded' ? ` (degraded: ${l.qualityReason ?? ''})` : ''}`));
 }
 
 function markDown(s: PolicyState, l: LinkDecision, why: string, effects: PolicyEffect[]): void {
@@ -177,7 +194,8 @@ function decide(s: PolicyState, nowMs: number, cfg: PolicyConfig, facts: FactsVi
   if (!s.auto || s.manualHold !== null) return;
 
   if (!activeOk) {
-    const target = eligible[0];
+    // A healthy link before a degraded one, each in preference order.
+    const target = eligible.find((l) => l.health === 'up') ?? eligible[0];
     if (target && target.name !== s.active) {
       const reason = active === undefined
         ? `no active link, ${target.label} is healthy`
@@ -188,12 +206,24 @@ function decide(s: PolicyState, nowMs: number, cfg: PolicyConfig, facts: FactsVi
     return;
   }
 
+  // A degraded active link yields to a healthy one, once both have held their state for
+  // min_secondary_time (and the healthy one passed recovery_threshold rounds): a short bad spell,
+  // or random loss that degrades both links in turn, moves nothing.
+  if (active.health === 'degraded') {
+    const held = (l: LinkDecision): boolean => l.healthSinceMs !== undefined && l.healthSinceMs !== null && nowMs - l.healthSinceMs >= cfg.minSecondaryTimeMs;
+    const better = eligible.find((l) => l !== active && l.health === 'up' && held(l) && l.consecutiveSuccesses >= cfg.recoveryThreshold);
+    if (better && held(active)) {
+      switchTo(s, better.name, `${active.label} is degraded (${active.qualityReason ?? 'quality'}), ${better.label} is healthy`, 'failover', nowMs, effects);
+    }
+    return;
+  }
+
   // The active link is fine: go back to a more preferred link only once it is stable.
   const activeIdx = s.links.indexOf(active);
   const onItLongEnough = s.activeSinceMs === null || nowMs - s.activeSinceMs >= cfg.minSecondaryTimeMs;
   if (!onItLongEnough) return;
   for (const l of s.links.slice(0, activeIdx)) {
-    if (isEligible(l, facts, nowMs) && l.consecutiveSuccesses >= cfg.recoveryThreshold) {
+    if (isEligible(l, facts, nowMs) && l.health === 'up' && l.consecutiveSuccesses >= cfg.recoveryThreshold) {
       switchTo(s, l.name, `${l.label} recovered and stable`, 'recovery', nowMs, effects);
       return;
     }

@@ -48,6 +48,11 @@ export interface LinkDecision {
   gatewayReachable: boolean;
   /** Monotonic ms until which the link is passed over because the kernel refused its route; null = not. */
   routeFailingUntilMs: number | null;
+  /** Monotonic ms since `health` holds its value (for the degraded hold); null = never judged. */
+  healthSinceMs?: number | null;
+  /** The last quality verdict over the window (continuous probing with quality:), and why. */
+  quality?: Health;
+  qualityReason?: string | null;
 }
 
 export interface PolicyState {
@@ -66,7 +71,9 @@ export interface PolicyState {
 export type PolicyEvent =
   /** At start: the link the current default route already uses (a restart must not flap). */
   | { kind: 'adopt'; link: string | null }
-  | { kind: 'probe'; link: string; healthy: boolean; gatewayReachable: boolean }
+  | { kind: 'probe'; link: string; healthy: boolean; gatewayReachable: boolean;
+      /** The link's quality verdict over the window (continuous probing with quality:); absent = none. */
+      quality?: Health; qualityReason?: string | null }
   /** Carrier changed (the facts store already holds the new value). */
   | { kind: 'carrier'; link: string; up: boolean }
   /** The interface appeared or vanished (the facts store already holds the new value). */

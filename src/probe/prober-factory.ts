@@ -5,7 +5,8 @@ import type { AddressFamily } from '../bus/events.js';
 import type { Clock } from '../clock.js';
 import type { Config, LinkConfig } from '../config/types.js';
 import type { ProberFactory, ProberPort } from '../engine/ports.js';
-import { ICMPV4_PROFILE, ICMPV6_PROFILE } from './icmp-profile.js';
+import { ContinuousLinkProber } from './continuous-link-prober.js';
+import { ICMPV4_PROFILE, ICMPV6_PROFILE, type IcmpProfile } from './icmp-profile.js';
 import { LinkProber } from './link-prober.js';
 import type { ProbeSocketFactory } from './types.js';
 
@@ -16,12 +17,25 @@ export function createProberFactory(opts: {
   clock: Clock;
   identifier: number;
   config: () => Config;
+  /** Continuous mode: a target became dead (ignored for health) or answers again. */
+  onTargetDead?: (link: LinkConfig, target: string, dead: boolean, silentForMs: number) => void;
 }): ProberFactory {
   return (link: LinkConfig, family: AddressFamily): ProberPort => {
     const v6 = family === 'ipv6';
     const sockets = v6 ? opts.sockets6 : opts.sockets;
     if (sockets === undefined) throw new Error(`no prober for ${family}: no socket factory`);
     const cfg = opts.config();
+    if (cfg.probeIntervalMs !== undefined && cfg.probeIntervalMs !== null) {
+      const profile: IcmpProfile = v6 ? ICMPV6_PROFILE : ICMPV4_PROFILE;
+      return new ContinuousLinkProber({
+        socket: sockets.open(link.interface), clock: opts.clock, identifier: opts.identifier,
+        codec: { buildEcho: (id, seq) => profile.buildEchoRequest(id, seq), parse: (b) => { const r = profile.parse(b); return r.ok ? r.message : null; },
+          errorToErrno: profile.errorToErrno },
+        targets: v6 ? cfg.pingTargets6 ?? [] : cfg.pingTargets, intervalMs: cfg.probeIntervalMs, timeoutMs: cfg.pingTimeoutMs,
+        minTargetsUp: cfg.minTargetsUp, quality: cfg.quality ?? null,
+        ...(opts.onTargetDead ? { onTargetDead: (t: string, dead: boolean, ms: number) => opts.onTargetDead!(link, t, dead, ms) } : {}),
+      });
+    }
     return new LinkProber({
       socket: sockets.open(link.interface), clock: opts.clock, identifier: opts.identifier,
       targets: v6 ? cfg.pingTargets6 ?? [] : cfg.pingTargets, timeoutMs: cfg.pingTimeoutMs, count: cfg.pingCount,

@@ -37,6 +37,8 @@ export interface CycleResult {
   healthy: boolean;
   /** Diagnostic only. */
   gatewayReachable: boolean;
+  /** Continuous mode with a quality: section: the link's verdict over the window at this round. */
+  quality?: { state: 'up' | 'degraded' | 'down' | 'unknown'; reason: string | null };
 }
 
 export interface TargetStats {
@@ -44,6 +46,11 @@ export interface TargetStats {
   up: boolean | null;
   rttMs: number | null;
   lossPct: number | null;
+  /** Continuous mode: mean |RTT difference| of consecutive replies over the window. */
+  jitterMs?: number | null;
+  /** Continuous mode: the target's own quality verdict; dead = silent while others answer, ignored. */
+  state?: 'up' | 'degraded' | 'down' | 'dead' | 'unknown';
+  reason?: string | null;
 }
 
 export interface ProbeStats {
@@ -52,4 +59,8 @@ export interface ProbeStats {
   lossPct: number | null;
   gateway: TargetStats | null;
   targets: TargetStats[];
+  /** Continuous mode: jitter over the window (see TargetStats.jitterMs). */
+  jitterMs?: number | null;
+  /** Continuous mode with a quality: section: the link's verdict, its window and probes in it. */
+  quality?: { state: 'up' | 'degraded' | 'down' | 'unknown'; reason: string | null; windowMs: number; samples: number } | null;
 }

@@ -12,7 +12,7 @@ const SEED_LINK_KEYS = [
   'name', 'display_name', 'interface', 'gateway', 'gateway_ip', 'healthy', 'gateway_reachable',
   'consecutive_failures', 'consecutive_successes', 'last_check', 'traffic',
 ];
-const NEW_LINK_KEYS = ['carrier', 'state', 'active', 'rtt_ms', 'loss_pct', 'gateway_source', 'targets', 'gateway_stats'];
+const NEW_LINK_KEYS = ['carrier', 'state', 'active', 'rtt_ms', 'loss_pct', 'gateway_source', 'targets', 'gateway_stats', 'jitter_ms', 'state_reason', 'quality'];
 const SEED_TOP_KEYS = [
   'active_link', 'active_display_name', 'active_interface', 'active_gateway', 'auto_enabled', 'primary',
   'secondary', 'switch_count', 'last_switch', 'uptime_seconds', 'recent_events',

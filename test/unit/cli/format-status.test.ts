@@ -15,11 +15,11 @@ const fixture: StatusJson = STATUS_FIXTURE;
 test('the table lists every link in order with the active one marked', () => {
   const lines = statusTable(fixture, plain);
   assert.equal(lines.length, 4);
-  assert.match(lines[0], /^\s*LINK\s+NAME\s+IFACE\s+HEALTH\s+GW REACH\s+GATEWAY\s+RTT\s+LOSS\s+CARRIER\s+RX MBPS\s+TX MBPS$/);
+  assert.match(lines[0], /^\s*LINK\s+NAME\s+IFACE\s+HEALTH\s+GW REACH\s+GATEWAY\s+RTT\s+LOSS\s+JITTER\s+CARRIER\s+RX MBPS\s+TX MBPS$/);
   const cells = lines.slice(1).map((l) => l.trim().split(/\s{2,}/));
-  assert.deepEqual(cells[0], ['primary', 'Telekom', 'wan0', 'down', 'yes', '198.51.100.1', '-', '100%', 'yes', '10.12', '1.00']);
-  assert.deepEqual(cells[1], ['*', 'secondary', 'Digi', 'wan1', 'up', 'yes', '203.0.113.1', '12.3 ms', '0%', 'yes', '10.12', '1.00']);
-  assert.deepEqual(cells[2], ['lte', 'LTE', 'wwan0', 'unknown', 'no', 'unknown', '-', '-', 'no', '10.12', '1.00']);
+  assert.deepEqual(cells[0], ['primary', 'Telekom', 'wan0', 'down', 'yes', '198.51.100.1', '-', '100%', '-', 'yes', '10.12', '1.00']);
+  assert.deepEqual(cells[1], ['*', 'secondary', 'Digi', 'wan1', 'up', 'yes', '203.0.113.1', '12.3 ms', '0%', '-', 'yes', '10.12', '1.00']);
+  assert.deepEqual(cells[2], ['lte', 'LTE', 'wwan0', 'unknown', 'no', 'unknown', '-', '-', '-', 'no', '10.12', '1.00']);
 });
 
 test('the columns line up: every row is as long as the header or shorter only at the end', () => {
@@ -85,4 +85,26 @@ test('small formatters', () => {
   assert.equal(shortTime('2025-01-02T03:04:05.678+02:00'), '2025-01-02 03:04:05+02:00');
   assert.equal(shortTime('yesterday'), 'yesterday');
   assert.equal(shortTime(null), '-');
+});
+
+test('link quality: each link\'s reason and window verdict, each target\'s figures and state', () => {
+  const withQuality: StatusJson = {
+    ...fixture,
+    links: [{
+      name: 'primary', display_name: 'Telekom', interface: 'wan0', gateway: null, healthy: true, gateway_reachable: true,
+      state: 'degraded', jitter_ms: 1.5, state_reason: 'quality: loss 12 % >= degraded_loss_pct 10',
+      quality: { state: 'degraded', reason: 'loss 12 % >= degraded_loss_pct 10', window_s: 10, samples: 100 },
+      targets: [
+        { target: '192.0.2.1', up: true, rtt_ms: 12, loss_pct: 12, jitter_ms: 1.5, state: 'degraded', reason: 'loss 12 % >= degraded_loss_pct 10' },
+        { target: '192.0.2.2', up: false, rtt_ms: null, loss_pct: 100, jitter_ms: null, state: 'dead', reason: 'silent' },
+      ],
+    }],
+  };
+  const lines = renderStatus(withQuality, plain);
+  const at = lines.indexOf('link quality:');
+  assert.ok(at > 0);
+  assert.equal(lines[at + 1], '  primary: degraded - quality: loss 12 % >= degraded_loss_pct 10; window 10 s, 100 probes: degraded (loss 12 % >= degraded_loss_pct 10)');
+  assert.match(lines[at + 2]!, /192\.0\.2\.1\s+degraded\s+rtt 12\.0 ms\s+jitter 1\.5 ms\s+loss 12%/);
+  assert.match(lines[at + 3]!, /192\.0\.2\.2\s+dead/);
+  assert.deepEqual(renderStatus(fixture, plain).filter((l) => l === 'link quality:'), [], 'cycle mode: no quality block');
 });

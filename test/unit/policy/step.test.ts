@@ -244,3 +244,81 @@ test('checkManual validates targets', () => {
   assert.equal(checkManual(down, 'secondary', false, factsOf(down), 0), 'link_down');
   assert.equal(checkManual(down, 'secondary', true, factsOf(down), 0), 'ok');
 });
+
+// ---- link quality (continuous probing with quality:) ---------------------------------------
+
+type Q = 'up' | 'degraded' | 'down' | 'unknown';
+const qprobe = (link: string, healthy: boolean, quality: Q, reason: string | null = null): PolicyEvent =>
+  ({ kind: 'probe', link, healthy, gatewayReachable: true, quality, qualityReason: reason });
+/** Rounds of every link every `interval` ms, each with a fixed round outcome and quality verdict. */
+function qrounds(t0: number, n: number, outcome: Record<string, [boolean, Q]>, interval = 200): Timeline {
+  const out: Timeline = [];
+  for (let i = 0; i < n; i++) {
+    for (const [link, [ok, q]] of Object.entries(outcome)) out.push([t0 + i * interval, qprobe(link, ok, q, q === 'up' ? null : `loss ${q}`)]);
+  }
+  return out;
+}
+
+test('quality down takes a link down at once, though its rounds pass, and fails over', () => {
+  const start = run([[0, { kind: 'adopt', link: 'primary' }], ...qrounds(0, 6, { primary: [true, 'up'], secondary: [true, 'up'] })]).state;
+  const { state, effects } = run(qrounds(2000, 1, { primary: [true, 'down'], secondary: [true, 'up'] }), start);
+  assert.equal(state.links[0]!.health, 'down');
+  assert.deepEqual(switches(effects).map((s) => [s.to, s.cause]), [['secondary', 'failover']]);
+  assert.match(effects.find((e) => e.kind === 'event' && e.type === 'down')!.kind === 'event' ? (effects.find((e) => e.kind === 'event' && e.type === 'down') as { message: string }).message : '', /quality: loss down/);
+});
+
+test('up again only when both agree: passing rounds with quality still down keep the link down', () => {
+  const start = run([[0, { kind: 'adopt', link: 'primary' }], ...qrounds(0, 3, { primary: [true, 'down'], secondary: [true, 'up'] })]).state;
+  const still = run(qrounds(1000, 10, { primary: [true, 'down'], secondary: [true, 'up'] }), start).state;
+  assert.equal(still.links[0]!.health, 'down');
+  assert.equal(still.links[0]!.consecutiveSuccesses, 0, 'recovery_threshold counts only once quality agrees');
+  const back = run(qrounds(4000, 1, { primary: [true, 'up'], secondary: [true, 'up'] }), still).state;
+  assert.equal(back.links[0]!.health, 'up');
+  // A good quality verdict does not lift the round rule either: failed rounds keep it down.
+  const down = run(qrounds(5000, 3, { primary: [false, 'up'], secondary: [true, 'up'] }), back).state;
+  assert.equal(down.links[0]!.health, 'down');
+  const stillDown = run(qrounds(6000, 1, { primary: [false, 'up'], secondary: [true, 'up'] }), down).state;
+  assert.equal(stillDown.links[0]!.health, 'down');
+});
+
+test('degraded is reported but stays: no switch before both links held their state for min_secondary_time', () => {
+  const start = run([[0, { kind: 'adopt', link: 'primary' }], ...qrounds(0, 6, { primary: [true, 'up'], secondary: [true, 'up'] })]).state;
+  // Degraded for 29 s (rounds every 200 ms): below the 30 s hold, nothing moves.
+  const r = run(qrounds(2000, 145, { primary: [true, 'degraded'], secondary: [true, 'up'] }), start);
+  assert.equal(r.state.links[0]!.health, 'degraded');
+  assert.equal(switches(r.effects).length, 0);
+  // Past the hold, with the other link up all along: the degraded active link yields.
+  const later = run(qrounds(31_000, 10, { primary: [true, 'degraded'], secondary: [true, 'up'] }), r.state);
+  assert.deepEqual(switches(later.effects).map((s) => [s.to, s.cause]), [['secondary', 'failover']]);
+  assert.match(switches(later.effects)[0]!.reason, /Telekom is degraded \(loss degraded\), Digi is healthy/);
+});
+
+test('random loss degrading both links in turn moves nothing', () => {
+  let state = run([[0, { kind: 'adopt', link: 'primary' }], ...qrounds(0, 6, { primary: [true, 'up'], secondary: [true, 'up'] })]).state;
+  let moved = 0;
+  // Each link alternates 10 s degraded, 10 s up, half a period apart, for ten minutes.
+  for (let t = 2000; t < 600_000; t += 200) {
+    const phase = (x: number): Q => (Math.floor(x / 10_000) % 2 === 0 ? 'degraded' : 'up');
+    const r = run([[t, qprobe('primary', true, phase(t))], [t, qprobe('secondary', true, phase(t + 5000))]], state);
+    moved += switches(r.effects).length;
+    state = r.state;
+  }
+  assert.equal(moved, 0);
+});
+
+test('a failover prefers a healthy link to a degraded one, and takes a degraded one over none', () => {
+  const three = [...LINKS, { name: 'lte', label: 'LTE' }];
+  const start = run([[0, { kind: 'adopt', link: 'primary' }], ...qrounds(0, 3, { primary: [true, 'up'], secondary: [true, 'degraded'], lte: [true, 'up'] })],
+    init(three, [true, true, true])).state;
+  const r = run(qrounds(1000, 3, { primary: [false, 'up'], secondary: [true, 'degraded'], lte: [true, 'up'] }), start);
+  assert.deepEqual(switches(r.effects).map((s) => s.to), ['lte']);
+  const r2 = run(qrounds(2000, 3, { primary: [false, 'up'], secondary: [true, 'degraded'], lte: [false, 'up'] }), r.state);
+  assert.deepEqual(switches(r2.effects).map((s) => s.to), ['secondary']);
+});
+
+test('without a quality verdict the original rule is unchanged: one good round brings a link up', () => {
+  const start = run([[0, { kind: 'adopt', link: 'primary' }], ...cycles(0, 3, { primary: false, secondary: true })]).state;
+  assert.equal(start.links[0]!.health, 'down');
+  const back = run([[10_000, probe('primary', true)]], start).state;
+  assert.equal(back.links[0]!.health, 'up');
+});
