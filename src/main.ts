@@ -21,6 +21,7 @@ import { createNetlink } from './netlink/adapter.js';
 import { createProberFactory } from './probe/prober-factory.js';
 import { chooseProbeSockets } from './probe/socket-choice.js';
 import { ensureLooseRpFilter } from './routes/rp-filter.js';
+import { checkAcceptRa } from './routes/accept-ra.js';
 import { createNotifier } from './systemd/sd-notify.js';
 import { createMqttExtension } from './mqtt/create.js';
 import { createConntrackExtension } from './conntrack/create.js';
@@ -121,7 +122,7 @@ async function main(): Promise<void> {
     }),
     clock: systemClock,
     log: logger,
-    host: { readStateFile, loosenRpFilter: ensureLooseRpFilter },
+    host: { readStateFile, loosenRpFilter: ensureLooseRpFilter, checkAcceptRa: (iface, set) => checkAcceptRa(iface, { set }) },
     notify: statusPort,
   });
   // Metrics, hooks, webhooks: their start only subscribes, so they start before the daemon and

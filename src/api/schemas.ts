@@ -69,6 +69,21 @@ const linkProperties = {
 
 /** Optional per-link keys (not in `required`). */
 const optionalLinkProperties = {
+  ipv6: {
+    type: 'object',
+    description: 'IPv6 of this link, judged on its own IPv6 targets (absent when no IPv6 target is configured).',
+    properties: {
+      gateway: nullableString,
+      gateway_source: { type: ['string', 'null'], enum: ['netlink', 'state_file', 'config', null] },
+      healthy: { type: 'boolean' },
+      state: { type: 'string', enum: ['up', 'degraded', 'down', 'unknown'] },
+      gateway_reachable: { type: 'boolean' },
+      active: { type: 'boolean' },
+      rtt_ms: nullableNumber,
+      loss_pct: nullableNumber,
+      targets: { type: 'array', items: targetSchema },
+    },
+  },
   conntrack: {
     type: 'object',
     description: 'Conntrack entries NATed to this link, flushed when the default route left it (conntrack_flush); absent before the first flush.',
@@ -126,10 +141,16 @@ const statusProperties = {
   recent_events: { type: 'array', items: eventSchema, description: 'Last 20 events, oldest first.' },
 } as const;
 
+/** Optional top-level keys (not in `required`): present only when IPv6 is managed. */
+const optionalStatusProperties = {
+  active_link_ipv6: { ...nullableString, description: 'Link of the IPv6 default route (absent without IPv6 targets).' },
+  active_interface_ipv6: nullableString,
+} as const;
+
 export const statusResponseSchema = {
   type: 'object',
   required: Object.keys(statusProperties),
-  properties: statusProperties,
+  properties: { ...statusProperties, ...optionalStatusProperties },
 } as const;
 
 export const healthResponseSchema = {

@@ -51,6 +51,8 @@ export interface LinkPayload {
   jitter_ms?: number | null;
   state_reason?: string | null;
   quality?: { state: 'up' | 'degraded' | 'down' | 'unknown'; reason: string | null; window_s: number; samples: number } | null;
+  ipv6?: { gateway: string | null; gateway_source: string | null; healthy: boolean; state: string; gateway_reachable: boolean;
+    active: boolean; rtt_ms: number | null; loss_pct: number | null; targets: TargetPayload[] };
 }
 
 export interface EventPayload {
@@ -62,6 +64,8 @@ export interface EventPayload {
 
 export interface StatusPayload {
   active_link: string | null;
+  active_link_ipv6?: string | null;
+  active_interface_ipv6?: string | null;
   active_display_name: string | null;
   active_interface: string | null;
   active_gateway: string | null;
@@ -87,8 +91,10 @@ export interface HealthPayload {
 export function toStatusPayload(status: EngineStatus): StatusPayload {
   const links = status.links.map(toLinkPayload);
   const active = status.links.find((l) => l.name === status.active) ?? null;
+  const active6 = status.activeIpv6 === undefined ? undefined : status.links.find((l) => l.name === status.activeIpv6) ?? null;
   return {
     active_link: status.active,
+    ...(active6 === undefined ? {} : { active_link_ipv6: active6?.name ?? null, active_interface_ipv6: active6?.interface ?? null }),
     active_display_name: active?.displayName ?? null,
     active_interface: active?.interface ?? null,
     active_gateway: active?.gateway ?? null,
@@ -135,6 +141,11 @@ export function toLinkPayload(link: LinkStatus): LinkPayload {
     gateway_source: link.gatewaySource,
     targets: link.targets.map(toTargetPayload),
     gateway_stats: link.gatewayStats === null ? null : toTargetPayload(link.gatewayStats),
+    ...(link.ipv6 ? { ipv6: {
+      gateway: link.ipv6.gateway, gateway_source: link.ipv6.gatewaySource, healthy: link.ipv6.healthy, state: link.ipv6.state,
+      gateway_reachable: link.ipv6.gatewayReachable, active: link.ipv6.active, rtt_ms: round2OrNull(link.ipv6.rttMs),
+      loss_pct: round2OrNull(link.ipv6.lossPct), targets: link.ipv6.targets.map(toTargetPayload),
+    } } : {}),
     ...(link.conntrack ? { conntrack: { entries: link.conntrack.entries, flushes: link.conntrack.flushes, last_flush: isoOrNull(link.conntrack.lastMs) } } : {}),
     jitter_ms: round2OrNull(link.jitterMs ?? null),
     state_reason: link.stateReason ?? null,

@@ -1,14 +1,15 @@
 // Start-up reading of the main table (pure): which configured link the current default route
 // already uses (so a restart does not flap), and which foreign default routes would shadow ours.
-import type { RouteEntry } from '../netlink/types.js';
+import type { Family, RouteEntry } from '../netlink/types.js';
 import { MAIN_TABLE } from '../routes/plan.js';
 
-const isMainDefault = (r: RouteEntry): boolean =>
-  r.family === 'inet' && r.table === MAIN_TABLE && (r.dst === null || r.dstLength === 0) && r.type === 1;
+const isMainDefault = (r: RouteEntry, family: Family = 'inet'): boolean =>
+  r.family === family && r.table === MAIN_TABLE && (r.dst === null || r.dstLength === 0) && r.type === 1;
 
 export function adoptableLink(routes: RouteEntry[], links: Array<{ cfg: { name: string }; ifindex: number | null }>,
-  ownProtocol: number): { link: string; gateway: string | null } | null {
-  const candidates = routes.filter(isMainDefault).sort((a, b) =>
+  ownProtocol: number, family: Family = 'inet'): { link: string; gateway: string | null } | null {
+  // IPv6: only our own route is adopted; the kernel's RA routes are not ours to take over.
+  const candidates = routes.filter((r) => isMainDefault(r, family) && (family === 'inet' || r.protocol === ownProtocol)).sort((a, b) =>
     Number(b.protocol === ownProtocol) - Number(a.protocol === ownProtocol) || (a.priority ?? 0) - (b.priority ?? 0));
   for (const r of candidates) {
     const l = links.find((x) => x.ifindex !== null && x.ifindex === r.oif);
@@ -19,5 +20,5 @@ export function adoptableLink(routes: RouteEntry[], links: Array<{ cfg: { name: 
 
 /** Foreign IPv4 default routes in main with a lower metric than ours: traffic would ignore our route. */
 export function shadowingRoutes(routes: RouteEntry[], ownMetric: number, ownProtocol: number): RouteEntry[] {
-  return routes.filter((r) => isMainDefault(r) && r.protocol !== ownProtocol && (r.priority ?? 0) < ownMetric);
+  return routes.filter((r) => isMainDefault(r, 'inet') && r.protocol !== ownProtocol && (r.priority ?? 0) < ownMetric);
 }

@@ -36,8 +36,10 @@ export interface DaemonDeps {
   notify?: NotifyPort;
 }
 
-/** The families the daemon manages today; IPv6 joins when its targets and gateways exist. */
-const FAMILIES: readonly AddressFamily[] = ['ipv4'];
+/** IPv4 is always managed (the original's meaning); IPv6 when the config has IPv6 targets. */
+export function managedFamilies(cfg: Config): AddressFamily[] {
+  return (cfg.pingTargets6?.length ?? 0) > 0 ? ['ipv4', 'ipv6'] : ['ipv4'];
+}
 
 /** After this many refused attempts the policy passes over the link and tries the next one. */
 const ROUTE_FAILURES_BEFORE_MOVING_ON = 2;
@@ -49,6 +51,7 @@ export class Daemon implements Engine {
   private cfg: Config;
   private readonly facts: LinkFactsStore;
   private readonly policies = new Map<AddressFamily, PolicyState>();
+  private readonly families: AddressFamily[];
   private readonly reconciler: Reconciler;
   private readonly probes: ProbeLoop;
   private readonly housekeeping: Housekeeping;
@@ -83,12 +86,13 @@ export class Daemon implements Engine {
     });
     this.facts = new LinkFactsStore(deps.config.links);
     const names = deps.config.links.map((l) => ({ name: l.name, label: l.displayName }));
-    for (const f of FAMILIES) this.policies.set(f, initialState(names));
+    this.families = managedFamilies(deps.config);
+    for (const f of this.families) this.policies.set(f, initialState(names));
     this.reconciler = new Reconciler(deps.netlink, deps.clock, deps.log, {
       applied: (o, ms) => this.onApplied(o, ms),
       failed: (o, err, attempts) => this.onApplyFailed(o, err, attempts),
     });
-    this.probes = new ProbeLoop(deps.config.links, FAMILIES, {
+    this.probes = new ProbeLoop(deps.config.links, this.families, {
       clock: deps.clock,
       newProber: deps.newProber,
       intervalMs: () => this.cfg.checkIntervalMs,
@@ -128,6 +132,7 @@ export class Daemon implements Engine {
     this.kernel.syncFromSnapshot(snap);
     this.adopt(snap);
     for (const l of this.cfg.links) await this.loosenRpFilter(l.interface);
+    if (this.families.includes('ipv6')) for (const l of this.cfg.links) await this.checkAcceptRa(l.interface);
     await this.housekeeping.refreshStateFiles();
     this.probes.openPresent((name) => this.facts.get(name)?.ifindex !== null);
     this.record('start', 'info', null, 'Daemon started');
@@ -173,6 +178,10 @@ export class Daemon implements Engine {
       lastCheckMs: (l) => this.lastCheckMs.get(l) ?? null,
       conntrack: (l) => this.conntrack.get(l) ?? null,
       kernelActive: this.kernelActive.get('ipv4') ?? null,
+      ipv6: this.families.includes('ipv6') ? {
+        policy: this.policy('ipv6'), kernelActive: this.kernelActive.get('ipv6') ?? null,
+        stats: (l: string) => this.probes.stats(l, 'ipv6'),
+      } : null,
       events: this.ring.list(), switchCount: this.switchCount, lastSwitchMs: this.lastSwitchMs,
       startedMs: this.startedMs, nowWallMs: this.deps.clock.wallMs(),
     });
@@ -218,7 +227,7 @@ export class Daemon implements Engine {
     if (((next.probeIntervalMs ?? null) === null) !== ((this.cfg.probeIntervalMs ?? null) === null)) needRestart.push('probe_interval');
     this.cfg = { ...next, links: this.cfg.links, apiHost: this.cfg.apiHost, apiPort: this.cfg.apiPort, apiKey: this.cfg.apiKey,
       routeMetric: this.cfg.routeMetric, routeProtocol: this.cfg.routeProtocol, rulePriority: this.cfg.rulePriority };
-    this.probes.reconfigure(() => next.pingTargets,
+    this.probes.reconfigure((f) => (f === 'ipv6' ? next.pingTargets6 ?? [] : next.pingTargets),
       { timeoutMs: next.pingTimeoutMs, count: next.pingCount, minTargetsUp: next.minTargetsUp, window: next.statsWindow,
         ...(next.probeIntervalMs ? { intervalMs: next.probeIntervalMs, quality: next.quality ?? null } : {}) });
     this.record('config', 'info', null, `Configuration reloaded${needRestart.length ? ` (restart needed for: ${needRestart.join(', ')})` : ''}`);
@@ -228,16 +237,19 @@ export class Daemon implements Engine {
   // ---- inputs ------------------------------------------------------------------------------
 
   private adopt(snap: Parameters<KernelEvents['syncFromSnapshot']>[0]): void {
-    const found = adoptableLink(snap.routes, this.facts.all().map((l) => ({ cfg: l.cfg, ifindex: l.ifindex })), this.cfg.routeProtocol);
     this.kernel.warnShadowing(snap.routes);
-    if (found) {
-      const l = this.facts.get(found.link)!;
-      // A restart finds its own route: that gateway is the best guess until netlink or the state file says more.
-      if (l.families.ipv4.gateway === null && found.gateway) this.facts.learnGateway(found.link, 'ipv4', 'netlink', found.gateway);
-      this.deps.log.info({ link: found.link, gateway: found.gateway }, 'adopted the current default route');
+    for (const family of this.families) {
+      const found = adoptableLink(snap.routes, this.facts.all().map((l) => ({ cfg: l.cfg, ifindex: l.ifindex })), this.cfg.routeProtocol,
+        family === 'ipv6' ? 'inet6' : 'inet');
+      if (found) {
+        const l = this.facts.get(found.link)!;
+        // A restart finds its own route: that gateway is the best guess until netlink or the state file says more.
+        if (l.families[family].gateway === null && found.gateway) this.facts.learnGateway(found.link, family, 'netlink', found.gateway);
+        this.deps.log.info({ link: found.link, family, gateway: found.gateway }, 'adopted the current default route');
+      }
+      this.kernelActive.set(family, found?.link ?? null);
+      this.feed(family, { kind: 'adopt', link: found?.link ?? null });
     }
-    this.kernelActive.set('ipv4', found?.link ?? null);
-    this.feed('ipv4', { kind: 'adopt', link: found?.link ?? null });
   }
 
   private onFact(c: FactChange): void {
@@ -265,7 +277,7 @@ export class Daemon implements Engine {
           void this.deps.netlink.dump().then((snap) => this.reconciler.verify(snap, this.cfg.routeProtocol), () => undefined);
         }
         if (c.after.length > 0) this.reconciler.retryNow((o) => o.link === c.link && o.family === c.family);
-        if (FAMILIES.includes(c.family)) this.feed(c.family, { kind: 'facts', link: c.link });
+        if (this.families.includes(c.family)) this.feed(c.family, { kind: 'facts', link: c.link });
         break;
       case 'gateway':
         this.onGateway(c.link, c.family, c.before, c.after, c.source);
@@ -282,7 +294,7 @@ export class Daemon implements Engine {
       this.deps.log.info({ link, family, gateway: after, source }, 'gateway detected');
     }
     this.bus.publish({ kind: 'gateway', link, family, gateway: after, source, timeMs: this.deps.clock.wallMs() });
-    if (FAMILIES.includes(family)) this.feed(family, { kind: 'facts', link });
+    if (this.families.includes(family)) this.feed(family, { kind: 'facts', link });
   }
 
   private onRound(link: string, family: AddressFamily, r: CycleResult): void {
@@ -316,7 +328,7 @@ export class Daemon implements Engine {
   }
 
   private feedAll(event: PolicyEvent): void {
-    for (const f of FAMILIES) this.feed(f, event);
+    for (const f of this.families) this.feed(f, event);
     this.replan();
   }
 
@@ -343,7 +355,7 @@ export class Daemon implements Engine {
     const desired = { ipv4: this.policy('ipv4').active, ipv6: this.policies.get('ipv6')?.active ?? null };
     const links = this.facts.all().map((l) => ({ name: l.cfg.name, iface: l.cfg.interface, ifindex: l.ifindex, table: l.cfg.table,
       gateways: { ipv4: l.families.ipv4.gateway, ipv6: l.families.ipv6.gateway } }));
-    this.reconciler.setDesired(planKernel(desired, links, this.cfg, FAMILIES));
+    this.reconciler.setDesired(planKernel(desired, links, this.cfg, this.families));
   }
 
   private onApplied(o: KernelObject, applyMs: number): void {
@@ -414,6 +426,18 @@ export class Daemon implements Engine {
       if (changed) this.deps.log.info({ interface: iface, ...changed }, 'rp_filter set to loose so standby probes get their replies');
     } catch (err) {
       this.deps.log.warn({ interface: iface, error: describeError(err) }, 'could not read or set rp_filter');
+    }
+  }
+
+  /** With forwarding on, the kernel drops RAs unless accept_ra is 2: say so once per WAN (issue 12). */
+  private async checkAcceptRa(iface: string): Promise<void> {
+    if (!this.deps.host.checkAcceptRa) return;
+    try {
+      const r = await this.deps.host.checkAcceptRa(iface, this.cfg.ipv6SetAcceptRa ?? false);
+      if (r?.changed) this.deps.log.info({ interface: iface }, 'accept_ra set to 2 so router advertisements are accepted with forwarding on');
+      else if (r?.warning) this.deps.log.warn({ interface: iface, acceptRa: r.acceptRa, forwarding: r.forwarding }, r.warning);
+    } catch (err) {
+      this.deps.log.warn({ interface: iface, error: describeError(err) }, 'could not read accept_ra');
     }
   }
 

@@ -72,6 +72,9 @@ export class KernelEvents {
       }
       const gw = gatewayFromRoutes(snap.routes.filter((r) => r.family === 'inet'), l.ifindex, own);
       if (gw !== null) facts.learnGateway(l.cfg.name, 'ipv4', 'netlink', gw);
+      // IPv6: what router advertisements leave (a default via a link-local next hop, any table).
+      const gw6 = gatewayFromRoutes(snap.routes.filter((r) => r.family === 'inet6'), l.ifindex, own, 'inet6');
+      if (gw6 !== null) facts.learnGateway(l.cfg.name, 'ipv6', 'netlink', gw6);
     }
     this.deps.snapshot(snap);
   }
@@ -88,14 +91,15 @@ export class KernelEvents {
       this.deps.routeDeleted(r);
       return;
     }
-    if (op !== 'new' || own || r.family !== 'inet') return;
-    this.warnShadowing([r]);
+    if (op !== 'new' || own) return;
+    if (r.family === 'inet') this.warnShadowing([r]);
     const l = this.deps.facts.byIfindex(r.oif);
     if (!l || l.ifindex === null) return;
-    const learned = gatewayFromRoute(r, l.ifindex, this.deps.ownProtocol());
+    const family = familyOf(r.family);
+    const learned = gatewayFromRoute(r, l.ifindex, this.deps.ownProtocol(), r.family);
     // A default route names the gateway; another via-route only stands in until one is seen.
-    if (learned && (learned.isDefault || l.families.ipv4.gateway === null)) {
-      this.deps.facts.learnGateway(l.cfg.name, 'ipv4', 'netlink', learned.gateway);
+    if (learned && (learned.isDefault || l.families[family].gateway === null)) {
+      this.deps.facts.learnGateway(l.cfg.name, family, 'netlink', learned.gateway);
     }
   }
 }

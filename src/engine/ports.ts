@@ -40,4 +40,6 @@ export interface HostPort {
   readStateFile(dir: string, iface: string): Promise<string | null>;
   /** Sets loose rp_filter where it is strict; returns the old value when it changed something. */
   loosenRpFilter(iface: string): Promise<{ from: number; to: number } | null>;
+  /** IPv6: whether the kernel drops RAs on the WAN (forwarding on, accept_ra not 2); sets it when allowed. */
+  checkAcceptRa?(iface: string, set: boolean): Promise<{ acceptRa: number; forwarding: number; changed: boolean; warning: string | null } | null>;
 }

@@ -3,7 +3,7 @@
 import type { LinkFacts } from '../facts/link-facts.js';
 import type { PolicyState } from '../policy/types.js';
 import type { ProbeStats } from '../probe/types.js';
-import type { EngineEvent, EngineStatus, LinkHealthState, LinkStatus } from './types.js';
+import type { EngineEvent, EngineStatus, LinkFamilyStatus, LinkHealthState, LinkStatus } from './types.js';
 
 export interface StatusInput {
   policy: PolicyState;
@@ -13,6 +13,7 @@ export interface StatusInput {
   conntrack(link: string): { entries: number; flushes: number; lastMs: number | null } | null;
   /** The link whose default route the kernel holds (not merely intended). */
   kernelActive: string | null;
+  ipv6: { policy: PolicyState; kernelActive: string | null; stats(link: string): ProbeStats | null } | null;
   events: EngineEvent[];
   switchCount: number;
   lastSwitchMs: number | null;
@@ -49,10 +50,12 @@ export function buildStatus(i: StatusInput): EngineStatus {
       stateReason: stateReason(p, f),
       quality: stats?.quality ?? null,
       ...(ct ? { conntrack: ct } : {}),
+      ...(i.ipv6 ? { ipv6: familyStatus(f, i.ipv6) } : {}),
     };
   });
   return {
     active: i.kernelActive,
+    ...(i.ipv6 ? { activeIpv6: i.ipv6.kernelActive } : {}),
     autoEnabled: i.policy.auto,
     manualHold: i.policy.manualHold,
     allDown: i.policy.allDown,
@@ -73,6 +76,22 @@ function stateReason(p: PolicyState['links'][number], f: LinkFacts): string | nu
   if (p.health === 'down' && p.consecutiveFailures > 0 && p.quality !== 'down') return `${p.consecutiveFailures} consecutive failed checks`;
   if (p.quality === 'down' || p.quality === 'degraded') return `quality: ${p.qualityReason ?? p.quality}`;
   return p.health === 'down' ? 'probes failed' : null;
+}
+
+function familyStatus(f: LinkFacts, v6: NonNullable<StatusInput['ipv6']>): LinkFamilyStatus {
+  const p = v6.policy.links.find((x) => x.name === f.cfg.name)!;
+  const stats = v6.stats(f.cfg.name);
+  return {
+    gateway: f.families.ipv6.gateway,
+    gatewaySource: f.families.ipv6.gatewaySource,
+    healthy: p.health === 'up' || p.health === 'degraded',
+    state: p.health as LinkHealthState,
+    gatewayReachable: p.gatewayReachable,
+    active: v6.kernelActive === f.cfg.name,
+    rttMs: stats?.rttMs ?? null,
+    lossPct: stats?.lossPct ?? null,
+    targets: stats?.targets ?? [],
+  };
 }
 
 /** One line for systemd's STATUS=, from the policy and facts alone (no probe statistics needed). */

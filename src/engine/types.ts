@@ -49,13 +49,30 @@ export interface LinkStatus {
   stateReason?: string | null;
   /** The quality verdict over the window (quality: section); absent/null without it. */
   quality?: { state: 'up' | 'degraded' | 'down' | 'unknown'; reason: string | null; windowMs: number; samples: number } | null;
+  /** IPv6 of this link, judged on its own (issue 12); absent when IPv6 is not managed. */
+  ipv6?: LinkFamilyStatus;
   /** Conntrack entries flushed for this link's NAT flows on switches away from it (when enabled). */
   conntrack?: { entries: number; flushes: number; lastMs: number | null };
+}
+
+/** One address family of a link: its gateway, judgement and probe figures. */
+export interface LinkFamilyStatus {
+  gateway: string | null;
+  gatewaySource: 'netlink' | 'state_file' | 'config' | null;
+  healthy: boolean;
+  state: LinkHealthState;
+  gatewayReachable: boolean;
+  active: boolean;
+  rttMs: number | null;
+  lossPct: number | null;
+  targets: TargetStats[];
 }
 
 export interface EngineStatus {
   /** Name of the link the daemon's default route uses; null if none yet. */
   active: string | null;
+  /** The link of the IPv6 default route; undefined when IPv6 is not managed. */
+  activeIpv6?: string | null;
   autoEnabled: boolean;
   /** Link held by a manual switch, or null. */
   manualHold: string | null;

@@ -89,7 +89,9 @@ export class LinkFactsStore {
       if (!l) return { present: false, carrier: false, gatewayKnown: false, hasAddress: false };
       const f = l.families[family];
       // Before netlink has said anything about addresses (no ifindex yet) do not hold a link back for it.
-      return { present: l.present, carrier: l.carrier, gatewayKnown: f.gateway !== null, hasAddress: f.addresses.length > 0 };
+      // IPv6: a link-local address alone cannot carry traffic to the internet.
+      const usable = family === 'ipv6' ? f.addresses.filter((a) => !a.toLowerCase().startsWith('fe80:')) : f.addresses;
+      return { present: l.present, carrier: l.carrier, gatewayKnown: f.gateway !== null, hasAddress: usable.length > 0 };
     };
   }
 
