@@ -89,7 +89,7 @@ export function apiKeyWarnings(rawKey: string | null | undefined): ConfigWarning
     key: 'api_key',
     value: rawKey === undefined ? undefined : REDACTED,
     message: `${p.message}: the REST API is off (every request gets 503 WAN_ERR_API_DISABLED) until a good key is set `
-      + `and the daemon reloaded (systemctl reload wan-failover); failover runs without it. ${API_KEY_HOW_TO}`,
+      + `and the daemon reloaded (systemctl reload wan-failover); failover runs without it. ${API_KEY_HOW_TO.charAt(0).toUpperCase()}${API_KEY_HOW_TO.slice(1)}`,
   }];
 }
 
