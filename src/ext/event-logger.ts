@@ -16,6 +16,10 @@ export class EventLogger implements Extension {
       // A switch has its own line below, with the figures.
       if (e.type !== 'switch') this.log[e.level]({ event: e.type, link: e.link }, e.message);
     }));
+    // Every judged-state change (up/degraded/down) with its reason; degraded has no record of its own.
+    this.offs.push(this.bus.onKind('link-state', (e) => {
+      this.log.info({ link: e.link, family: e.family, from: e.from, to: e.to, reason: e.reason }, 'link state changed');
+    }));
     this.offs.push(this.bus.onKind('switched', (e) => {
       this.log.warn({ family: e.family, from: e.from?.link ?? null, to: e.to.link, reason: e.detail ?? e.message, cause: e.reason,
         gateway: e.to.gateway ?? null, interface: e.to.interface, applyMs: e.applyMs }, 'default route switched');
