@@ -122,12 +122,6 @@ long ReceiveIcmp(const IcmpEndpoint& ep, IcmpDatagram* out) {
   return static_cast<long>(n);
 }
 
-int64_t MonotonicAgeNs(const timespec& t) {
-  timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return (static_cast<int64_t>(now.tv_sec) - t.tv_sec) * 1000000000LL + (now.tv_nsec - t.tv_nsec);
-}
-
 int64_t ReceiveAgeNs(const IcmpDatagram& d) {
   if (!d.stamped) return -1;
   timespec now;

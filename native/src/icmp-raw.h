@@ -26,8 +26,6 @@ int OpenIcmp(int family, const std::string& iface, IcmpEndpoint* out, const char
 // CLOCK_MONOTONIC time read right before the sendto() call.
 long SendIcmp(const IcmpEndpoint& ep, const uint8_t* data, size_t len, const std::string& dst, timespec* sent_at);
 
-// Nanoseconds from `t` (CLOCK_MONOTONIC) to now.
-int64_t MonotonicAgeNs(const timespec& t);
 
 struct IcmpDatagram {
   std::vector<uint8_t> data;  // as the kernel delivers it (IPv4: with the IP header, raw(7))

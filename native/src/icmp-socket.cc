@@ -229,10 +229,13 @@ IcmpSocket* Unwrap(const Napi::CallbackInfo& info) {
   return static_cast<IcmpSocket*>(p);
 }
 
-// send(icmp: Buffer, dst: string): number -- ns since the moment right before sendto(), read
-// just before returning, so JS can put the send on its own clock (same trick as the rx age).
-// Throws Error with code/errno/syscall.
+// send(icmp: Buffer, dst: string): number -- ns from entering send() to the moment right before
+// sendto(). JS adds it to its clock read just before the call: the only gap left (JS clock read to
+// entry) can make the stamp early, never late, so a preempted thread inflates an RTT a little
+// instead of making it negative. Throws Error with code/errno/syscall.
 Napi::Value JsSend(const Napi::CallbackInfo& info) {
+  timespec entry{};
+  clock_gettime(CLOCK_MONOTONIC, &entry);
   Napi::Env env = info.Env();
   IcmpSocket* s = Unwrap(info);
   if (s == nullptr) return env.Undefined();
@@ -248,7 +251,8 @@ Napi::Value JsSend(const Napi::CallbackInfo& info) {
     ThrowErrno(env, "icmpSocket: ", "sendto", static_cast<int>(-n));
     return env.Undefined();
   }
-  return Napi::Number::New(env, static_cast<double>(MonotonicAgeNs(sent_at)));
+  int64_t to_send = (static_cast<int64_t>(sent_at.tv_sec) - entry.tv_sec) * 1000000000LL + (sent_at.tv_nsec - entry.tv_nsec);
+  return Napi::Number::New(env, static_cast<double>(to_send < 0 ? 0 : to_send));
 }
 
 Napi::Value JsClose(const Napi::CallbackInfo& info) {

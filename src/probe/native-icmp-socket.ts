@@ -5,9 +5,11 @@
 //
 // Clocks: the kernel stamps on CLOCK_REALTIME, the daemon measures on its monotonic Clock. The
 // addon hands over the stamp's age (REALTIME now - REALTIME stamp, read just before calling JS);
-// rxMs = clock.nowMs() - age puts the receive time on the daemon's clock. The send side works
-// the same way (sendStamped): the addon reads CLOCK_MONOTONIC right before sendto() and returns
-// how long ago that was, so the stamp does not include building the message or the JS call.
+// rxMs = clock.nowMs() - age puts the receive time on the daemon's clock. The send side
+// (sendStamped): the clock is read right before calling the addon, which returns how long it took
+// from its entry to right before sendto(); the sum is the send time on the daemon's clock. The gaps
+// left (JS clock read to native entry, native read to JS clock read) can only make a stamp early
+// on send and late on receive: an RTT is at worst inflated by microseconds, never negative.
 import type { AddressFamily } from '../bus/events.js';
 import type { Clock } from '../clock.js';
 import { WanError, describeError, errorCode, isWanError } from '../errors.js';
@@ -65,8 +67,9 @@ class NativeIcmpSocket implements ProbeSocket {
       const errno = isWanError(e) && typeof e.details['errno'] === 'string' ? e.details['errno'] : 'EIO';
       throw Object.assign(new Error(describeError(e), { cause: e }), { code: errno, syscall: 'socket' });
     }
-    const sinceSendNs = handle.send(icmp, dst);
-    return this.clock.nowMs() - sinceSendNs / 1e6;
+    const before = this.clock.nowMs();
+    const toSendtoNs = handle.send(icmp, dst);
+    return before + toSendtoNs / 1e6;
   }
 
   onMessage(cb: Listener): void {

@@ -70,8 +70,9 @@ export function loadNlMonitorOpen(dir: string = NATIVE_DIR): NlMonitorOpen {
 /** The raw ICMP/ICMPv6 probe socket of native/src/icmp-socket.cc. */
 export interface IcmpSocketHandle {
   /**
-   * Synchronous sendto(); returns the ns elapsed since right before the sendto() call (so the
-   * caller can stamp the send on its own clock). Throws Error with `code` (errno name) and `syscall`.
+   * Synchronous sendto(); returns the ns from entering send() to right before the sendto() call
+   * (the caller adds it to its clock read just before calling). Throws Error with `code` (errno
+   * name) and `syscall`.
    */
   send(icmp: Buffer, dst: string): number;
   /** Stops the poll and closes the socket; idempotent. */

@@ -33,6 +33,17 @@ async function buildLab(): Promise<void> {
     await run('ip', ['-n', peerNs, 'link', 'set', 'lo', 'up']);
   }
   await run('ip', ['-n', NS.router, 'link', 'set', 'lo', 'up']);
+  // The veth pairs need a moment before IPv6 routes and neighbours work: wait (bounded) until ping(8) gets through.
+  for (const peer of [A.peerIp6, B.peerIp6, A.peerIp, B.peerIp]) {
+    for (let i = 0; i < 20; i++) {
+      try {
+        await runInNs(NS.router, 'ping', ['-c', '1', '-W', '1', peer], { timeoutMs: 3000 });
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
 }
 
 /** Synchronous so it can also run from the exit guard; deletes only our namespaces. */

@@ -79,7 +79,8 @@ describe('native ICMP socket adapter', () => {
     const clock = new FakeClock(2000);
     const { open, handles } = fakeAddon(40_000);
     const sock = createNativeIcmpSocketFactory(clock, 'ipv4', open).open('wan0');
-    assert.equal(sock.sendStamped!(Buffer.from([8, 0]), '198.51.100.2'), 1999.96);
+    // The clock read before the call plus the addon's entry-to-sendto time.
+    assert.equal(sock.sendStamped!(Buffer.from([8, 0]), '198.51.100.2'), 2000.04);
     assert.equal(handles[0]!.sent[0]!.dst, '198.51.100.2');
   });
 
