@@ -45,6 +45,24 @@ async function buildLab(): Promise<void> {
   }
 }
 
+/**
+ * A veth pair that has just come up may drop the first packets (link-local addresses and the
+ * carrier settle asynchronously): wait, bounded, until ping(8) gets through on each link, so the
+ * assertions judge the socket, not the lab's start-up.
+ */
+async function waitLinksReady(): Promise<void> {
+  for (const l of [A, B]) {
+    for (let i = 0; i < 20; i++) {
+      try {
+        await runInNs(NS.router, 'ping', ['-6', '-c', '1', '-W', '1', '-I', l.routerIf, l.peerIp], { timeoutMs: 3000 });
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+}
+
 /** Synchronous so it can also run from the exit guard; deletes only our namespaces. */
 function destroyLab(): void {
   for (const ns of Object.values(NS)) {
@@ -69,6 +87,7 @@ describe('raw-socket adapter + Pinger over ICMPv6 in namespaces', { skip }, () =
   before(async () => {
     unguard = guardExit(destroyLab);
     await buildLab();
+    await waitLinksReady();
   });
 
   after(() => {
