@@ -57,9 +57,12 @@ function destroyLab(): void {
   }
 }
 
+/** The prober's echo timeout: an echo it reports ok must have come back before it. */
+const TIMEOUT_MS = 800;
+
 async function drive(iface: string, targets: string[], family: 4 | 6 = 4, count = 3): Promise<NativeDriverOutput> {
   const args = [DRIVER, '--driver', '--impl', 'native', '--family', String(family), '--iface', iface,
-    '--targets', targets.join(','), '--count', String(count), '--interval', '20', '--timeout', '800'];
+    '--targets', targets.join(','), '--count', String(count), '--interval', '20', '--timeout', String(TIMEOUT_MS)];
   const { stdout } = await runInNs(NS.router, process.execPath, args, { timeoutMs: 15_000 });
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as NativeDriverOutput;
 }
@@ -80,7 +83,11 @@ describe('native ICMP probe socket in namespaces', { skip }, () => {
   it('gets IPv4 replies through each interface, from the peer on that interface, kernel-stamped', async () => {
     const a = await drive(A.routerIf, [A.peerIp]);
     assert.deepEqual(a.echoes.map((e) => e.ok), [true, true, true], JSON.stringify(a));
-    assert.ok(a.echoes.every((e) => typeof e.rttMs === 'number' && e.rttMs >= 0), JSON.stringify(a));
+    // A reply over a veth takes well under a millisecond; a missing, negative or timeout-sized RTT
+    // (a JS-clock or clock-conversion stamp gone wrong) fails here.
+    for (const e of a.echoes) {
+      assert.ok(typeof e.rttMs === 'number' && e.rttMs > 0 && e.rttMs < TIMEOUT_MS, `rtt ${e.rttMs} ms: ${JSON.stringify(a)}`);
+    }
     assert.deepEqual(a.sources, [A.peerIp]);
     // Every message's receive time lies before JS saw it: the kernel's stamp, not the JS clock.
     assert.equal(a.stamped, a.messages);

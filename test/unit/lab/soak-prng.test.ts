@@ -17,14 +17,20 @@ test('same seed, same sequence; different seeds differ', () => {
 test('next() stays in [0, 1) and int() in its inclusive range, reaching both ends', () => {
   const r = createRng(123);
   const seen = new Set<number>();
+  let min = 1;
+  let max = 0;
   for (let i = 0; i < 2000; i++) {
     const x = r.next();
-    assert.ok(x >= 0 && x < 1);
+    assert.ok(x >= 0 && x < 1, `next() out of [0, 1): ${x}`);
+    min = Math.min(min, x);
+    max = Math.max(max, x);
     const k = r.int(2, 5);
     assert.ok(Number.isInteger(k) && k >= 2 && k <= 5);
     seen.add(k);
   }
   assert.deepEqual([...seen].sort(), [2, 3, 4, 5]);
+  // It spans the range: a generator stuck at one value (or at 0) fails here.
+  assert.ok(min < 0.01 && max > 0.99, `range covered: min ${min}, max ${max}`);
 });
 
 test('roughly uniform: each decile of 10000 draws holds 7..13 %', () => {
