@@ -21,7 +21,10 @@ export function opsExtensions(deps: { config: Config; bus: EventBus; engine: Pic
   const { config, bus, clock, log } = deps;
   const metrics = new MetricsExtension({ bus, engine: deps.engine, registry: createPromRegistry({ defaultMetrics: true }), clock,
     public: config.metricsPublic === true });
-  const hooks = new HooksExtension({ bus, hooks: config.hooks ?? [], spawn: spawnHook, log });
-  const webhooks = new WebhooksExtension({ bus, webhooks: config.webhooks ?? [], post: fetchPost, clock, log });
-  return { metrics, all: [metrics, hooks, webhooks] };
+  const all: Extension[] = [metrics];
+  // The daemon is netlink-native and spawns no program; the one exception is hooks the admin
+  // configured. Without `hooks:` the spawning extension is not even built.
+  if ((config.hooks ?? []).length > 0) all.push(new HooksExtension({ bus, hooks: config.hooks ?? [], spawn: spawnHook, log }));
+  if ((config.webhooks ?? []).length > 0) all.push(new WebhooksExtension({ bus, webhooks: config.webhooks ?? [], post: fetchPost, clock, log }));
+  return { metrics, all };
 }
