@@ -89,7 +89,7 @@ export class Daemon implements Engine {
     this.families = managedFamilies(deps.config);
     for (const f of this.families) this.policies.set(f, initialState(names));
     this.reconciler = new Reconciler(deps.netlink, deps.clock, deps.log, {
-      applied: (o, ms) => this.onApplied(o, ms),
+      applied: (o) => this.onApplied(o),
       failed: (o, err, attempts) => this.onApplyFailed(o, err, attempts),
     });
     this.probes = new ProbeLoop(deps.config.links, this.families, {
@@ -338,7 +338,9 @@ export class Daemon implements Engine {
     this.policies.set(family, r.state);
     this.publishChanges(family, before, r.state);
     for (const e of r.effects) this.apply(family, e);
-    if (r.effects.length > 0 || event.kind === 'probe') this.replan();
+    // Desired state changes only with a switch; fact changes re-plan in onFact. A probe round
+    // without effects plans nothing (no allocation on the probe path).
+    if (r.effects.length > 0) this.replan();
   }
 
   private apply(family: AddressFamily, e: PolicyEffect): void {
@@ -358,7 +360,7 @@ export class Daemon implements Engine {
     this.reconciler.setDesired(planKernel(desired, links, this.cfg, this.families));
   }
 
-  private onApplied(o: KernelObject, applyMs: number): void {
+  private onApplied(o: KernelObject): void {
     if (o.role === 'link') this.deps.log.info({ link: o.link, family: o.family, table: o.spec.table, gateway: o.spec.gateway }, 'per-link routing table set');
     if (o.role !== 'main' || o.key !== mainKey(o.family)) return;
     const before = this.kernelActive.get(o.family) ?? null;
@@ -382,7 +384,6 @@ export class Daemon implements Engine {
     this.bus.publish({ kind: 'switched', family: o.family, from: fromLink ? this.end(fromLink.cfg.name, o.family) : null,
       to: this.end(o.link, o.family), reason: intent.cause, detail: intent.detail, message, timeMs: this.lastSwitchMs,
       applyMs: Math.round((this.deps.clock.nowMs() - intent.atMs) * 1000) / 1000 });
-    void applyMs;
     this.publishStatus();
   }
 

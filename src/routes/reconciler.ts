@@ -21,7 +21,7 @@ export interface Backoff { firstMs: number; maxMs: number }
 export const ROUTE_BACKOFF: Backoff = { firstMs: 100, maxMs: 5_000 };
 
 export interface ReconcilerHooks {
-  applied(obj: KernelObject, applyMs: number): void;
+  applied(obj: KernelObject): void;
   failed(obj: KernelObject, error: unknown, attempts: number): void;
 }
 
@@ -46,11 +46,10 @@ export class Reconciler {
   setDesired(objects: readonly KernelObject[]): void {
     const next = new Map(objects.map((o) => [o.key, o]));
     // A change of what is wanted (another link, another gateway) is a new attempt, not a retry.
-    for (const [key, f] of this.failures) {
+    for (const key of [...this.failures.keys()]) {
       const before = this.desired.get(key);
       const after = next.get(key);
       if (!after || !before || specKey(before) !== specKey(after)) this.failures.delete(key);
-      else void f;
     }
     this.desired = next;
     this.kick();
@@ -150,7 +149,6 @@ export class Reconciler {
       if (have && specKey(have) === specKey(o)) continue;
       const f = this.failures.get(o.key);
       if (f && f.dueMs > now) continue;
-      const started = this.clock.nowMs();
       try {
         if (o.kind === 'rule') await this.netlink.addRule(o.spec);
         else await this.netlink.replaceDefaultRoute(o.spec);
@@ -162,7 +160,7 @@ export class Reconciler {
       this.installed.set(o.key, o);
       if (f) this.log.info({ link: o.link, object: o.key, attempts: f.attempts + 1 }, 'kernel change applied after retries');
       this.failures.delete(o.key);
-      this.hooks.applied(o, Math.round((this.clock.nowMs() - started) * 1000) / 1000);
+      this.hooks.applied(o);
     }
   }
 
