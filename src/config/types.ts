@@ -1,6 +1,7 @@
 // The validated, normalised configuration the rest of the daemon sees. Seed keys
 // (primary/secondary, seconds as floats) are turned into this shape by src/config/.
 
+import type { QualityThresholds } from '../probe/quality-judge.js';
 import type { HookConfig, WebhookConfig } from './notify.js';
 
 export type { HookConfig, WebhookConfig };
@@ -79,20 +80,9 @@ export interface Config {
   quality?: QualityConfig | null;
 }
 
-/** Link-quality thresholds over a time window (src/probe/quality-judge.ts applies them). */
-export interface QualityConfig {
-  windowMs: number;
-  lossDownPct: number;
-  lossUpPct: number;
-  /** 0 = off. */
-  latencyDownMs: number;
-  latencyUpMs: number;
-  /** 0 = off. */
-  jitterDownMs: number;
-  jitterUpMs: number;
-  /** 0 = off. */
-  degradedLossPct: number;
-}
+/** The `quality:` section: the link-quality thresholds over a time window, whose one owner is the
+ * judge that applies them (src/probe/quality-judge.ts). */
+export type QualityConfig = QualityThresholds;
 
 /** The `mqtt:` section (src/config/mqtt.ts checks it). */
 export interface MqttConfig {

@@ -4,7 +4,8 @@
 // runCycle() hands over the rounds in order as they finish (the loop pulls them; `paced`).
 import type { Clock } from '../clock.js';
 import type { QualityConfig } from '../config/types.js';
-import { ContinuousProber, type EchoCodec, type ProbeRecord, type RoundResult } from './continuous-prober.js';
+import { ContinuousProber, type ProbeRecord, type RoundResult } from './continuous-prober.js';
+import type { IcmpProfile } from './icmp-profile.js';
 import { judgeQuality, minSamples, type QualityVerdict } from './quality-judge.js';
 import { QualityWindow, deadAfterMs } from './quality-window.js';
 import type { CycleResult, ProbeSocket, ProbeStats, TargetStats } from './types.js';
@@ -19,7 +20,8 @@ export interface ContinuousLinkProberOptions {
   minTargetsUp: number;
   /** null = no quality rule: rounds only (the consecutive-miss rule). */
   quality: QualityConfig | null;
-  codec?: EchoCodec;
+  /** ICMP (default) or ICMPv6. */
+  profile?: IcmpProfile;
   /** Dead-target transitions, for one log line each. */
   onTargetDead?: (target: string, dead: boolean, silentForMs: number) => void;
 }
@@ -54,7 +56,7 @@ export class ContinuousLinkProber {
     this.prober = new ContinuousProber({
       socket: opts.socket, clock: opts.clock, identifier: opts.identifier, targets: this.targets,
       intervalMs: opts.intervalMs, timeoutMs: opts.timeoutMs, minTargetsUp: opts.minTargetsUp,
-      ...(opts.codec ? { codec: opts.codec } : {}),
+      ...(opts.profile ? { profile: opts.profile } : {}),
       ignored: () => this.dead,
       onSample: (s) => this.onSample(s),
       onRound: (r) => this.onRound(r),

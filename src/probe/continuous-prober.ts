@@ -9,26 +9,10 @@
 // known one timeout after the round was sent: failure_threshold rounds take
 // (failure_threshold - 1) x interval + timeout from the first lost echo.
 import type { Clock, TimerHandle } from '../clock.js';
-import { assertNever } from '../errors.js';
-import { buildEchoRequest, icmpErrorToErrno, parseIcmp, type IcmpMessage } from './icmp.js';
+import { freeSeq, matchEcho } from './echo-match.js';
+import { ICMPV4_PROFILE, type IcmpProfile } from './icmp-profile.js';
 import { errorCode } from './pinger.js';
 import type { CycleResult, EchoResult, ProbeSocket } from './types.js';
-
-/** What the prober needs of an ICMP family: ICMPv4 by default (icmp.ts), ICMPv6 can plug in. */
-export interface EchoCodec {
-  buildEcho(id: number, seq: number): Buffer;
-  parse(icmp: Buffer): IcmpMessage | null;
-  errorToErrno(type: number, code: number): string;
-}
-
-export const ICMPV4_CODEC: EchoCodec = {
-  buildEcho: (id, seq) => buildEchoRequest(id, seq),
-  parse: (icmp) => {
-    const r = parseIcmp(icmp);
-    return r.ok ? r.message : null;
-  },
-  errorToErrno: icmpErrorToErrno,
-};
 
 /** One resolved echo. */
 export interface ProbeRecord extends EchoResult {
@@ -58,7 +42,8 @@ export interface ContinuousProberOptions extends ContinuousProberSettings {
   /** ICMP echo identifier shared by the daemon's probers (uint16). */
   identifier: number;
   targets: string[];
-  codec?: EchoCodec;
+  /** ICMP (default) or ICMPv6; the socket must be of the same family. */
+  profile?: IcmpProfile;
   /** Targets left out of the round verdict (dead ones, see quality-window.ts). */
   ignored?: () => ReadonlySet<string>;
   onSample?: (r: ProbeRecord) => void;
@@ -70,6 +55,8 @@ export interface ContinuousProberOptions extends ContinuousProberSettings {
 interface Outstanding {
   round: number;
   dst: string;
+  /** dst as replies spell it (RFC 5952 for IPv6). */
+  match: string;
   gateway: boolean;
   sentMs: number;
   timer: TimerHandle | null;
@@ -92,7 +79,7 @@ export class ContinuousProber {
   private readonly clock: Clock;
   private readonly socket: ProbeSocket;
   private readonly identifier: number;
-  private readonly codec: EchoCodec;
+  private readonly profile: IcmpProfile;
   private settings: ContinuousProberSettings;
   private targets: string[];
   private gateway: string | null = null;
@@ -114,7 +101,7 @@ export class ContinuousProber {
     this.clock = opts.clock;
     this.socket = opts.socket;
     this.identifier = opts.identifier;
-    this.codec = opts.codec ?? ICMPV4_CODEC;
+    this.profile = opts.profile ?? ICMPV4_PROFILE;
     this.settings = normalise(opts);
     this.targets = [...new Set(opts.targets)];
     this.nextSeq = (opts.firstSeq ?? 0) & 0xffff;
@@ -189,8 +176,8 @@ export class ContinuousProber {
       this.resolve(round, dst, gateway, this.clock.nowMs(), { target: dst, ok: false, rttMs: null, error: 'EAGAIN' }, null);
       return;
     }
-    const buf = this.codec.buildEcho(this.identifier, seq);
-    const o: Outstanding = { round, dst, gateway, sentMs: 0, timer: null };
+    const buf = this.profile.buildEchoRequest(this.identifier, seq);
+    const o: Outstanding = { round, dst, match: this.profile.canonicalAddress(dst) ?? dst, gateway, sentMs: 0, timer: null };
     this.outstanding.set(seq, o);
     try {
       if (this.socket.sendStamped) {
@@ -212,12 +199,9 @@ export class ContinuousProber {
 
   /** Next free sequence number, wrapping at 2^16; null only if all 65536 are outstanding. */
   private takeSeq(): number | null {
-    for (let tries = 0; tries <= 0xffff; tries++) {
-      const seq = this.nextSeq;
-      this.nextSeq = (this.nextSeq + 1) & 0xffff;
-      if (!this.outstanding.has(seq)) return seq;
-    }
-    return null;
+    const seq = freeSeq(this.nextSeq, this.outstanding);
+    if (seq !== null) this.nextSeq = (seq + 1) & 0xffff;
+    return seq;
   }
 
   private fail(seq: number, error: string): void {
@@ -236,37 +220,22 @@ export class ContinuousProber {
 
   private onMessage(icmp: Buffer, src: string, rxMs: number): void {
     if (this.closed || this.outstanding.size === 0) return;
-    const msg = this.codec.parse(icmp);
-    if (msg === null) return;
-    switch (msg.kind) {
-      case 'echo-reply': {
-        if (msg.id !== this.identifier) return;
-        const o = this.outstanding.get(msg.seq);
-        if (o === undefined || o.dst !== src) return;
-        this.take(msg.seq);
-        const rtt = Math.max(0, rxMs - o.sentMs);
-        // Late by the stamps even if the timer has not fired yet (a busy loop): lost, as dpinger counts it.
-        const result: EchoResult = rtt > this.settings.timeoutMs
-          ? { target: o.dst, ok: false, rttMs: null, error: TIMEOUT_ERROR }
-          : { target: o.dst, ok: true, rttMs: rtt, error: null };
-        this.resolve(o.round, o.dst, o.gateway, o.sentMs, result, msg.seq);
-        return;
-      }
-      case 'error': {
-        // From a router on the path, not the target: match on the quoted echo.
-        const q = msg.original;
-        if (q === null || q.id !== this.identifier) return;
-        const o = this.outstanding.get(q.seq);
-        if (o === undefined || o.dst !== q.dst) return;
-        this.fail(q.seq, this.codec.errorToErrno(msg.type, msg.code));
-        return;
-      }
-      case 'echo-request':
-      case 'other':
-        return;
-      default:
-        assertNever(msg);
+    const parsed = this.profile.parse(icmp);
+    if (!parsed.ok) return;
+    const m = matchEcho(parsed.message, src, this.identifier, this.outstanding, this.profile);
+    if (m === null) return;
+    if (m.error !== null) {
+      this.fail(m.seq, m.error);
+      return;
     }
+    const o = m.echo;
+    this.take(m.seq);
+    const rtt = Math.max(0, rxMs - o.sentMs);
+    // Late by the stamps even if the timer has not fired yet (a busy loop): lost, as dpinger counts it.
+    const result: EchoResult = rtt > this.settings.timeoutMs
+      ? { target: o.dst, ok: false, rttMs: null, error: TIMEOUT_ERROR }
+      : { target: o.dst, ok: true, rttMs: rtt, error: null };
+    this.resolve(o.round, o.dst, o.gateway, o.sentMs, result, m.seq);
   }
 
   private resolve(round: number, dst: string, gateway: boolean, sentMs: number, result: EchoResult, seq: number | null): void {

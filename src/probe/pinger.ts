@@ -1,10 +1,8 @@
 // One ICMP echo requester per link and address family: numbers probes, matches replies
-// (identifier, sequence and source must all agree, since a raw socket sees every ICMP on its
-// device) and times them out. The family's wire format comes from its IcmpProfile. It owns its
+// (echo-match.ts) and times them out. The family's wire format comes from its IcmpProfile. It owns its
 // ProbeSocket; time comes only from the Clock so tests can drive it by hand.
 import type { Clock, TimerHandle } from '../clock.js';
-import { assertNever } from '../errors.js';
-import type { IcmpMessage } from './icmp.js';
+import { freeSeq, matchEcho } from './echo-match.js';
 import { ICMPV4_PROFILE, type IcmpProfile } from './icmp-profile.js';
 import type { EchoResult, ProbeSocket } from './types.js';
 
@@ -98,12 +96,9 @@ export class Pinger {
 
   /** Next free sequence number, wrapping at 2^16; null only if all 65536 are in flight. */
   private takeSeq(): number | null {
-    for (let tries = 0; tries <= 0xffff; tries++) {
-      const seq = this.nextSeq;
-      this.nextSeq = (this.nextSeq + 1) & 0xffff;
-      if (!this.pending.has(seq)) return seq;
-    }
-    return null;
+    const seq = freeSeq(this.nextSeq, this.pending);
+    if (seq !== null) this.nextSeq = (seq + 1) & 0xffff;
+    return seq;
   }
 
   private settle(seq: number, result: EchoResult): void {
@@ -118,33 +113,10 @@ export class Pinger {
     if (this.closed || this.pending.size === 0) return;
     const parsed = this.profile.parse(icmp);
     if (!parsed.ok) return;
-    this.handle(parsed.message, src, rxMs);
-  }
-
-  private handle(msg: IcmpMessage, src: string, rxMs: number): void {
-    switch (msg.kind) {
-      case 'echo-reply': {
-        if (msg.id !== this.identifier) return;
-        const p = this.pending.get(msg.seq);
-        if (p === undefined || p.match !== this.profile.canonicalAddress(src)) return;
-        this.settle(msg.seq, { target: p.dst, ok: true, rttMs: Math.max(0, rxMs - p.sentMs), error: null });
-        return;
-      }
-      case 'error': {
-        // The error comes from a router on the path, not the target: match on the quoted datagram.
-        const q = msg.original;
-        if (q === null || q.id !== this.identifier) return;
-        const p = this.pending.get(q.seq);
-        if (p === undefined || p.match !== this.profile.canonicalAddress(q.dst)) return;
-        this.settle(q.seq, failed(p.dst, this.profile.errorToErrno(msg.type, msg.code)));
-        return;
-      }
-      case 'echo-request':
-      case 'other':
-        return;
-      default:
-        assertNever(msg);
-    }
+    const m = matchEcho(parsed.message, src, this.identifier, this.pending, this.profile);
+    if (m === null) return;
+    const { dst, sentMs } = m.echo;
+    this.settle(m.seq, m.error === null ? { target: dst, ok: true, rttMs: Math.max(0, rxMs - sentMs), error: null } : failed(dst, m.error));
   }
 }
 

@@ -25,12 +25,11 @@ export function createProberFactory(opts: {
     const sockets = v6 ? opts.sockets6 : opts.sockets;
     if (sockets === undefined) throw new Error(`no prober for ${family}: no socket factory`);
     const cfg = opts.config();
+    const profile: IcmpProfile = v6 ? ICMPV6_PROFILE : ICMPV4_PROFILE;
     if (cfg.probeIntervalMs !== undefined && cfg.probeIntervalMs !== null) {
-      const profile: IcmpProfile = v6 ? ICMPV6_PROFILE : ICMPV4_PROFILE;
       return new ContinuousLinkProber({
         socket: sockets.open(link.interface), clock: opts.clock, identifier: opts.identifier,
-        codec: { buildEcho: (id, seq) => profile.buildEchoRequest(id, seq), parse: (b) => { const r = profile.parse(b); return r.ok ? r.message : null; },
-          errorToErrno: profile.errorToErrno },
+        profile,
         targets: v6 ? cfg.pingTargets6 ?? [] : cfg.pingTargets, intervalMs: cfg.probeIntervalMs, timeoutMs: cfg.pingTimeoutMs,
         minTargetsUp: cfg.minTargetsUp, quality: cfg.quality ?? null,
         ...(opts.onTargetDead ? { onTargetDead: (t: string, dead: boolean, ms: number) => opts.onTargetDead!(link, t, dead, ms) } : {}),
@@ -39,7 +38,7 @@ export function createProberFactory(opts: {
     return new LinkProber({
       socket: sockets.open(link.interface), clock: opts.clock, identifier: opts.identifier,
       targets: v6 ? cfg.pingTargets6 ?? [] : cfg.pingTargets, timeoutMs: cfg.pingTimeoutMs, count: cfg.pingCount,
-      minTargetsUp: cfg.minTargetsUp, window: cfg.statsWindow, profile: v6 ? ICMPV6_PROFILE : ICMPV4_PROFILE,
+      minTargetsUp: cfg.minTargetsUp, window: cfg.statsWindow, profile,
     });
   };
 }

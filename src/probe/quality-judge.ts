@@ -15,6 +15,7 @@ export type QualityState = 'up' | 'degraded' | 'down' | 'unknown';
 /** Which check decided: the config key's stem, for status and logs. */
 export type QualityCheck = 'loss' | 'latency' | 'jitter';
 
+/** The `quality:` config section as normalised (src/config/quality.ts), ms and percent. */
 export interface QualityThresholds {
   windowMs: number;
   lossDownPct: number;

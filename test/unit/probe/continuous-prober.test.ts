@@ -3,6 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ContinuousProber, type ProbeRecord, type RoundResult } from '../../../src/probe/continuous-prober.js';
+import { ICMPV6_PROFILE } from '../../../src/probe/icmp-profile.js';
 import { FakeClock, flushMicrotasks } from '../fake-clock.js';
 import { FakeProbeSocket, icmpErrorFor } from './fake-probe-socket.js';
 
@@ -166,5 +167,23 @@ describe('ContinuousProber', () => {
     prober.close();
     assert.equal(clock.pendingTimers, 0);
     assert.equal(prober.outstandingCount, 0);
+  });
+
+  it('over ICMPv6 matches a reply from the canonical spelling of a target written otherwise (RFC 5952)', () => {
+    const clock = new FakeClock();
+    const socket = new FakeProbeSocket();
+    const samples: ProbeRecord[] = [];
+    const prober = new ContinuousProber({
+      socket, clock, identifier: ID, targets: ['2001:DB8:0:0::10'], intervalMs: 200, timeoutMs: 400, minTargetsUp: 1,
+      profile: ICMPV6_PROFILE, onSample: (s) => samples.push(s),
+    });
+    prober.start();
+    assert.equal(socket.sent[0]!.icmp[0], 128, 'an ICMPv6 echo request');
+    clock.advance(3);
+    socket.reply(0, clock.nowMs(), { src: '2001:db8::11' });
+    assert.equal(samples.length, 0, 'another source does not answer the echo');
+    socket.reply(0, clock.nowMs(), { src: '2001:db8::10' });
+    assert.deepEqual(samples.map((s) => [s.target, s.ok, s.rttMs]), [['2001:DB8:0:0::10', true, 3]]);
+    prober.close();
   });
 });
