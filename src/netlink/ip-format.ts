@@ -44,9 +44,18 @@ function formatIpv6(b: Uint8Array): string {
   return `${head}::${tail}`;
 }
 
-/** Parses a literal IPv4/IPv6 address into its network-order bytes; throws on anything else. */
+/**
+ * Parses a literal IPv4/IPv6 address into its network-order bytes; throws on anything else.
+ * A scoped link-local address (fe80::1%wan0) is refused: node:net accepts the %zone, but the 16
+ * bytes cannot carry it (RFC 4007 section 11: the zone is a local index, kept beside the address,
+ * e.g. as the route's RTA_OIF), so parsing it would silently drop which interface was meant.
+ * Callers strip the zone where the interface is known some other way (icmp-profile.ts).
+ */
 export function ipToBytes(ip: string): Buffer {
   if (isIPv4(ip)) return Buffer.from(ip.split('.').map((p) => Number(p)));
+  if (ip.includes('%') && isIPv6(ip)) {
+    throw new TypeError(`IPv6 address with a %zone: ${JSON.stringify(ip)}; give the address without it (the interface names the zone)`);
+  }
   if (isIPv6(ip)) return ipv6ToBytes(ip);
   throw new TypeError(`not an IP address: ${JSON.stringify(ip)}`);
 }

@@ -31,6 +31,13 @@ test('non-address inputs', () => {
   assert.throws(() => ipToBytes('eth0'), TypeError);
 });
 
+test('a %zone suffix is refused by name, not dropped silently', () => {
+  // node:net calls 'fe80::1%wan0' an IPv6 address; its bytes would be those of fe80::1, interface lost.
+  assert.throws(() => ipToBytes('fe80::1%wan0'), (e: unknown) => e instanceof TypeError && /%zone/.test(e.message) && e.message.includes('fe80::1%wan0'));
+  assert.throws(() => ipToBytes('fe80::a:b%2'), /%zone/);
+  assert.deepEqual([...ipToBytes('fe80::1')], [0xfe, 0x80, ...new Array<number>(13).fill(0), 1]);
+});
+
 test('mac and family helpers', () => {
   assert.equal(formatMac(Uint8Array.from([0x02, 0xab, 0, 1, 0x10, 0xff])), '02:ab:00:01:10:ff');
   assert.equal(familyName(2), 'inet');
