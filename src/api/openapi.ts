@@ -22,7 +22,7 @@ function errors(...codes: number[]): Record<string, unknown> {
   const texts: Record<number, string> = {
     400: 'Bad request: invalid JSON, missing or mistyped field, unknown link (with `valid`)',
     401: 'Missing or wrong API key',
-    409: 'Link is down (retry with force) or has no gateway',
+    409: 'Link is down (retry with force), has no gateway, or (family "ipv6") IPv6 is not managed',
     413: 'Body over the size limit',
     415: 'Content-Type is not application/json',
     500: 'Switching failed or internal error',
@@ -68,7 +68,7 @@ export function buildOpenApiDocument(version: string): OpenApiDocument {
         },
       },
       '/api/switch': {
-        post: command('Switch the default route to a link (manual hold)', switchBodySchema, switchResponseSchema),
+        post: command('Switch the default route to a link (manual hold), for one address family or both', switchBodySchema, switchResponseSchema),
       },
       '/api/auto': {
         post: command('Enable or disable automatic failover', autoBodySchema, autoResponseSchema),

@@ -1,7 +1,7 @@
 // The API plugin: receives the engine as an option and registers the seed's endpoints (plus the
 // OpenAPI document). Handlers only translate; decisions stay in the engine, shapes in *-payload.ts.
 import type { FastifyPluginAsync } from 'fastify';
-import type { Engine } from '../engine/types.js';
+import type { Engine, SwitchFamily } from '../engine/types.js';
 import { WanError } from '../errors.js';
 import { toAutoPayload, toSwitchPayload, type AutoPayload, type SwitchPayload } from './command-payload.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.js';
@@ -26,6 +26,7 @@ export interface WanApiOptions {
 interface SwitchBody {
   target: string;
   force?: boolean;
+  family?: SwitchFamily;
 }
 
 interface AutoBody {
@@ -63,10 +64,12 @@ export const wanApi: FastifyPluginAsync<WanApiOptions> = async (fastify, opts) =
     '/switch',
     { schema: { body: switchBodySchema, response: { 200: switchResponseSchema, ...errorResponses } } },
     async (request): Promise<SwitchPayload> => {
-      const { target, force } = request.body;
-      const outcome = await engine.switchTo(target, { force: force === true });
-      request.log.info({ target, force: force === true, result: outcome.result }, 'manual switch via api');
-      return toSwitchPayload(outcome, engine.status());
+      const { target, force, family } = request.body;
+      // No family: the engine's default (both), exactly what a client from before families gets.
+      const outcome = await engine.switchTo(target, { force: force === true, ...(family !== undefined ? { family } : {}) });
+      request.log.info({ target, force: force === true, family: family ?? 'both', result: outcome.result,
+        ...(outcome.ipv6?.result !== undefined ? { ipv6: outcome.ipv6.result } : {}) }, 'manual switch via api');
+      return toSwitchPayload(outcome, engine.status(), family);
     },
   );
 

@@ -170,6 +170,12 @@ export const switchBodySchema = {
   properties: {
     target: { type: 'string', minLength: 1, maxLength: 64, description: 'Link name, e.g. "secondary".' },
     force: { type: 'boolean', description: 'Switch even if the link is judged down.' },
+    family: {
+      // No `default` keyword: ajv would write it into the body; the engine applies the default.
+      type: 'string', enum: ['ipv4', 'ipv6', 'both'],
+      description: 'Address family to move (issue 12). "both" (the default, and all an old client gets): '
+        + 'IPv4 decides errors and the answer; IPv6 follows when it can (see ipv6_result). "ipv6" needs IPv6 ping_targets.',
+    },
   },
 } as const;
 
@@ -178,8 +184,15 @@ export const switchResponseSchema = {
   required: ['success', 'active'],
   properties: {
     success: { type: 'boolean', enum: [true] },
-    active: { type: 'string' },
-    message: { type: 'string', description: 'Present when the link was already active.' },
+    active: { type: 'string', description: 'The link switched to (or already on), for the family asked: IPv4 for "both"/"ipv4", IPv6 for "ipv6".' },
+    message: { type: 'string', description: 'Present when the link was already active ("Already on <name>", with " (IPv6)" for family "ipv6").' },
+    // Additive, only when IPv6 is managed (IPv6 ping_targets): an IPv4-only daemon answers as the seed did.
+    active_ipv6: { ...nullableString, description: 'Link of the IPv6 default route after the request.' },
+    ipv6_result: {
+      type: 'string', enum: ['switched', 'already_active', 'not_moved'],
+      description: 'What the request did to IPv6 (absent for family "ipv4"); not_moved: IPv4 switched, IPv6 stayed (see ipv6_reason).',
+    },
+    ipv6_reason: { type: 'string', description: 'Why IPv6 did not follow a "both" switch.' },
   },
 } as const;
 

@@ -24,7 +24,7 @@ import { KernelEvents } from './kernel-events.js';
 import type { HostPort, LogPort, NotifyPort, ProberFactory } from './ports.js';
 import { ProbeLoop } from './probe-loop.js';
 import { buildStatus, summary } from './status.js';
-import type { Engine, EngineEventType, EngineStatus, SwitchOutcome } from './types.js';
+import type { Engine, EngineEventType, EngineStatus, SwitchOptions, SwitchOutcome } from './types.js';
 
 export interface DaemonDeps {
   config: Config;
@@ -189,26 +189,62 @@ export class Daemon implements Engine {
     return status;
   }
 
-  async switchTo(target: string, opts: { force: boolean }): Promise<SwitchOutcome> {
-    const verdict = checkManual(this.policy('ipv4'), target, opts.force, this.facts.view('ipv4'), this.deps.clock.nowMs());
-    const label = this.facts.get(target)?.cfg.displayName ?? target;
-    switch (verdict) {
-      case 'unknown_link':
-        throw new WanError('WAN_ERR_UNKNOWN_LINK', `Unknown link: ${target}`, { valid: this.cfg.links.map((l) => l.name) });
-      case 'no_gateway':
-        throw new WanError('WAN_ERR_NO_GATEWAY', `${label} has no known gateway`);
-      case 'link_down':
-        throw new WanError('WAN_ERR_LINK_DOWN', `${label} is down; use force to switch anyway`);
-      case 'already_active':
-        this.feedAll({ kind: 'manual', link: target });
-        return { result: 'already_active', link: target };
-      case 'ok':
-        break;
+  /**
+   * Manual switch of one family or both. For "both" the IPv4 checks decide the answer, as they did
+   * before there was a family (an old client gets the same replies); IPv6 follows when it can go
+   * there, and when it cannot (no IPv6 gateway, IPv6 down without force) it keeps its own choice
+   * and the outcome says why. A family that does not follow gets no manual hold.
+   */
+  async switchTo(target: string, opts: SwitchOptions): Promise<SwitchOutcome> {
+    const family = opts.family ?? 'both';
+    const has6 = this.families.includes('ipv6');
+    if (family === 'ipv6' && !has6) {
+      throw new WanError('WAN_ERR_FAMILY_NOT_MANAGED', 'IPv6 is not managed: the config has no IPv6 ping_targets', { family });
     }
-    this.feedAll({ kind: 'manual', link: target });
-    await this.reconciler.idle();
-    if (this.kernelActive.get('ipv4') !== target) throw new WanError('WAN_ERR_SWITCH_FAILED', `Could not switch to ${label}`);
-    return { result: 'switched', link: target };
+    const lead: AddressFamily = family === 'ipv6' ? 'ipv6' : 'ipv4';
+    const leadVerdict = this.manualVerdict(lead, target, opts.force);
+    const moves: AddressFamily[] = [lead];
+    let reason6: string | undefined;
+    if (family === 'both' && has6) {
+      const v6 = checkManual(this.policy('ipv6'), target, opts.force, this.facts.view('ipv6'), this.deps.clock.nowMs());
+      if (v6 === 'ok' || v6 === 'already_active') moves.push('ipv6');
+      else reason6 = this.manualRefusal('ipv6', target, v6);
+    }
+    const before = new Map(moves.map((f) => [f, this.kernelActive.get(f) ?? null]));
+    for (const f of moves) this.feed(f, { kind: 'manual', link: target });
+    this.replan();
+    if (moves.some((f) => before.get(f) !== target)) await this.reconciler.idle();
+    const label = this.facts.get(target)?.cfg.displayName ?? target;
+    if (leadVerdict === 'ok' && this.kernelActive.get(lead) !== target) {
+      throw new WanError('WAN_ERR_SWITCH_FAILED', `Could not switch ${lead === 'ipv6' ? 'IPv6 ' : ''}to ${label}`);
+    }
+    const outcome: SwitchOutcome = { result: leadVerdict === 'ok' ? 'switched' : 'already_active', link: target };
+    if (!has6) return outcome;
+    const active6 = this.kernelActive.get('ipv6') ?? null;
+    if (family === 'ipv4') outcome.ipv6 = { active: active6 };
+    else if (family === 'ipv6') outcome.ipv6 = { active: active6, result: outcome.result };
+    else if (reason6 !== undefined) outcome.ipv6 = { active: active6, result: 'not_moved', reason: reason6 };
+    else if (active6 !== target) outcome.ipv6 = { active: active6, result: 'not_moved', reason: `the kernel did not take the IPv6 default route via ${label}` };
+    else outcome.ipv6 = { active: active6, result: before.get('ipv6') === target ? 'already_active' : 'switched' };
+    return outcome;
+  }
+
+  /** The operator's check for one family: throws the seed's errors, returns ok or already_active. */
+  private manualVerdict(family: AddressFamily, target: string, force: boolean): 'ok' | 'already_active' {
+    const verdict = checkManual(this.policy(family), target, force, this.facts.view(family), this.deps.clock.nowMs());
+    if (verdict === 'ok' || verdict === 'already_active') return verdict;
+    if (verdict === 'unknown_link') {
+      throw new WanError('WAN_ERR_UNKNOWN_LINK', `Unknown link: ${target}`, { valid: this.cfg.links.map((l) => l.name) });
+    }
+    throw new WanError(verdict === 'no_gateway' ? 'WAN_ERR_NO_GATEWAY' : 'WAN_ERR_LINK_DOWN', this.manualRefusal(family, target, verdict));
+  }
+
+  private manualRefusal(family: AddressFamily, target: string, verdict: 'no_gateway' | 'link_down' | 'unknown_link'): string {
+    const label = this.facts.get(target)?.cfg.displayName ?? target;
+    const v6 = family === 'ipv6' ? ' IPv6' : '';
+    if (verdict === 'no_gateway') return `${label} has no known${v6} gateway`;
+    if (verdict === 'link_down') return `${label} is down${family === 'ipv6' ? ' for IPv6' : ''}; use force to switch anyway`;
+    return `Unknown link: ${target}`;
   }
 
   async setAuto(enabled: boolean): Promise<void> {

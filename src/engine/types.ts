@@ -87,17 +87,45 @@ export interface EngineStatus {
   events: EngineEvent[];
 }
 
-export type SwitchOutcome =
-  | { result: 'switched'; link: string }
-  | { result: 'already_active'; link: string };
+/** Which address family a manual switch moves (POST /api/switch `family`); default both. */
+export type SwitchFamily = 'ipv4' | 'ipv6' | 'both';
+
+export const SWITCH_FAMILIES: readonly SwitchFamily[] = ['ipv4', 'ipv6', 'both'];
+
+/**
+ * `result`/`link` are those of the family that decides: IPv4 for "both" and "ipv4" (the seed's
+ * meaning), IPv6 for "ipv6".
+ */
+export interface SwitchOutcome {
+  result: 'switched' | 'already_active';
+  link: string;
+  /** Present when IPv6 is managed: where IPv6 is after the request and what the request did to it. */
+  ipv6?: Ipv6SwitchOutcome;
+}
+
+export interface Ipv6SwitchOutcome {
+  /** The link of the IPv6 default route after the request (null: none yet). */
+  active: string | null;
+  /** Absent when the request did not ask to move IPv6 (family "ipv4"). */
+  result?: 'switched' | 'already_active' | 'not_moved';
+  /** Why IPv6 did not follow a "both" switch (no IPv6 gateway, IPv6 down, the kernel refused). */
+  reason?: string;
+}
+
+export interface SwitchOptions {
+  force: boolean;
+  /** Default "both". */
+  family?: SwitchFamily;
+}
 
 export interface Engine {
   status(): EngineStatus;
   /**
    * Manual switch; holds until that link fails or the operator switches again.
    * Throws WanError: WAN_ERR_UNKNOWN_LINK (details.valid: string[]), WAN_ERR_LINK_DOWN (unless force),
-   * WAN_ERR_NO_GATEWAY, WAN_ERR_SWITCH_FAILED.
+   * WAN_ERR_NO_GATEWAY, WAN_ERR_SWITCH_FAILED, WAN_ERR_FAMILY_NOT_MANAGED (family "ipv6" without
+   * IPv6 targets). For "both" the IPv4 checks decide; IPv6 follows when it can and says so in `ipv6`.
    */
-  switchTo(target: string, opts: { force: boolean }): Promise<SwitchOutcome>;
+  switchTo(target: string, opts: SwitchOptions): Promise<SwitchOutcome>;
   setAuto(enabled: boolean): Promise<void>;
 }

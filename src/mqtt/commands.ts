@@ -1,10 +1,11 @@
 // Pure: a message on a command topic -> the engine call it asks for, or why it is ignored.
-// The select sends the option (a link name); scripts may send {"target": "...", "force": true}
-// on the same topic, as POST /api/switch takes it.
+// The select sends the option (a link name, both families); scripts may send
+// {"target": "...", "force": true, "family": "ipv6"} on the same topic, as POST /api/switch takes it.
+import { SWITCH_FAMILIES, type SwitchFamily } from '../engine/types.js';
 import { OFF, ON } from './discovery.js';
 
 export type MqttCommand =
-  | { kind: 'switch'; target: string; force: boolean }
+  | { kind: 'switch'; target: string; force: boolean; family?: SwitchFamily }
   | { kind: 'auto'; enabled: boolean }
   | { kind: 'resume-auto' }
   | { kind: 'ignored'; why: string };
@@ -29,7 +30,11 @@ function parseSwitch(text: string): MqttCommand {
     const o = body as Record<string, unknown>;
     if (typeof o['target'] !== 'string' || o['target'] === '') return { kind: 'ignored', why: 'JSON without a "target" string' };
     if (o['force'] !== undefined && typeof o['force'] !== 'boolean') return { kind: 'ignored', why: '"force" is not true or false' };
-    return { kind: 'switch', target: o['target'], force: o['force'] === true };
+    const family = o['family'];
+    if (family !== undefined && !SWITCH_FAMILIES.includes(family as SwitchFamily)) {
+      return { kind: 'ignored', why: `"family" is not one of ${SWITCH_FAMILIES.join(', ')}` };
+    }
+    return { kind: 'switch', target: o['target'], force: o['force'] === true, ...(family !== undefined ? { family: family as SwitchFamily } : {}) };
   }
   return text === '' ? { kind: 'ignored', why: 'empty payload' } : { kind: 'switch', target: text, force: false };
 }

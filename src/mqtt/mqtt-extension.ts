@@ -276,8 +276,9 @@ export class MqttExtension implements Extension {
     switch (cmd.kind) {
       case 'switch':
         try {
-          const outcome = await engine.switchTo(cmd.target, { force: cmd.force });
-          log.info({ target: cmd.target, force: cmd.force, result: outcome.result }, 'manual switch via mqtt');
+          const outcome = await engine.switchTo(cmd.target, { force: cmd.force, ...(cmd.family ? { family: cmd.family } : {}) });
+          log.info({ target: cmd.target, force: cmd.force, family: cmd.family ?? 'both', result: outcome.result,
+            ...(outcome.ipv6?.result !== undefined ? { ipv6: outcome.ipv6.result, ipv6Reason: outcome.ipv6.reason } : {}) }, 'manual switch via mqtt');
         } catch (err) {
           if (isWanError(err) && err.code === 'WAN_ERR_UNKNOWN_LINK') {
             log.warn({ target: cmd.target, valid: err.details['valid'] }, 'mqtt switch to an unknown link ignored');

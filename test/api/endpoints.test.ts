@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { WanError } from '../../src/errors.js';
+import type { LinkFamilyStatus } from '../../src/engine/types.js';
 import type { FakeEngine } from './fake-engine.js';
 import { auth, jsonAuth, makeApp } from './helpers.js';
 
@@ -148,5 +149,106 @@ describe('POST /api/auto', () => {
     assert.equal(res.statusCode, 400);
     assert.equal(res.json().code, 'WAN_ERR_BAD_REQUEST');
     assert.deepEqual(engine.autoCalls, []);
+  });
+});
+
+// ---- POST /api/switch with `family` (issue 12): validation of the field, the engine call it becomes,
+// and the additive reply keys; a request without family keeps the seed's exact answers.
+
+const v6 = (over: Partial<LinkFamilyStatus> = {}): LinkFamilyStatus => ({
+  gateway: 'fe80::1', gatewaySource: 'netlink', healthy: true, state: 'up', gatewayReachable: true, active: false,
+  rttMs: 3, lossPct: 0, targets: [], ...over,
+});
+
+/** Both links switchable for IPv4; IPv6 managed, active on primary; `secondary6` shapes wan2's IPv6. */
+function dualStack(secondary6: Partial<LinkFamilyStatus> = {}): void {
+  engine.current = {
+    ...engine.current,
+    activeIpv6: 'primary',
+    links: engine.current.links.map((l) => (l.name === 'secondary'
+      ? { ...l, state: 'up', healthy: true, gateway: '203.0.113.1', ipv6: v6({ gateway: 'fe80::2', ...secondary6 }) }
+      : { ...l, ipv6: v6({ active: true }) })),
+  };
+}
+
+const post = (payload: unknown) => app.inject({ method: 'POST', url: '/api/switch', headers: jsonAuth, payload: payload as object });
+
+describe('POST /api/switch family validation', () => {
+  for (const family of ['ipv7', 'IPv6', '', 6, null, true, ['ipv6'], {}]) {
+    it(`family ${JSON.stringify(family)} -> 400 with a JSON error, engine untouched`, async () => {
+      const res = await post({ target: 'secondary', family });
+      assert.equal(res.statusCode, 400);
+      const body = res.json();
+      assert.equal(body.success, false);
+      assert.equal(body.code, 'WAN_ERR_BAD_REQUEST');
+      assert.match(body.error, /family/);
+      assert.deepEqual(engine.switchCalls, []);
+    });
+  }
+
+  it('family ipv6 on an IPv4-only daemon -> 409 naming why', async () => {
+    const res = await post({ target: 'secondary', family: 'ipv6' });
+    assert.equal(res.statusCode, 409);
+    const body = res.json();
+    assert.equal(body.code, 'WAN_ERR_FAMILY_NOT_MANAGED');
+    assert.match(body.error, /IPv6 is not managed.*ping_targets/);
+  });
+
+  it('no family: the engine gets none and the reply is the seed\'s', async () => {
+    engine.current = { ...engine.current, links: engine.current.links.map((l) => ({ ...l, state: 'up' as const, gateway: '203.0.113.1' })) };
+    const res = await post({ target: 'secondary' });
+    assert.deepEqual(res.json(), { success: true, active: 'secondary' });
+    assert.deepEqual(engine.switchCalls, [{ target: 'secondary', force: false }]);
+    const again = await post({ target: 'secondary' });
+    assert.deepEqual(again.json(), { success: true, message: 'Already on Digi', active: 'secondary' });
+  });
+
+  it('the OpenAPI document lists the family values and the additive reply keys', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json', headers: auth })).json();
+    const op = doc.paths['/api/switch'].post;
+    assert.deepEqual(op.requestBody.content['application/json'].schema.properties.family.enum, ['ipv4', 'ipv6', 'both']);
+    const reply = op.responses['200'].content['application/json'].schema.properties;
+    assert.ok(reply.active_ipv6 && reply.ipv6_result && reply.ipv6_reason);
+    assert.ok(op.responses['409'], 'the 409 (family not managed, link down, no gateway) is documented');
+  });
+});
+
+describe('POST /api/switch family on a dual-stack daemon', () => {
+  it('ipv6: active and active_ipv6 are the IPv6 link, IPv4 untouched', async () => {
+    dualStack();
+    const res = await post({ target: 'secondary', family: 'ipv6' });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), { success: true, active: 'secondary', active_ipv6: 'secondary', ipv6_result: 'switched' });
+    assert.deepEqual(engine.switchCalls, [{ target: 'secondary', force: false, family: 'ipv6' }]);
+    assert.equal(engine.status().active, 'primary');
+    const again = await post({ target: 'secondary', family: 'ipv6' });
+    assert.deepEqual(again.json(), {
+      success: true, message: 'Already on Digi (IPv6)', active: 'secondary', active_ipv6: 'secondary', ipv6_result: 'already_active',
+    });
+  });
+
+  it('ipv4: only IPv4 moves; active_ipv6 says where IPv6 stays, no ipv6_result', async () => {
+    dualStack();
+    const res = await post({ target: 'secondary', family: 'ipv4' });
+    assert.deepEqual(res.json(), { success: true, active: 'secondary', active_ipv6: 'primary' });
+    assert.equal(engine.status().activeIpv6, 'primary');
+  });
+
+  it('both without an IPv6 gateway on the target: 200, IPv4 switched, IPv6 not moved with the reason', async () => {
+    dualStack({ gateway: null });
+    const res = await post({ target: 'secondary' });
+    assert.equal(res.statusCode, 200);
+    const body = res.json();
+    assert.deepEqual({ ...body, ipv6_reason: typeof body.ipv6_reason },
+      { success: true, active: 'secondary', active_ipv6: 'primary', ipv6_result: 'not_moved', ipv6_reason: 'string' });
+  });
+
+  it('ipv6 to a link whose IPv6 is down -> 409 unless force', async () => {
+    dualStack({ state: 'down', healthy: false });
+    const res = await post({ target: 'secondary', family: 'ipv6' });
+    assert.equal(res.statusCode, 409);
+    assert.equal(res.json().code, 'WAN_ERR_LINK_DOWN');
+    const forced = await post({ target: 'secondary', family: 'ipv6', force: true });
+    assert.equal(forced.json().active_ipv6, 'secondary');
   });
 });

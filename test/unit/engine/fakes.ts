@@ -1,7 +1,8 @@
 // Hand-written fakes for the daemon's ports: an in-memory rtnetlink that records operations,
 // scripted probers, a silent logger. No module mocks.
-import type { AddressEntry, DefaultRouteSpec, LinkState, NetlinkEvent, NetlinkPort, NetlinkSnapshot, RouteEntry, RuleEntry, RuleSpec } from '../../../src/netlink/types.js';
+import type { AddressEntry, DefaultRouteSpec, Family, LinkState, NetlinkEvent, NetlinkPort, NetlinkSnapshot, RouteEntry, RuleEntry, RuleSpec } from '../../../src/netlink/types.js';
 import type { LinkConfig } from '../../../src/config/types.js';
+import type { AddressFamily } from '../../../src/bus/events.js';
 import type { CycleResult, ProbeSocket, ProbeSocketFactory, ProbeStats } from '../../../src/probe/types.js';
 import type { LogPort, ProberPort } from '../../../src/engine/ports.js';
 
@@ -12,8 +13,8 @@ export function link(index: number, name: string, carrier = true): LinkState {
     stats: { rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0, rxErrors: 0, txErrors: 0, rxDropped: 0, txDropped: 0 } };
 }
 
-export function defaultRoute(oif: number, gateway: string, protocol = 16, table = 254, priority = 0): RouteEntry {
-  return { family: 'inet', table, dst: null, dstLength: 0, gateway, oif, priority, protocol, scope: 0, type: 1, prefsrc: null };
+export function defaultRoute(oif: number, gateway: string, protocol = 16, table = 254, priority = 0, family: Family = 'inet'): RouteEntry {
+  return { family, table, dst: null, dstLength: 0, gateway, oif, priority, protocol, scope: 0, type: 1, prefsrc: null };
 }
 
 export function address(index: number, addr: string): AddressEntry {
@@ -50,8 +51,9 @@ export class MemoryNetlink implements NetlinkPort {
     if (this.failTables.has(spec.table)) throw new Error('ENETUNREACH');
     this.ops.push({ op: 'replace', spec });
     // Kept like the kernel would: one default route per table and metric.
-    this.routes = this.routes.filter((r) => !(r.family === 'inet' && r.table === spec.table && r.dst === null && (r.priority ?? 0) === spec.metric));
-    this.routes.push(defaultRoute(spec.oif, spec.gateway, spec.protocol, spec.table, spec.metric));
+    const family = spec.family ?? 'inet';
+    this.routes = this.routes.filter((r) => !(r.family === family && r.table === spec.table && r.dst === null && (r.priority ?? 0) === spec.metric));
+    this.routes.push(defaultRoute(spec.oif, spec.gateway, spec.protocol, spec.table, spec.metric, family));
   }
   async deleteDefaultRoute(spec: { table: number }): Promise<void> {
     this.ops.push({ op: 'delete', table: spec.table });
@@ -75,17 +77,19 @@ export class MemoryNetlink implements NetlinkPort {
 /** Probers whose verdict per link the test sets; every cycle resolves at once. */
 export class ScriptedProbers {
   healthy = new Map<string, boolean>();
+  /** IPv6 verdict per link; falls back to `healthy`. */
+  healthy6 = new Map<string, boolean>();
   sendErrors = new Map<string, string>();
   cycles = 0;
   closed = 0;
 
-  factory = (link: LinkConfig): ProberPort => {
+  factory = (link: LinkConfig, family: AddressFamily = 'ipv4'): ProberPort => {
     const name = link.name;
     const stats: ProbeStats = { rttMs: 5, lossPct: 0, gateway: null, targets: [] };
     return {
       runCycle: async (gateway: string | null): Promise<CycleResult> => {
         this.cycles += 1;
-        const ok = this.healthy.get(name) ?? true;
+        const ok = (family === 'ipv6' ? this.healthy6.get(name) : undefined) ?? this.healthy.get(name) ?? true;
         const error = this.sendErrors.get(name) ?? null;
         const targets = error ? [{ target: '198.51.100.1', ok: false, rttMs: null, error }] : [];
         return { gateway: gateway ? { target: gateway, ok: true, rttMs: 1, error: null } : null, targets,

@@ -11,6 +11,10 @@ test('select: the payload is the link name; JSON takes target and force like POS
   assert.deepEqual(p(t.setActive, '{"target":"lte","force":true}'), { kind: 'switch', target: 'lte', force: true });
   assert.equal(p(t.setActive, '{"target":1}').kind, 'ignored');
   assert.equal(p(t.setActive, '{"target":"a","force":"yes"}').kind, 'ignored');
+  // Issue 12: an optional family, as POST /api/switch takes it; a bad one is ignored with the reason.
+  assert.deepEqual(p(t.setActive, '{"target":"lte","family":"ipv6"}'), { kind: 'switch', target: 'lte', force: false, family: 'ipv6' });
+  assert.deepEqual(p(t.setActive, '{"target":"lte","family":"both","force":true}'), { kind: 'switch', target: 'lte', force: true, family: 'both' });
+  assert.deepEqual(p(t.setActive, '{"target":"lte","family":"v6"}'), { kind: 'ignored', why: '"family" is not one of ipv4, ipv6, both' });
   assert.equal(p(t.setActive, '{oops').kind, 'ignored');
   assert.equal(p(t.setActive, '').kind, 'ignored');
   assert.equal(p(t.setActive, 'x'.repeat(2000)).kind, 'ignored');

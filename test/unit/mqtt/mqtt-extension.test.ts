@@ -167,8 +167,10 @@ test('commands go through the engine with its validation; an unknown link is log
   r.broker.deliver('wan-failover/router/auto/set', 'OFF');
   r.broker.deliver('wan-failover/router/resume_auto/set', 'PRESS');
   r.broker.deliver('wan-failover/router/auto/set', 'garbage');
+  r.broker.deliver('wan-failover/router/active/set', '{"target":"secondary","family":"ipv4"}');
   for (let i = 0; i < 10; i++) await flushMicrotasks();
-  assert.deepEqual(r.engine.switchCalls, [{ target: 'nope', force: false }, { target: 'secondary', force: false }]);
+  assert.deepEqual(r.engine.switchCalls, [{ target: 'nope', force: false }, { target: 'secondary', force: false },
+    { target: 'secondary', force: false, family: 'ipv4' }]);
   assert.deepEqual(r.engine.autoCalls, [false, true]);
   assert.ok(r.lines.some((l) => l.level === 'warn' && l.msg === 'mqtt switch to an unknown link ignored'));
   assert.ok(r.lines.some((l) => l.level === 'warn' && l.msg === 'mqtt command ignored'));
