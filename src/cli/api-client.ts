@@ -1,5 +1,6 @@
 // Client of the daemon's REST API for status/switch/auto. Uses the global fetch (Node 20) with a
 // timeout; every failure becomes ApiError carrying the server's own `error` text for one stderr line.
+import type { SwitchFamily } from '../engine/types.js';
 import { describeError } from '../errors.js';
 import {
   asStatusJson, type AutoResponseJson, type ErrorJson, type StatusJson, type SwitchResponseJson,
@@ -35,7 +36,8 @@ export interface ApiClientOptions {
 export interface ApiClient {
   readonly baseUrl: string;
   status(): Promise<StatusJson>;
-  switchTo(target: string, force: boolean): Promise<SwitchResponseJson>;
+  /** `family` is sent only when given: a daemon from before families gets the seed's body. */
+  switchTo(target: string, force: boolean, family?: SwitchFamily): Promise<SwitchResponseJson>;
   setAuto(enabled: boolean): Promise<AutoResponseJson>;
 }
 
@@ -106,8 +108,9 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
         throw new ApiError(describeError(e), 200);
       }
     },
-    async switchTo(target, force) {
-      return (await call('POST', '/api/switch', force ? { target, force } : { target })) as SwitchResponseJson;
+    async switchTo(target, force, family) {
+      const body = { target, ...(force ? { force } : {}), ...(family !== undefined ? { family } : {}) };
+      return (await call('POST', '/api/switch', body)) as SwitchResponseJson;
     },
     async setAuto(enabled) {
       return (await call('POST', '/api/auto', { enabled })) as AutoResponseJson;

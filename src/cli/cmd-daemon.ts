@@ -1,10 +1,12 @@
 // `wanctl status|switch|auto`: talk to the running daemon over its REST API. Host, port and key
 // come from the daemon's config file, so there is nothing extra to configure for wanctl.
+import { SWITCH_FAMILIES, type SwitchFamily } from '../engine/types.js';
 import { ApiError, apiBaseUrl, createApiClient, type ApiClient } from './api-client.js';
 import { CliError, UsageError, expectPositionals, flag, parseCommand, str } from './args.js';
 import { requireConfig } from './cli-config.js';
 import { EXIT_OK, type CommandContext } from './command.js';
 import { renderStatus } from './format-status.js';
+import type { SwitchResponseJson } from './status-json.js';
 
 const CONFIG_OPTION = `  -c FILE       the daemon's config (default /etc/wan-failover/config.yaml): api host, port, key`;
 
@@ -18,13 +20,15 @@ options:
 ${CONFIG_OPTION}
   -h, --help    this help`;
 
-export const SWITCH_HELP = `usage: wanctl switch LINK [--force] [-c FILE]
+export const SWITCH_HELP = `usage: wanctl switch LINK [--force] [--family ipv4|ipv6|both] [-c FILE]
 
 Asks the daemon to move the default route to LINK (a link name such as primary or secondary)
 and hold it there until that link fails or you switch again.
 
 options:
   --force       switch even if the daemon judges LINK down
+  --family F    which default route moves: ipv4, ipv6 or both (default both; the daemon
+                decides on IPv4 and moves IPv6 along when it can, else says why)
 ${CONFIG_OPTION}
   -h, --help    this help`;
 
@@ -68,16 +72,35 @@ export async function runStatus(argv: string[], ctx: CommandContext): Promise<nu
   return EXIT_OK;
 }
 
+export function parseFamily(v: string | undefined): SwitchFamily | undefined {
+  if (v === undefined) return undefined;
+  const f = SWITCH_FAMILIES.find((x) => x === v.toLowerCase());
+  if (f === undefined) throw new UsageError(`--family: expected ipv4, ipv6 or both, got '${v}'`);
+  return f;
+}
+
+/** What a switch reply says, one line per family that the request touched. */
+export function switchLines(res: SwitchResponseJson, link: string, family: SwitchFamily | undefined): string[] {
+  if (family === 'ipv6') return [res.message ?? `switched IPv6 to ${res.active ?? link}`];
+  const lines = [res.message ?? `switched to ${res.active ?? link}`];
+  const on6 = res.active_ipv6 ?? 'none';
+  if (res.ipv6_result === 'switched') lines.push(`IPv6: switched to ${on6}`);
+  else if (res.ipv6_result === 'already_active') lines.push(`IPv6: already on ${on6}`);
+  else if (res.ipv6_result === 'not_moved') lines.push(`IPv6 stays on ${on6}${res.ipv6_reason ? `: ${res.ipv6_reason}` : ''}`);
+  return lines;
+}
+
 export async function runSwitch(argv: string[], ctx: CommandContext): Promise<number> {
-  const p = parseCommand(argv, { force: { type: 'boolean' }, config: { type: 'string', short: 'c' } });
+  const p = parseCommand(argv, { force: { type: 'boolean' }, family: { type: 'string' }, config: { type: 'string', short: 'c' } });
   if (flag(p, 'help')) {
     ctx.io.out(SWITCH_HELP);
     return EXIT_OK;
   }
-  const [link] = expectPositionals(p, 1, 1, 'wanctl switch LINK [--force]');
+  const [link] = expectPositionals(p, 1, 1, 'wanctl switch LINK [--force] [--family ipv4|ipv6|both]');
+  const family = parseFamily(str(p, 'family'));
   const client = clientFor(str(p, 'config'));
-  const res = await viaApi(() => client.switchTo(link, flag(p, 'force')));
-  ctx.io.out(res.message ?? `switched to ${res.active ?? link}`);
+  const res = await viaApi(() => client.switchTo(link, flag(p, 'force'), family));
+  for (const line of switchLines(res, link, family)) ctx.io.out(line);
   return EXIT_OK;
 }
 

@@ -73,12 +73,48 @@ export function statusTable(s: StatusJson, p: Painter): string[] {
   return renderTable(columns, rows, { headerPaint: p.dim });
 }
 
+/**
+ * IPv6 per link (issue 12), only when the daemon manages IPv6: one row per link with its own
+ * health, gateway and figures, the link of the IPv6 default route marked.
+ */
+export function ipv6Table(s: StatusJson, p: Painter): string[] {
+  const links = statusLinks(s).filter((l) => l.ipv6 !== undefined);
+  if (links.length === 0) return [];
+  const columns: Column[] = [
+    { header: '' }, { header: 'LINK' }, { header: 'IPV6' }, { header: 'GW REACH' }, { header: 'GATEWAY' }, { header: 'SOURCE' },
+    { header: 'RTT', align: 'right' }, { header: 'LOSS', align: 'right' },
+  ];
+  const rows = links.map((l): Cell[] => {
+    const v6 = l.ipv6!;
+    const health = v6.state ?? (v6.healthy ? 'up' : 'down');
+    const active = v6.active ?? l.name === s.active_link_ipv6;
+    return [
+      { text: active ? '*' : '', paint: p.bold },
+      { text: l.name, paint: active ? p.bold : undefined },
+      { text: health, paint: health === 'up' ? p.green : health === 'down' ? p.red : p.yellow },
+      { text: v6.gateway_reachable ? 'yes' : 'no', paint: v6.gateway_reachable ? undefined : p.yellow },
+      v6.gateway ?? 'unknown', v6.gateway_source ?? '-', formatMs(v6.rtt_ms), formatPct(v6.loss_pct),
+    ];
+  });
+  return renderTable(columns, rows, { headerPaint: p.dim });
+}
+
+function activeIpv6Line(s: StatusJson, p: Painter): string[] {
+  if (s.active_link_ipv6 === undefined) return [];
+  if (s.active_link_ipv6 === null) return [`active IPv6: ${p.red('none')}`];
+  const l = statusLinks(s).find((x) => x.name === s.active_link_ipv6);
+  const iface = s.active_interface_ipv6 ?? l?.interface;
+  const gw = l?.ipv6?.gateway;
+  return [`active IPv6: ${p.bold(s.active_link_ipv6)}${l?.display_name ? ` (${l.display_name})` : ''}` +
+    `${iface ? ` via ${iface}` : ''}${gw ? `, gateway ${gw}` : ''}`];
+}
+
 export function statusSummary(s: StatusJson, p: Painter): string[] {
   const active = s.active_link === null
     ? p.red('none')
     : `${p.bold(s.active_link)}${s.active_display_name ? ` (${s.active_display_name})` : ''}` +
       `${s.active_interface ? ` via ${s.active_interface}` : ''}${s.active_gateway ? `, gateway ${s.active_gateway}` : ''}`;
-  const lines = [`active: ${active}`];
+  const lines = [`active: ${active}`, ...activeIpv6Line(s, p)];
   const parts = [`auto failover: ${s.auto_enabled ? p.green('on') : p.yellow('off')}`];
   if (s.manual_hold) parts.push(`manual hold: ${s.manual_hold}`);
   if (s.switch_count !== undefined) {
@@ -122,5 +158,7 @@ export function qualityLines(s: StatusJson, p: Painter): string[] {
 /** The whole human `wanctl status` page. */
 export function renderStatus(s: StatusJson, p: Painter): string[] {
   const quality = qualityLines(s, p);
-  return [...statusSummary(s, p), '', ...statusTable(s, p), '', ...(quality.length > 0 ? [...quality, ''] : []), ...eventLines(s, p)];
+  const v6 = ipv6Table(s, p);
+  return [...statusSummary(s, p), '', ...statusTable(s, p), '', ...(v6.length > 0 ? ['IPv6:', ...v6, ''] : []),
+    ...(quality.length > 0 ? [...quality, ''] : []), ...eventLines(s, p)];
 }

@@ -10,7 +10,8 @@ Operator's tool for the wan-failover daemon.
 
 commands:
   status [--json]                 the daemon's links, health and recent events (via its API)
-  switch LINK [--force]           move the default route to LINK and hold it
+  switch LINK [--force] [--family ipv4|ipv6|both]
+                                  move the default route to LINK and hold it
   auto on|off                     enable or disable automatic failover
   dump [links|addrs|routes|rules|all] [--json]
                                   kernel network state over rtnetlink, the daemon's routes marked

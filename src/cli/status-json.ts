@@ -31,6 +31,21 @@ export interface LinkJson {
   state_reason?: string | null;
   quality?: { state: string; reason: string | null; window_s: number; samples: number } | null;
   targets?: TargetJson[];
+  /** This link's IPv6, judged on its own; only when the daemon manages IPv6 (issue 12). */
+  ipv6?: LinkFamilyJson;
+}
+
+export interface LinkFamilyJson {
+  gateway: string | null;
+  gateway_source?: string | null;
+  healthy: boolean;
+  /** up, degraded, down or unknown. */
+  state?: string;
+  gateway_reachable: boolean;
+  active?: boolean;
+  rtt_ms?: number | null;
+  loss_pct?: number | null;
+  targets?: TargetJson[];
 }
 
 export interface TargetJson {
@@ -64,12 +79,19 @@ export interface StatusJson {
   manual_hold?: string | null;
   all_down?: boolean;
   links?: LinkJson[];
+  /** Present only when the daemon manages IPv6: its IPv6 default route's link. */
+  active_link_ipv6?: string | null;
+  active_interface_ipv6?: string | null;
 }
 
 export interface SwitchResponseJson {
   success: boolean;
   active?: string;
   message?: string;
+  /** Present when the daemon manages IPv6. */
+  active_ipv6?: string | null;
+  ipv6_result?: 'switched' | 'already_active' | 'not_moved';
+  ipv6_reason?: string;
 }
 
 export interface AutoResponseJson {

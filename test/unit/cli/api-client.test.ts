@@ -35,10 +35,12 @@ test('switch and auto post the seed\'s bodies', async () => {
   const c = createApiClient({ baseUrl: 'http://h', apiKey: 'k', fetchImpl: fakeFetch(200, { success: true, active: 'primary' }, calls) });
   await c.switchTo('primary', false);
   await c.switchTo('primary', true);
+  await c.switchTo('primary', false, 'ipv6');
   await c.setAuto(false);
   assert.deepEqual(calls.map((x) => [x.url, x.init.method, JSON.parse(String(x.init.body))]), [
     ['http://h/api/switch', 'POST', { target: 'primary' }],
     ['http://h/api/switch', 'POST', { target: 'primary', force: true }],
+    ['http://h/api/switch', 'POST', { target: 'primary', family: 'ipv6' }],
     ['http://h/api/auto', 'POST', { enabled: false }],
   ]);
   assert.equal((calls[0].init.headers as Record<string, string>)['content-type'], 'application/json');

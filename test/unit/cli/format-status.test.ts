@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  formatDuration, formatMs, formatPct, renderStatus, shortTime, statusTable,
+  formatDuration, formatMs, formatPct, ipv6Table, renderStatus, shortTime, statusTable,
 } from '../../../src/cli/format-status.js';
 import { makePainter } from '../../../src/cli/io.js';
 import { asStatusJson, statusLinks, type StatusJson } from '../../../src/cli/status-json.js';
@@ -107,4 +107,45 @@ test('link quality: each link\'s reason and window verdict, each target\'s figur
   assert.match(lines[at + 2]!, /192\.0\.2\.1\s+degraded\s+rtt 12\.0 ms\s+jitter 1\.5 ms\s+loss 12%/);
   assert.match(lines[at + 3]!, /192\.0\.2\.2\s+dead/);
   assert.deepEqual(renderStatus(fixture, plain).filter((l) => l === 'link quality:'), [], 'cycle mode: no quality block');
+});
+
+/** The fixture as a dual-stack daemon sends it: IPv6 on primary while IPv4 is on secondary. */
+function dualStack(): StatusJson {
+  const v6 = { gateway_source: 'netlink', targets: [], healthy: true, state: 'up', gateway_reachable: true };
+  return {
+    ...fixture,
+    active_link_ipv6: 'primary',
+    active_interface_ipv6: 'wan0',
+    links: statusLinks(fixture).map((l) => ({
+      ...l,
+      ipv6: l.name === 'primary' ? { ...v6, gateway: 'fe80::1', active: true, rtt_ms: 4.25, loss_pct: 0 }
+        : l.name === 'secondary' ? { ...v6, gateway: 'fe80::2', active: false, healthy: false, state: 'down', gateway_reachable: false, rtt_ms: null, loss_pct: 100 }
+          : { ...v6, gateway: null, gateway_source: null, active: false, healthy: false, state: 'unknown', gateway_reachable: false, rtt_ms: null, loss_pct: null },
+    })),
+  };
+}
+
+test('IPv6: the summary names the IPv6 active link and a table shows each link\'s IPv6', () => {
+  const s = dualStack();
+  const lines = renderStatus(s, plain);
+  assert.equal(lines[0], 'active: secondary (Digi) via wan1, gateway 203.0.113.1');
+  assert.equal(lines[1], 'active IPv6: primary (Telekom) via wan0, gateway fe80::1');
+  const at = lines.indexOf('IPv6:');
+  assert.ok(at > 0, 'an IPv6 section');
+  assert.match(lines[at + 1], /^\s*LINK\s+IPV6\s+GW REACH\s+GATEWAY\s+SOURCE\s+RTT\s+LOSS$/);
+  const cells = ipv6Table(s, plain).slice(1).map((l) => l.trim().split(/\s{2,}/));
+  assert.deepEqual(cells, [
+    ['*', 'primary', 'up', 'yes', 'fe80::1', 'netlink', '4.3 ms', '0%'],
+    ['secondary', 'down', 'no', 'fe80::2', 'netlink', '-', '100%'],
+    ['lte', 'unknown', 'no', 'unknown', '-', '-', '-'],
+  ]);
+  // The IPv4 table keeps its meaning: secondary is the active link there.
+  assert.match(statusTable(s, plain)[2]!, /^\*\s+secondary/);
+});
+
+test('IPv6: nothing about IPv6 when the daemon does not report it; none when it has no IPv6 route', () => {
+  const lines = renderStatus(fixture, plain);
+  assert.ok(!lines.some((l) => /IPv6/.test(l)));
+  assert.deepEqual(ipv6Table(fixture, plain), []);
+  assert.equal(renderStatus({ ...dualStack(), active_link_ipv6: null, active_interface_ipv6: null }, plain)[1], 'active IPv6: none');
 });

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  dumpJson, eventLine, ifnameMap, renderDump, routeRows, ruleAction, ruleSelector, sortRoutes, trackIfnames,
+  dumpJson, eventLine, ifnameMap, renderDump, routeRows, ruleAction, ruleRows, ruleSelector, sortRoutes, trackIfnames,
   type DumpContext,
 } from '../../../src/cli/format.js';
 import { makePainter } from '../../../src/cli/io.js';
@@ -113,4 +113,21 @@ test('both families: the routes table has a FAMILY column; IPv6 route events say
   const t = routeRows([snap.routes[2]!, ra], ctx, plain);
   assert.equal(t.columns[1]!.header, 'FAMILY');
   assert.deepEqual(t.rows.map((r) => r[1]), ['inet', 'inet6']);
+});
+
+test('IPv6 in dump and monitor: our inet6 default route, table route and oif rule are marked like the IPv4 ones', () => {
+  const ours6 = route({ family: 'inet6', gateway: 'fe80::1', priority: 512, protocol: 201 });
+  const table6 = route({ family: 'inet6', table: 1001, gateway: 'fe80::2', oif: 3, protocol: 201 });
+  const rule6 = rule({ family: 'inet6', table: 1001, oifname: 'wan1' });
+  const s6: NetlinkSnapshot = { ...snap, routes: [...snap.routes, ours6, table6], rules: [...snap.rules, rule6] };
+  const routes = routeRows(s6.routes, ctx, plain).rows.map((r) => r.map((c) => (typeof c === 'string' ? c : c.text)));
+  assert.ok(routes.some((r) => r.join('|') === 'main|inet6|default|fe80::1|wan0|512|wan-failover|global|unicast||*'), JSON.stringify(routes));
+  assert.ok(routes.some((r) => r.join('|') === '1001|inet6|default|fe80::2|wan1||wan-failover|global|unicast||*'));
+  const rules = ruleRows(s6.rules, ctx, plain).rows.map((r) => r.map((c) => (typeof c === 'string' ? c : c.text)));
+  assert.deepEqual(rules.at(-1), ['1000', 'inet6', 'from all oif wan1', 'lookup 1001', 'wan-failover', '*']);
+  const j = dumpJson(s6, ['routes', 'rules'], ctx);
+  assert.equal((j.rules as Array<Record<string, unknown>>).filter((r) => r.family === 'inet6' && r.ours === true).length, 1);
+  assert.equal((j.routes as Array<Record<string, unknown>>).filter((r) => r.family === 'inet6' && r.ours === true).length, 2);
+  assert.equal(eventLine({ kind: 'route', op: 'new', route: ours6 }, ctx), 'route new inet6 default via fe80::1 dev wan0 table main proto wan-failover metric 512 (ours)');
+  assert.equal(eventLine({ kind: 'route', op: 'del', route: table6 }, ctx), 'route del inet6 default via fe80::2 dev wan1 table 1001 proto wan-failover (ours)');
 });

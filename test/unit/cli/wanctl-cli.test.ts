@@ -192,8 +192,11 @@ describe('status, switch, auto against a fake daemon API', () => {
     } else if (req.method === 'GET' && req.url === '/api/status') {
       reply(res, 200, STATUS_FIXTURE);
     } else if (req.method === 'POST' && req.url === '/api/switch') {
-      const { target } = JSON.parse(body) as { target: string };
-      if (target === 'primary') reply(res, 200, { success: true, active: 'primary' });
+      const { target, family } = JSON.parse(body) as { target: string; family?: string };
+      if (family === 'ipv6') reply(res, 200, { success: true, active: target, active_ipv6: target, ipv6_result: 'switched' });
+      else if (family === 'both' && target === 'primary') {
+        reply(res, 200, { success: true, active: 'primary', active_ipv6: 'secondary', ipv6_result: 'not_moved', ipv6_reason: 'Telekom has no known IPv6 gateway' });
+      } else if (target === 'primary') reply(res, 200, { success: true, active: 'primary' });
       else if (target === 'secondary') reply(res, 200, { success: true, message: 'Already on Digi', active: 'secondary' });
       else reply(res, 400, { success: false, error: `unknown link: ${target}`, code: 'WAN_ERR_UNKNOWN_LINK', valid: ['primary', 'secondary'] });
     } else if (req.method === 'POST' && req.url === '/api/auto') {
@@ -243,6 +246,20 @@ describe('status, switch, auto against a fake daemon API', () => {
     const b = await wanctl(['switch', 'secondary', '-c', cfg]);
     assert.equal(b.code, 0);
     assert.equal(b.stdout, 'Already on Digi\n');
+  });
+
+  test('switch --family: sent as asked; each family\'s outcome on its own line; a bad value is a usage error', async () => {
+    const v6 = await wanctl(['switch', 'secondary', '--family', 'ipv6', '-c', cfg]);
+    assert.equal(v6.code, 0, v6.stderr);
+    assert.equal(v6.stdout, 'switched IPv6 to secondary\n');
+    assert.deepEqual(JSON.parse(seen.at(-1)?.body ?? ''), { target: 'secondary', family: 'ipv6' });
+    const both = await wanctl(['switch', 'primary', '--family', 'both', '-c', cfg]);
+    assert.equal(both.code, 0, both.stderr);
+    assert.equal(both.stdout, 'switched to primary\nIPv6 stays on secondary: Telekom has no known IPv6 gateway\n');
+    const before = seen.length;
+    assertOneLineError(await wanctl(['switch', 'primary', '--family', 'ipv5', '-c', cfg]), 2,
+      "wanctl switch: --family: expected ipv4, ipv6 or both, got 'ipv5'");
+    assert.equal(seen.length, before, 'nothing sent');
   });
 
   test('switch to an unknown link: exit 1, the server\'s error in one line with the valid names', async () => {
