@@ -7,7 +7,7 @@ import type { DaemonHandle } from '../lab/daemon-runner.js';
 import { runInNs } from '../lab/exec.js';
 import type { Lab } from '../lab/topology.js';
 
-interface RttTotals { sum: number; count: number }
+export interface RttTotals { sum: number; count: number }
 
 /** Sum and count of wan_failover_probe_rtt_seconds over every non-gateway target. */
 export function rttTotals(text: string): RttTotals {

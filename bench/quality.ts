@@ -13,7 +13,7 @@ import { createLab, type Lab } from '../lab/topology.js';
 import { run, runInNs } from '../lab/exec.js';
 import { openAgent, type Agent } from '../lab/agent-client.js';
 import { labConfig, startDaemon, type DaemonHandle } from '../lab/daemon-runner.js';
-import type { NetlinkEvent } from '../src/netlink/types.js';
+import { routeMovedTo, waitActive } from './route-events.js';
 import { cpuSeconds, memoryKiB } from './proc.js';
 import { median, summary } from './stats.js';
 
@@ -26,46 +26,6 @@ const QUALITY = { window: 10, loss_down_pct: 40, loss_up_pct: 10, degraded_loss_
 const FAST = { probe_interval: 0.2, ping_timeout: 0.4, failure_threshold: 3, recovery_threshold: 3, min_secondary_time: 30, quality: QUALITY };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function firstEvent(agent: Agent, what: string, match: (e: NetlinkEvent) => boolean, timeoutMs: number): Promise<number> {
-  let off: (() => void) | null = null;
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await new Promise<number>((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`no ${what} within ${timeoutMs} ms`)), timeoutMs);
-      void agent.onEvent((e) => { if (match(e)) resolve(performance.now()); }).then((u) => { off = u; });
-    });
-  } finally {
-    clearTimeout(timer);
-    (off as (() => void) | null)?.();
-  }
-}
-
-async function ifindexOf(agent: Agent, iface: string): Promise<number> {
-  return (await agent.dump()).links.find((l) => l.name === iface)!.index;
-}
-
-async function routeMovedTo(agent: Agent, iface: string, timeoutMs: number): Promise<number> {
-  const idx = await ifindexOf(agent, iface);
-  return firstEvent(agent, `switch to ${iface}`, (e) =>
-    e.kind === 'route' && e.op === 'new' && e.route.table === 254 && e.route.dst === null && e.route.oif === idx, timeoutMs);
-}
-
-async function activeIs(agent: Agent, iface: string): Promise<boolean> {
-  const snap = await agent.dump();
-  const idx = snap.links.find((l) => l.name === iface)?.index;
-  const r = snap.routes.filter((x) => x.family === 'inet' && x.table === 254 && x.dst === null).sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0))[0];
-  return r?.oif === idx;
-}
-
-async function waitActive(agent: Agent, iface: string, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await activeIs(agent, iface)) return;
-    await sleep(200);
-  }
-  throw new Error(`route did not return to ${iface}`);
-}
 
 async function withDaemon<T>(lab: Lab, cfg: Record<string, unknown>, fn: (d: DaemonHandle) => Promise<T>): Promise<T> {
   const d = await startDaemon(lab, labConfig(lab, cfg));

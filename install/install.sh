@@ -117,10 +117,10 @@ install_app() {
 }
 
 write_wrapper() {
-    # $1 = command name, $2 = entry script under $APP_DIR
+    # $1 = command name, $2 = entry script under $APP_DIR, $3 = node flags (may be empty)
     node_bin=$(command -v node)
     tmp="$ROOT$BIN_DIR/.$1.$$"
-    printf '#!/bin/sh\n# Installed by wan-failover install.sh\nexec %s %s/%s "$@"\n' "$node_bin" "$APP_DIR" "$2" > "$tmp"
+    printf '#!/bin/sh\n# Installed by wan-failover install.sh\nexec %s %s%s/%s "$@"\n' "$node_bin" "${3:+$3 }" "$APP_DIR" "$2" > "$tmp"
     chmod 0755 "$tmp"
     mv -f "$tmp" "$ROOT$BIN_DIR/$1"
 }
@@ -159,7 +159,9 @@ install_config() {
 
 install_files() {
     mkdir -p "$ROOT$BIN_DIR" "$ROOT$(dirname "$HOOK_PATH")" "$ROOT$(dirname "$UNIT_PATH")" "$ROOT$STATE_DIR"
-    write_wrapper wan-failover dist/src/main.js
+    # The daemon's V8 flags live in one file, shared with the lab and the benchmarks.
+    daemon_flags=$(grep -v '^[[:space:]]*#' "$SRC_DIR/install/daemon-node-flags" | tr -s ' \n' ' ' | sed 's/^ //; s/ $//')
+    write_wrapper wan-failover dist/src/main.js "$daemon_flags"
     write_wrapper wanctl dist/src/cli/wanctl.js
     install -m 0644 "$SRC_DIR/install/dhclient-exit-hook" "$ROOT$HOOK_PATH"
     install -m 0644 "$SRC_DIR/install/wan-failover.service" "$ROOT$UNIT_PATH"

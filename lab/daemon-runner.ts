@@ -10,6 +10,7 @@ import { isRunning, spawnInNs, terminate, waitExit } from './exec.js';
 import { onLines, parseJsonLine, type JsonObject } from './json-lines.js';
 import { writeDaemonFiles, type DaemonConfig, type DaemonFiles } from './daemon-config.js';
 import type { Lab } from './topology.js';
+import { daemonNodeFlags } from './node-flags.js';
 
 export { labConfig, type DaemonConfig } from './daemon-config.js';
 
@@ -42,7 +43,7 @@ export interface StartDaemonOptions {
   dir?: string;
   /** Path of the daemon entry; default <repo>/dist/src/main.js. */
   mainPath?: string;
-  /** Extra node arguments (e.g. --enable-source-maps). */
+  /** Node arguments; default the shipped ones (install/daemon-node-flags). */
   nodeArgs?: string[];
   /** Echo each log line (e.g. for the demo's verbose mode). */
   onLog?: (line: LogLine) => void;
@@ -163,7 +164,7 @@ async function chownTree(dir: string, uid: number, gid: number): Promise<void> {
 export async function startDaemon(lab: Lab, config: DaemonConfig, opts: StartDaemonOptions = {}): Promise<DaemonHandle> {
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), `${lab.prefix}-daemon-`)));
   const files = await writeDaemonFiles(lab, config, dir, opts.stateFiles ?? true);
-  const args = [...(opts.nodeArgs ?? []), opts.mainPath ?? DAEMON_MAIN, '--config', files.configPath];
+  const args = [...(opts.nodeArgs ?? daemonNodeFlags()), opts.mainPath ?? DAEMON_MAIN, '--config', files.configPath];
   if (opts.owner) await chownTree(dir, opts.owner.uid, opts.owner.gid);
   const [cmd, ...pre] = [...(opts.commandPrefix ?? []), process.execPath];
   const child = lab.spawn(lab.routerNs, cmd!, [...pre, ...args]);
@@ -180,7 +181,7 @@ export async function startDetachedDaemon(lab: Lab, config: DaemonConfig, dir: s
   const files = await writeDaemonFiles(lab, config, dir);
   const outFd = openSync(join(dir, 'daemon.out'), 'a');
   try {
-    const child = spawnInNs(lab.routerNs, process.execPath, [DAEMON_MAIN, '--config', files.configPath], {
+    const child = spawnInNs(lab.routerNs, process.execPath, [...daemonNodeFlags(), DAEMON_MAIN, '--config', files.configPath], {
       detached: true,
       stdio: ['ignore', outFd, outFd],
     });

@@ -23,7 +23,6 @@ import { chooseProbeSockets } from './probe/socket-choice.js';
 import { ensureLooseRpFilter } from './routes/rp-filter.js';
 import { checkAcceptRa } from './routes/accept-ra.js';
 import { createNotifier } from './systemd/sd-notify.js';
-import { createMqttExtension } from './mqtt/create.js';
 import { createConntrackExtension } from './conntrack/create.js';
 import { opsExtensions } from './ops-extensions.js';
 import { StatusWithNote } from './systemd/status-note.js';
@@ -137,8 +136,9 @@ async function main(): Promise<void> {
 
   // Outputs on the event bus; each isolated and retried with backoff, none awaited by failover.
   let checkIntervalMs = config.checkIntervalMs;
-  const mqtt = createMqttExtension({ config, engine: daemon, bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'mqtt' }),
-    version: version(), intervalMs: () => checkIntervalMs });
+  // MQTT.js is a large library: loaded only when the config has an `mqtt:` section (issue 10, footprint).
+  const mqtt = config.mqtt ? (await import('./mqtt/create.js')).createMqttExtension({ config, engine: daemon, bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'mqtt' }),
+    version: version(), intervalMs: () => checkIntervalMs }) : null;
   if (mqtt) extensions.add(mqtt);
   let running = config;
   extensions.add(createConntrackExtension({ bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'conntrack' }), config: () => running }));

@@ -1,5 +1,8 @@
 // One log line per request with the api_key masked. Fastify's own request lines log the raw URL
 // (with ?api_key=...) and the request object; this LogController replaces them and never logs headers.
+// A successful read (GET/HEAD below 400) is logged at debug: Home Assistant polls /api/status every
+// few seconds per sensor, and an info line per poll floods a router's log and was a third of the
+// daemon's CPU under load (bench: GET /api/status). Commands and failures stay at info/warn.
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import { redactUrl } from '../log.js';
 
@@ -15,6 +18,11 @@ export function requestLogFields(method: string, url: string, statusCode: number
   return { method, url: redactUrl(url), statusCode, responseTimeMs: Math.round(elapsedMs * 100) / 100 };
 }
 
+/** PURE: a successful read, logged at debug; everything else at info. */
+export function isQuietRead(method: string, statusCode: number): boolean {
+  return (method === 'GET' || method === 'HEAD') && statusCode < 400;
+}
+
 export class RedactingLogController extends LogController {
   override incomingRequest(): void {
     // Logged once, on completion, so a request costs one line.
@@ -23,6 +31,7 @@ export class RedactingLogController extends LogController {
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const fields = requestLogFields(request.method, request.url, reply.statusCode, reply.elapsedTime);
     if (error) reply.log.warn({ ...fields, err: error }, 'api request errored');
+    else if (isQuietRead(request.method, reply.statusCode)) reply.log.debug(fields, 'api request');
     else reply.log.info(fields, 'api request');
   }
 

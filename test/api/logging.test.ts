@@ -1,5 +1,6 @@
 // The API key never reaches a log line, whether sent in the header or the query, on any path
-// (ok, 401, 404, 405, 400, 500, pre-routing errors); each request logs one redacted line.
+// (ok, 401, 404, 405, 400, 500, pre-routing errors); each request logs one redacted line, a
+// successful read at debug, the rest at info.
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
@@ -75,5 +76,10 @@ describe('request logging', () => {
       [200, 200, 200, 200, 401, 401, 401, 404, 405, 400, 400, 400, 200, 500],
     );
     assert.ok(entries.some((e) => e['msg'] === 'api request failed' && e['level'] === 'error'), 'the 500 is logged as error');
+    // A successful read is debug (Home Assistant polls); the rest info.
+    assert.deepEqual(
+      requestLines.map((e) => e['level']),
+      ['debug', 'debug', 'debug', 'debug', ...Array<string>(10).fill('info')],
+    );
   });
 });

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, s
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { INSTALL_DIR, REPO_ROOT } from './paths.js';
+import { parseNodeFlags } from '../../lab/node-flags.js';
 
 const PLACEHOLDER = 'CHANGE_ME_TO_A_RANDOM_STRING';
 const LINKED = ['package.json', 'package-lock.json', 'dist', 'native', 'node_modules', 'install', 'README.md'];
@@ -84,10 +85,13 @@ test('install.sh --root: install, re-run keeps config, uninstall keeps only conf
     assert.match(confText, /^# EDIT BEFORE STARTING: primary\/secondary interface/m, 'the generated config says what still needs editing');
     assert.match(apiKey(confText), /^[0-9a-f]{64}$/);
 
-    for (const [name, entry] of [['wan-failover', 'dist/src/main.js'], ['wanctl', 'dist/src/cli/wanctl.js']]) {
+    // The daemon runs with the shipped V8 flags (the same file the lab and bench read); wanctl with none.
+    const flags = parseNodeFlags(readFileSync(path.join(INSTALL_DIR, 'daemon-node-flags'), 'utf8'));
+    assert.ok(flags.includes('--max-semi-space-size=1'), flags.join(' '));
+    for (const [name, entry, pre] of [['wan-failover', 'dist/src/main.js', `${flags.join(' ')} `], ['wanctl', 'dist/src/cli/wanctl.js', '']]) {
       const wrapper = at(`usr/local/bin/${name}`);
       assert.equal(mode(wrapper), 0o755, name);
-      assert.match(readFileSync(wrapper, 'utf8'), new RegExp(`exec \\S+ /opt/wan-failover/${entry} "\\$@"`));
+      assert.match(readFileSync(wrapper, 'utf8'), new RegExp(`exec \\S+ ${pre}/opt/wan-failover/${entry} "\\$@"`));
     }
     const hook = at('etc/dhcp/dhclient-exit-hooks.d/wan-failover');
     assert.equal(readFileSync(hook, 'utf8'), readFileSync(path.join(INSTALL_DIR, 'dhclient-exit-hook'), 'utf8'));
