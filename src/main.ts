@@ -110,7 +110,9 @@ async function main(): Promise<void> {
   let currentConfig = config;
   const daemon = new Daemon({
     config,
-    netlink: createNetlink(),
+    netlink: createNetlink({
+      onRequestSocketError: (err) => logger.warn({ error: describeError(err) }, 'rtnetlink request socket failed; requests go to a fresh socket'),
+    }),
     newProber: createProberFactory({
       sockets: chooseProbeSockets(systemClock, 'ipv4', (why) => logger.warn({ why }, 'kernel-stamped probe socket unavailable; RTTs are stamped in JS (raw-socket)')),
       sockets6: chooseProbeSockets(systemClock, 'ipv6', (why) => logger.warn({ why }, 'kernel-stamped ICMPv6 probe socket unavailable; RTTs are stamped in JS (raw-socket)')),

@@ -3,7 +3,7 @@
 import type { LinkFacts } from '../facts/link-facts.js';
 import type { PolicyState } from '../policy/types.js';
 import type { ProbeStats } from '../probe/types.js';
-import type { EngineEvent, EngineStatus, LinkFamilyStatus, LinkHealthState, LinkStatus } from './types.js';
+import type { EngineEvent, EngineStatus, LinkFamilyStatus, LinkStatus } from './types.js';
 
 export interface StatusInput {
   policy: PolicyState;
@@ -39,7 +39,7 @@ export function buildStatus(i: StatusInput): EngineStatus {
       consecutiveSuccesses: p.consecutiveSuccesses,
       lastCheckMs: i.lastCheckMs(f.cfg.name),
       carrier: f.present ? f.carrier : false,
-      state: p.health as LinkHealthState,
+      state: p.health,
       active: i.kernelActive === f.cfg.name,
       rttMs: stats?.rttMs ?? null,
       lossPct: stats?.lossPct ?? null,
@@ -85,7 +85,7 @@ function familyStatus(f: LinkFacts, v6: NonNullable<StatusInput['ipv6']>): LinkF
     gateway: f.families.ipv6.gateway,
     gatewaySource: f.families.ipv6.gatewaySource,
     healthy: p.health === 'up' || p.health === 'degraded',
-    state: p.health as LinkHealthState,
+    state: p.health,
     gatewayReachable: p.gatewayReachable,
     active: v6.kernelActive === f.cfg.name,
     rttMs: stats?.rttMs ?? null,

@@ -1,6 +1,6 @@
 // What the outside (REST API, wanctl, sd_notify) sees of the running daemon: a read-only
 // snapshot and two commands. The API maps this to the seed's JSON; it never waits on probes.
-import type { PolicyRecordType } from '../policy/types.js';
+import type { Health, PolicyRecordType } from '../policy/types.js';
 import type { TargetStats } from '../probe/types.js';
 
 export type EngineEventType = PolicyRecordType | 'start' | 'stop' | 'switch' | 'gateway_change';
@@ -20,9 +20,6 @@ export interface Traffic {
   txMbpsAvg: number;
 }
 
-/** up: probes pass; degraded: they pass, quality is poor; down: declared down (probes, quality, carrier or interface gone); unknown: not judged yet. */
-export type LinkHealthState = 'up' | 'degraded' | 'down' | 'unknown';
-
 export interface LinkStatus {
   name: string;
   displayName: string;
@@ -36,7 +33,7 @@ export interface LinkStatus {
   /** Wall-clock epoch ms of the last finished probe cycle. */
   lastCheckMs: number | null;
   carrier: boolean | null;
-  state: LinkHealthState;
+  state: Health;
   active: boolean;
   rttMs: number | null;
   lossPct: number | null;
@@ -60,7 +57,7 @@ export interface LinkFamilyStatus {
   gateway: string | null;
   gatewaySource: 'netlink' | 'state_file' | 'config' | null;
   healthy: boolean;
-  state: LinkHealthState;
+  state: Health;
   gatewayReachable: boolean;
   active: boolean;
   rttMs: number | null;

@@ -31,6 +31,20 @@ export interface NetlinkOptions {
   tap?: (source: 'dump' | 'event', type: number, payload: Buffer) => void;
   /** Opens the notification socket; defaults to the project addon's nlMonitorOpen (a test seam). */
   openMonitor?: NlMonitorOpen;
+  /** Opens the request socket; defaults to a NETLINK_ROUTE socket of the `netlink` package (a test seam). */
+  openRequestSocket?: () => RequestSocket;
+  /**
+   * An asynchronous error of the request socket, once per streak (until a request succeeds again):
+   * the socket is dropped, requests in flight fail (time out) and the callers' retries go to a fresh one.
+   */
+  onRequestSocketError?: (err: unknown) => void;
+}
+
+/** What the adapter uses of a netlink request socket (netlink's NetlinkSocket; tests hand in a fake). */
+export interface RequestSocket {
+  request(type: number, data: Uint8Array[], options: { flags: number; checkError: boolean; timeout: number }): Promise<[NetlinkMessage[], unknown]>;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  close(): void;
 }
 
 /** linux/netlink.h: the ack/error reply to a request. */
@@ -55,7 +69,9 @@ export function createNetlink(opts: NetlinkOptions = {}): NetlinkPort {
 }
 
 class RtnlAdapter implements NetlinkPort {
-  private requestSocket: NetlinkSocket | null = null;
+  private requestSocket: RequestSocket | null = null;
+  /** A request-socket error was reported and no request has succeeded since. */
+  private socketErrorReported = false;
   private monitor: EventMonitor | null = null;
   private onEvent: ((e: NetlinkEvent) => void) | null = null;
   /** Tail of the serial request chain (see serial()). */
@@ -196,21 +212,36 @@ class RtnlAdapter implements NetlinkPort {
 
   /** One request on the request socket; NLMSG_ERROR with errno != 0 becomes a WanError. */
   private async request(op: string, type: number, flags: number, body: Uint8Array[]): Promise<NetlinkMessage[]> {
-    let msgs: NetlinkMessage[];
+    let sock: RequestSocket;
     try {
-      const sock = this.requestSocket ?? (this.requestSocket = createNetlinkSocket(Protocol.ROUTE, { recvBufferSize: 0, sendBufferSize: 0 }));
-      [msgs] = await sock.request(type, body, { flags, checkError: false, timeout: this.timeoutMs });
+      sock = this.openedRequestSocket();
     } catch (e) {
-      if (e instanceof Error && /timeout/i.test(e.message)) throw netlinkError(op, 'ETIMEDOUT');
       throw wrapSocketError(op, e);
     }
-    const first = msgs[0];
-    if (first && first.type === NLMSG_ERROR) {
-      const errno = first.data.readInt32LE(0);
-      if (errno !== 0) throw netlinkError(op, errnoName(errno), { errnoNumber: Math.abs(errno), syscall: 'sendmsg' });
-      return [];
-    }
+    const msgs = await requestOn(sock, op, type, flags, body, this.timeoutMs);
+    this.socketErrorReported = false;
     return msgs;
+  }
+
+  private openedRequestSocket(): RequestSocket {
+    if (this.requestSocket) return this.requestSocket;
+    const sock = (this.opts.openRequestSocket ?? openRouteRequestSocket)();
+    // An 'error' event with no listener is thrown by EventEmitter and would crash the daemon. The
+    // socket is dropped instead: what is in flight times out (a failed request like any other, which
+    // the reconciler retries with its backoff) and the next request opens a fresh socket.
+    sock.on('error', (err) => this.onRequestSocketError(sock, err));
+    this.requestSocket = sock;
+    return sock;
+  }
+
+  private onRequestSocketError(sock: RequestSocket, err: Error): void {
+    if (this.requestSocket === sock) {
+      this.requestSocket = null;
+      closeQuietly(sock);
+    }
+    if (this.socketErrorReported) return;
+    this.socketErrorReported = true;
+    this.opts.onRequestSocketError?.(err);
   }
 
   private emit(e: NetlinkEvent): void {
@@ -231,6 +262,32 @@ function build<T>(op: string, make: () => T): T {
   } catch (e) {
     throw netlinkError(op, 'EINVAL', {}, e);
   }
+}
+
+function openRouteRequestSocket(): RequestSocket {
+  return createNetlinkSocket(Protocol.ROUTE, { recvBufferSize: 0, sendBufferSize: 0 });
+}
+
+/**
+ * One request and its reply on a request socket (checkError off: the errno is read here, so it
+ * keeps its name): the reply messages, [] for a plain ack; NLMSG_ERROR with errno != 0 rejects
+ * with a WAN_ERR_NETLINK WanError, a timeout with ETIMEDOUT.
+ */
+async function requestOn(sock: RequestSocket, op: string, type: number, flags: number, body: Uint8Array[], timeoutMs: number): Promise<NetlinkMessage[]> {
+  let msgs: NetlinkMessage[];
+  try {
+    [msgs] = await sock.request(type, body, { flags, checkError: false, timeout: timeoutMs });
+  } catch (e) {
+    if (e instanceof Error && /timeout/i.test(e.message)) throw netlinkError(op, 'ETIMEDOUT');
+    throw wrapSocketError(op, e);
+  }
+  const head = msgs[0];
+  if (head && head.type === NLMSG_ERROR) {
+    const errno = head.data.readInt32LE(0);
+    if (errno !== 0) throw netlinkError(op, errnoName(errno), { errnoNumber: Math.abs(errno), syscall: 'sendmsg' });
+    return [];
+  }
+  return msgs;
 }
 
 function closeQuietly(s: { close(): void }): void {
@@ -292,19 +349,7 @@ export function createRequester(protocol: number, opts: { recvBufferBytes?: numb
   return {
     async request(op, type, flags, body, timeoutMs) {
       if (!sock) throw netlinkError(op, 'EBADF');
-      let msgs: NetlinkMessage[];
-      try {
-        [msgs] = await sock.request(type, [body], { flags, checkError: false, timeout: timeoutMs });
-      } catch (e) {
-        if (e instanceof Error && /timeout/i.test(e.message)) throw netlinkError(op, 'ETIMEDOUT');
-        throw wrapSocketError(op, e);
-      }
-      const head = msgs[0];
-      if (head && head.type === NLMSG_ERROR) {
-        const errno = head.data.readInt32LE(0);
-        if (errno !== 0) throw netlinkError(op, errnoName(errno), { errnoNumber: Math.abs(errno), syscall: 'sendmsg' });
-        return [];
-      }
+      const msgs = await requestOn(sock, op, type, flags, [body], timeoutMs);
       return msgs.map((m) => ({ type: m.type, flags: m.flags, data: m.data }));
     },
     requestBatch(op, type, bodies, timeoutMs) {

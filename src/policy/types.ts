@@ -2,7 +2,11 @@
 // the effects it asks for. The policy is pure and depends on nothing outside this folder; one
 // instance runs per address family (the family is a parameter, not a fork of the code).
 
-/** up: probes pass; degraded: passes, poor quality; down: declared down; unknown: not judged yet. */
+/**
+ * A link's health, the one type for it (status and events use it too). up: probes pass; degraded:
+ * they pass, quality is poor; down: declared down (probes, quality, carrier or interface gone);
+ * unknown: not judged yet.
+ */
 export type Health = 'up' | 'degraded' | 'down' | 'unknown';
 
 /**
