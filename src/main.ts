@@ -25,7 +25,7 @@ import { checkAcceptRa } from './routes/accept-ra.js';
 import { createNotifier } from './systemd/sd-notify.js';
 import { createConntrackExtension } from './conntrack/create.js';
 import { opsExtensions } from './ops-extensions.js';
-import { StatusWithNote } from './systemd/status-note.js';
+import { SystemdExtension } from './systemd/systemd-extension.js';
 
 const DEFAULT_CONFIG = '/etc/wan-failover/config.yaml';
 const STOP_DEADLINE_MS = 10_000;
@@ -103,9 +103,7 @@ async function main(): Promise<void> {
   const notifier = createNotifier(process.env, systemClock, {
     onError: (err) => logger.warn({ err: err.message }, 'sd_notify failed'),
   });
-  // STATUS= carries the API's state ("API off: ...") so `systemctl status` shows it.
   let api: ApiExtension | null = null;
-  const statusPort = new StatusWithNote(notifier, () => api?.statusNote() ?? null);
   const identifier = (process.pid ^ 0x5746) & 0xffff;
   let currentConfig = config;
   const daemon = new Daemon({
@@ -124,14 +122,16 @@ async function main(): Promise<void> {
     clock: systemClock,
     log: logger,
     host: { readStateFile, loosenRpFilter: ensureLooseRpFilter, checkAcceptRa: (iface, set) => checkAcceptRa(iface, { set }) },
-    notify: statusPort,
   });
   // Metrics, hooks, webhooks: their start only subscribes, so they start before the daemon and
   // see its first events (the MQTT host starts after, not to wait on a broker).
   const ops = opsExtensions({ config, bus: daemon.bus, engine: daemon, clock: systemClock, log: logger });
   const opsHost = new ExtensionHost(systemClock, logger);
   for (const ext of ops.all) opsHost.add(ext);
-  api = new ApiExtension({ engine: daemon, logger, version: version(), metrics: ops.metrics, onNoteChange: () => statusPort.refresh() },
+  // STATUS= carries the API's state ("API off: ...") so `systemctl status` shows it. Stopped first
+  // (hosts stop in reverse order, this host before the daemon): STOPPING=1 leads the shutdown.
+  const systemd = new SystemdExtension({ bus: daemon.bus, notifier, summary: () => daemon.statusSummary(), note: () => api?.statusNote() ?? null });
+  api = new ApiExtension({ engine: daemon, logger, version: version(), metrics: ops.metrics, onNoteChange: () => systemd.refresh() },
     apiSettings(config));
   const extensions = new ExtensionHost(systemClock, logger);
   extensions.add(api);
@@ -144,6 +144,7 @@ async function main(): Promise<void> {
   if (mqtt) extensions.add(mqtt);
   let running = config;
   extensions.add(createConntrackExtension({ bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'conntrack' }), config: () => running }));
+  extensions.add(systemd);
 
   let stopping = false;
   const shutdown = async (signal: string, code: number): Promise<void> => {

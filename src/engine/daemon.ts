@@ -21,7 +21,7 @@ import { EventRing } from '../ext/event-ring.js';
 import { adoptableLink } from './adopt.js';
 import { Housekeeping } from './housekeeping.js';
 import { KernelEvents } from './kernel-events.js';
-import type { HostPort, LogPort, NotifyPort, ProberFactory } from './ports.js';
+import type { HostPort, LogPort, ProberFactory } from './ports.js';
 import { ProbeLoop } from './probe-loop.js';
 import { buildStatus, summary } from './status.js';
 import type { Engine, EngineEventType, EngineStatus, SwitchOptions, SwitchOutcome } from './types.js';
@@ -33,7 +33,6 @@ export interface DaemonDeps {
   clock: Clock;
   log: LogPort;
   host: HostPort;
-  notify?: NotifyPort;
 }
 
 /** IPv4 is always managed (the original's meaning); IPv6 when the config has IPv6 targets. */
@@ -68,7 +67,6 @@ export class Daemon implements Engine {
   private startedMs = 0;
   private running = false;
   private stopping: Promise<void> | null = null;
-  private lastSummary = '';
   private statusCache: { version: number; second: number; status: EngineStatus } | null = null;
   private version = 0;
 
@@ -151,7 +149,6 @@ export class Daemon implements Engine {
       this.running = false;
       this.kernel.stop();
       this.housekeeping.stop();
-      this.deps.notify?.stopping();
       this.probes.stop();
       this.reconciler.stop();
       await this.reconciler.removeOwned();
@@ -159,6 +156,14 @@ export class Daemon implements Engine {
       await this.deps.netlink.stop();
     })();
     return this.stopping;
+  }
+
+  /**
+   * The status in one line (systemd's STATUS=, src/systemd/systemd-extension.ts), from the policy and
+   * the facts alone: cheap enough for every `status-changed`, unlike status().
+   */
+  statusSummary(): string {
+    return summary(this.policy('ipv4'), this.facts.all(), this.kernelActive.get('ipv4') ?? null);
   }
 
   /** Monotonic ms of the last finished probe round: the watchdog only pets while this moves. */
@@ -484,9 +489,5 @@ export class Daemon implements Engine {
 
   private publishStatus(): void {
     this.bus.publish({ kind: 'status-changed', timeMs: this.deps.clock.wallMs() });
-    const line = summary(this.policy('ipv4'), this.facts.all(), this.kernelActive.get('ipv4') ?? null);
-    if (line === this.lastSummary) return;
-    this.lastSummary = line;
-    this.deps.notify?.status(line);
   }
 }

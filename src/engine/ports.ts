@@ -1,5 +1,5 @@
 // The small interfaces the daemon needs from its surroundings, so tests hand in fakes:
-// a logger (pino satisfies it), a notifier (sd_notify), the per-link prober, and the filesystem bits.
+// a logger (pino satisfies it), the per-link prober, and the filesystem bits.
 import type { AddressFamily } from '../bus/events.js';
 import type { LinkConfig, QualityConfig } from '../config/types.js';
 import type { CycleResult, ProbeStats } from '../probe/types.js';
@@ -9,12 +9,6 @@ export interface LogPort {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
-}
-
-export interface NotifyPort {
-  ready(): void;
-  status(text: string): void;
-  stopping(): void;
 }
 
 /** Probes one link in one address family; owns its transport (socket), so results are not ICMP-shaped. */

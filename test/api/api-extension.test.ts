@@ -11,7 +11,6 @@ import type { RunningApi, StartApiOptions } from '../../src/api/server.js';
 import { ExtensionHost } from '../../src/bus/extension-host.js';
 import { WanError } from '../../src/errors.js';
 import { createLogger, type Logger } from '../../src/log.js';
-import { StatusWithNote } from '../../src/systemd/status-note.js';
 import { FakeClock, flushMicrotasks } from '../unit/fake-clock.js';
 import { FakeEngine } from './fake-engine.js';
 import { KEY } from './helpers.js';
@@ -153,21 +152,5 @@ describe('a bind that fails: failover does not wait, the host retries with backo
     assert.equal(ext.statusNote(), null);
     assert.equal(lines.filter((l) => l['msg'] === 'extension failed to start; retrying with backoff').length, 1);
     await host.stop();
-  });
-});
-
-describe('sd_notify STATUS carries the note', () => {
-  it('appends the note, re-sends on refresh only when the line changes', () => {
-    const sent: string[] = [];
-    let note: string | null = 'API off: api_key is not set';
-    const port = new StatusWithNote({ ready: () => undefined, stopping: () => undefined, status: (t) => sent.push(t) }, () => note);
-    port.refresh();
-    assert.deepEqual(sent, [], 'nothing before the daemon said anything');
-    port.status('active: primary');
-    port.refresh();
-    note = null;
-    port.refresh();
-    port.status('active: primary');
-    assert.deepEqual(sent, ['active: primary; API off: api_key is not set', 'active: primary']);
   });
 });

@@ -257,3 +257,14 @@ test('housekeeping publishes the kernel byte counters of each link on the bus (f
   assert.ok(seen.includes('primary') && seen.includes('secondary'));
   await daemon.stop();
 });
+
+test('statusSummary: the STATUS= line systemd shows (active link, each link\'s health, auto off)', async () => {
+  const { clock, probers, daemon } = await setup();
+  assert.equal(daemon.statusSummary(), 'active: primary (wan1); primary=up secondary=up');
+  probers.healthy.set('primary', false);
+  await clock.advanceAsync(3000);
+  assert.equal(daemon.statusSummary(), 'active: secondary (wan2); primary=down secondary=up');
+  await daemon.setAuto(false);
+  assert.equal(daemon.statusSummary(), 'active: secondary (wan2); primary=down secondary=up; auto off');
+  await daemon.stop();
+});
