@@ -8,57 +8,26 @@
 // operator) can only skew it if it lands in the few microseconds between the two reads.
 #include "icmp-socket.h"
 
-#include <node_api.h>
 #include <sys/socket.h>
-#include <unistd.h>
 #include <uv.h>
 
 #include <cerrno>
-#include <cstring>
-#include <memory>
 #include <string>
 
 #include "icmp-raw.h"
 #include "napi-errno.h"
+#include "polled-socket.h"
 
 namespace wf {
 namespace {
 
-// Bounded work per wakeup: a flood of ICMP cannot starve the loop; the poll is level-triggered.
-constexpr int kMaxDatagramsPerWakeup = 64;
-// Errors in a row with no datagram delivered in between: past this the socket counts as dead.
-constexpr int kMaxErrorsWithoutData = 1000;
+constexpr const char* kApi = "icmpSocket";
 
-bool IsFatalErrno(int err) { return err == EBADF || err == ENOTSOCK || err == EINVAL || err == EFAULT; }
-
-// uv_close completes asynchronously, possibly after the socket object is gone: the handle frees
-// itself in its close callback.
-struct PollBox {
-  uv_poll_t poll;
-  napi_async_cleanup_hook_handle hook_to_remove = nullptr;
-};
-
-class IcmpSocket {
+class IcmpSocket : public PolledSocket {
  public:
+  // The base owns ep.fd (and closes it); ep_ keeps the family and scope beside it.
   IcmpSocket(napi_env env, IcmpEndpoint ep, Napi::Function on_message, Napi::Function on_error)
-      : env_(env), ep_(ep), on_message_(Napi::Persistent(on_message)), on_error_(Napi::Persistent(on_error)),
-        async_ctx_(new Napi::AsyncContext(env, "WanFailoverIcmpSocket")) {}
-
-  int Start(uv_loop_t* loop) {
-    box_ = new PollBox();
-    int rc = uv_poll_init_socket(loop, &box_->poll, ep_.fd);
-    if (rc != 0) {
-      delete box_;
-      box_ = nullptr;
-      return rc;
-    }
-    box_->poll.data = this;
-    rc = uv_poll_start(&box_->poll, UV_READABLE, OnPoll);
-    if (rc == 0) napi_add_async_cleanup_hook(env_, OnEnvTeardown, this, &hook_);
-    return rc;
-  }
-
-  bool closed() const { return ep_.fd < 0; }
+      : PolledSocket(env, kApi, ep.fd, on_message, on_error), ep_(ep) {}
 
   // Bytes sent or -errno (-EBADF once closed); *sent_at: CLOCK_MONOTONIC right before sendto().
   long Send(const uint8_t* data, size_t len, const std::string& dst, timespec* sent_at) {
@@ -66,168 +35,38 @@ class IcmpSocket {
     return SendIcmp(ep_, data, len, dst, sent_at);
   }
 
-  void Close() {
-    CloseSocket(nullptr);
-    ReleaseJs();
+ protected:
+  bool ReadOne(Napi::Env env) override {
+    long n = ReceiveIcmp(ep_, &dgram_);
+    if (n == -EAGAIN) return false;
+    // A pending socket error (an ICMP error for an earlier send) is returned once and cleared by
+    // recvmsg (net/core/sock.c sock_error()); the queue behind it is intact.
+    if (n < 0) return Tolerate(env, static_cast<int>(-n));
+    DataDelivered();
+    return EmitMessage(env);
   }
 
-  void Ref() {
-    if (box_) uv_ref(reinterpret_cast<uv_handle_t*>(&box_->poll));
-  }
-  void Unref() {
-    if (box_) uv_unref(reinterpret_cast<uv_handle_t*>(&box_->poll));
-  }
-
-  void Release() {
-    Close();
-    if (busy_ > 0) {
-      release_pending_ = true;
-    } else {
-      delete this;
-    }
-  }
+  // On a raw socket POLLERR means sk_err was set, e.g. by an ICMP error for an earlier send
+  // (net/ipv4/raw.c raw_err()): taken and cleared already. Not reported to JS: the ICMP error
+  // itself arrives as a datagram.
+  bool OnSocketError(Napi::Env, int, int) override { return true; }
 
  private:
-  static void OnPoll(uv_poll_t* handle, int status, int events) {
-    static_cast<IcmpSocket*>(handle->data)->HandleWakeup(status, events);
-  }
-
-  static void OnEnvTeardown(napi_async_cleanup_hook_handle handle, void* arg) {
-    IcmpSocket* self = static_cast<IcmpSocket*>(arg);
-    self->hook_ = nullptr;
-    self->CloseSocket(handle);
-  }
-
-  void CloseSocket(napi_async_cleanup_hook_handle from_hook) {
-    if (hook_) {
-      napi_remove_async_cleanup_hook(hook_);
-      hook_ = nullptr;
-    }
-    if (box_) {
-      box_->hook_to_remove = from_hook;
-      uv_poll_stop(&box_->poll);
-      uv_close(reinterpret_cast<uv_handle_t*>(&box_->poll), [](uv_handle_t* h) {
-        PollBox* box = reinterpret_cast<PollBox*>(h);
-        if (box->hook_to_remove) napi_remove_async_cleanup_hook(box->hook_to_remove);
-        delete box;
-      });
-      box_ = nullptr;
-    } else if (from_hook) {
-      napi_remove_async_cleanup_hook(from_hook);
-    }
-    if (ep_.fd >= 0) {
-      close(ep_.fd);
-      ep_.fd = -1;
-    }
-  }
-
-  void ReleaseJs() {
-    on_message_.Reset();
-    on_error_.Reset();
-    async_ctx_.reset();
-  }
-
-  void HandleWakeup(int status, int events) {
-    busy_++;
-    {
-      Napi::Env env(env_);
-      Napi::HandleScope scope(env);
-      bool go_on = true;
-      if (status < 0) go_on = HandlePollError(env, status);
-      if (go_on && !closed() && (status < 0 || (events & UV_READABLE))) Drain(env);
-    }
-    busy_--;
-    if (busy_ == 0 && release_pending_) delete this;
-  }
-
-  // libuv (unix/poll.c) reports POLLERR as UV_EBADF and stops the handle. On a raw socket it means
-  // sk_err was set, e.g. by an ICMP error for an earlier send (net/ipv4/raw.c raw_err()): read and
-  // clear it, re-arm. Not reported to JS: the ICMP error itself arrives as a datagram.
-  bool HandlePollError(Napi::Env env, int status) {
-    int err = 0;
-    socklen_t len = sizeof(err);
-    if (getsockopt(ep_.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || ++errors_without_data_ > kMaxErrorsWithoutData) {
-      return Fail(env);
-    }
-    if (uv_poll_start(&box_->poll, UV_READABLE, OnPoll) != 0) return Fail(env);
-    (void)status;
-    return true;
-  }
-
-  void Drain(Napi::Env env) {
-    for (int i = 0; i < kMaxDatagramsPerWakeup && !closed(); i++) {
-      long n = ReceiveIcmp(ep_, &dgram_);
-      if (n == -EAGAIN) return;
-      if (n < 0) {
-        int err = static_cast<int>(-n);
-        if (IsFatalErrno(err) || ++errors_without_data_ > kMaxErrorsWithoutData) {
-          Fail(env);
-          return;
-        }
-        // A pending socket error (an ICMP error for an earlier send) is returned once and
-        // cleared by recvmsg (net/core/sock.c sock_error()); the queue behind it is intact.
-        continue;
-      }
-      errors_without_data_ = 0;
-      if (!EmitMessage(env)) return;
-    }
-  }
-
-  bool Fail(Napi::Env env) {
-    CloseSocket(nullptr);
-    EmitError(env, "ECLOSED");
-    ReleaseJs();
-    return false;
-  }
-
   bool EmitMessage(Napi::Env env) {
-    if (on_message_.IsEmpty()) return false;
     Napi::HandleScope scope(env);
     Napi::Buffer<uint8_t> data = Napi::Buffer<uint8_t>::Copy(env, dgram_.data.data(), dgram_.data.size());
     if (env.IsExceptionPending()) return ReportException(env);
     Napi::String src = Napi::String::New(env, dgram_.src);
     // Last thing before the call, so the age is as fresh as possible when JS reads its clock.
-    int64_t age = ReceiveAgeNs(dgram_);
-    on_message_.MakeCallback(env.Global(), {data, src, Napi::Number::New(env, static_cast<double>(age))}, *async_ctx_);
-    return env.IsExceptionPending() ? ReportException(env) : true;
+    Napi::Number age = Napi::Number::New(env, static_cast<double>(ReceiveAgeNs(dgram_)));
+    return CallData(env, {data, src, age});
   }
 
-  bool EmitError(Napi::Env env, const char* code) {
-    if (on_error_.IsEmpty()) return false;
-    Napi::HandleScope scope(env);
-    on_error_.MakeCallback(env.Global(), {Napi::String::New(env, code)}, *async_ctx_);
-    return env.IsExceptionPending() ? ReportException(env) : true;
-  }
-
-  // A JS callback threw: it goes to 'uncaughtException', as a throwing event listener's would.
-  bool ReportException(Napi::Env env) {
-    Napi::Error e = env.GetAndClearPendingException();
-    napi_fatal_exception(env_, e.Value());
-    return false;
-  }
-
-  napi_env env_;
   IcmpEndpoint ep_;
-  PollBox* box_ = nullptr;
-  napi_async_cleanup_hook_handle hook_ = nullptr;
-  Napi::FunctionReference on_message_;
-  Napi::FunctionReference on_error_;
-  std::unique_ptr<Napi::AsyncContext> async_ctx_;
   IcmpDatagram dgram_;
-  int busy_ = 0;
-  bool release_pending_ = false;
-  int errors_without_data_ = 0;
 };
 
-IcmpSocket* Unwrap(const Napi::CallbackInfo& info) {
-  void* p = nullptr;
-  if (napi_unwrap(info.Env(), info.This(), &p) != napi_ok || p == nullptr) {
-    if (info.Env().IsExceptionPending()) info.Env().GetAndClearPendingException();
-    Napi::TypeError::New(info.Env(), "not an icmpSocket handle").ThrowAsJavaScriptException();
-    return nullptr;
-  }
-  return static_cast<IcmpSocket*>(p);
-}
+IcmpSocket* Unwrap(const Napi::CallbackInfo& info) { return static_cast<IcmpSocket*>(UnwrapHandle(info, kApi)); }
 
 // send(icmp: Buffer, dst: string): number -- ns from entering send() to the moment right before
 // sendto(). JS adds it to its clock read just before the call: the only gap left (JS clock read to
@@ -255,21 +94,6 @@ Napi::Value JsSend(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, static_cast<double>(to_send < 0 ? 0 : to_send));
 }
 
-Napi::Value JsClose(const Napi::CallbackInfo& info) {
-  if (IcmpSocket* s = Unwrap(info)) s->Close();
-  return info.Env().Undefined();
-}
-
-Napi::Value JsRef(const Napi::CallbackInfo& info) {
-  if (IcmpSocket* s = Unwrap(info)) s->Ref();
-  return info.Env().Undefined();
-}
-
-Napi::Value JsUnref(const Napi::CallbackInfo& info) {
-  if (IcmpSocket* s = Unwrap(info)) s->Unref();
-  return info.Env().Undefined();
-}
-
 // icmpSocketOpen(family: 4 | 6, iface: string, onMessage: (buf, src, ageNs) => void,
 //                onError: (code: string) => void): { send, close, ref, unref }
 Napi::Value IcmpSocketOpen(const Napi::CallbackInfo& info) {
@@ -285,11 +109,8 @@ Napi::Value IcmpSocketOpen(const Napi::CallbackInfo& info) {
     Napi::TypeError::New(env, "icmpSocketOpen: family must be 4 or 6").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  uv_loop_t* loop = nullptr;
-  if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr) {
-    Napi::Error::New(env, "icmpSocketOpen: no event loop").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
+  uv_loop_t* loop = EventLoopOf(env, kApi);
+  if (loop == nullptr) return env.Undefined();
   IcmpEndpoint ep;
   const char* failed_call = "socket";
   int rc = OpenIcmp(family, info[1].As<Napi::String>().Utf8Value(), &ep, &failed_call);
@@ -298,26 +119,7 @@ Napi::Value IcmpSocketOpen(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   IcmpSocket* s = new IcmpSocket(env, ep, info[2].As<Napi::Function>(), info[3].As<Napi::Function>());
-  rc = s->Start(loop);
-  if (rc != 0) {
-    s->Close();
-    delete s;
-    ThrowErrno(env, "icmpSocketOpen: ", "uv_poll_start", -rc);
-    return env.Undefined();
-  }
-  Napi::Object handle = Napi::Object::New(env);
-  handle.Set("send", Napi::Function::New(env, JsSend, "send"));
-  handle.Set("close", Napi::Function::New(env, JsClose, "close"));
-  handle.Set("ref", Napi::Function::New(env, JsRef, "ref"));
-  handle.Set("unref", Napi::Function::New(env, JsUnref, "unref"));
-  napi_status st = napi_wrap(env, handle, s, [](napi_env, void* data, void*) { static_cast<IcmpSocket*>(data)->Release(); }, nullptr, nullptr);
-  if (st != napi_ok) {
-    s->Close();
-    delete s;
-    if (!env.IsExceptionPending()) Napi::Error::New(env, "icmpSocketOpen: napi_wrap failed").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  return handle;
+  return StartHandle(env, loop, s, {{"send", JsSend}});
 }
 
 }  // namespace

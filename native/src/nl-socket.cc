@@ -68,11 +68,4 @@ long ReceiveDatagram(int fd, size_t len, std::vector<uint8_t>* buf, bool* from_k
   return static_cast<long>(n);
 }
 
-int TakeSocketError(int fd) {
-  int err = 0;
-  socklen_t len = sizeof(err);
-  if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) return -errno;
-  return err;
-}
-
 }  // namespace wf

@@ -20,8 +20,4 @@ long PeekDatagramLength(int fd);
 // sender's port id is 0. Bytes received or -errno.
 long ReceiveDatagram(int fd, size_t len, std::vector<uint8_t>* buf, bool* from_kernel);
 
-// Reads and clears the socket's pending error (SO_ERROR): 0 = none, > 0 = errno, < 0 = the
-// getsockopt itself failed (the fd is unusable).
-int TakeSocketError(int fd);
-
 }  // namespace wf
