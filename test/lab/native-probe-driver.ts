@@ -4,9 +4,10 @@
 // `ip netns exec` by test/lab/probe-native-socket.test.ts and bench/rtt.ts.
 import { systemClock } from '../../src/clock.js';
 import type { AddressFamily } from '../../src/bus/events.js';
-import { buildEchoRequest } from '../../src/probe/icmp.js';
+import { icmpProfile } from '../../src/probe/icmp-profile.js';
 import { createNativeIcmpSocketFactory } from '../../src/probe/native-icmp-socket.js';
 import type { ProbeSocket, ProbeSocketFactory } from '../../src/probe/types.js';
+import { driverArg, runAsDriver } from './driver-main.js';
 
 export interface DriverEcho {
   target: string;
@@ -26,30 +27,13 @@ export interface NativeDriverOutput {
 
 /** Hard cap so a stuck driver never outlives its caller. */
 const MAX_LIFETIME_MS = 120_000;
-const ICMPV6_ECHO_REQUEST = 128;
-const ICMPV6_ECHO_REPLY = 129;
-const ICMP_ECHO_REPLY = 0;
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : undefined;
-}
 
 async function factoryFor(impl: string, family: AddressFamily): Promise<ProbeSocketFactory> {
   if (impl === 'native') return createNativeIcmpSocketFactory(systemClock, family);
   // Loaded only on demand so the native runs never load raw-socket.
   const raw = await import('../../src/probe/raw-socket-adapter.js');
   return raw.rawSocketFactory;
-}
-
-/** RFC 4443 echo request; the checksum stays 0: the kernel fills it in (raw(7), RFC 3542 3.1). */
-function echoV6(id: number, seq: number): Buffer {
-  const b = Buffer.alloc(16);
-  b[0] = ICMPV6_ECHO_REQUEST;
-  b.writeUInt16BE(id, 4);
-  b.writeUInt16BE(seq, 6);
-  b.write('wanfover', 8, 'ascii');
-  return b;
 }
 
 /** Sends and returns the send time: the socket's own stamp when it has one. */
@@ -63,16 +47,15 @@ function send(socket: ProbeSocket, buf: Buffer, dst: string): number {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
-  const lifetime = setTimeout(() => process.exit(3), MAX_LIFETIME_MS);
-  lifetime.unref();
-  const impl = arg('--impl') ?? 'native';
-  const family: AddressFamily = arg('--family') === '6' ? 'ipv6' : 'ipv4';
-  const iface = arg('--iface') ?? '';
-  const targets = (arg('--targets') ?? '').split(',').filter((t) => t !== '');
-  const count = Math.min(1000, Math.max(1, Number(arg('--count') ?? '1')));
-  const intervalMs = Math.max(0, Number(arg('--interval') ?? '20'));
-  const timeoutMs = Math.max(1, Number(arg('--timeout') ?? '1000'));
+  const impl = driverArg('--impl') ?? 'native';
+  const family: AddressFamily = driverArg('--family') === '6' ? 'ipv6' : 'ipv4';
+  const iface = driverArg('--iface') ?? '';
+  const targets = (driverArg('--targets') ?? '').split(',').filter((t) => t !== '');
+  const count = Math.min(1000, Math.max(1, Number(driverArg('--count') ?? '1')));
+  const intervalMs = Math.max(0, Number(driverArg('--interval') ?? '20'));
+  const timeoutMs = Math.max(1, Number(driverArg('--timeout') ?? '1000'));
   const id = process.pid & 0xffff;
+  const profile = icmpProfile(family === 'ipv6' ? 'inet6' : 'inet');
 
   const socket = (await factoryFor(impl, family)).open(iface);
   const out: NativeDriverOutput = { echoes: [], sources: [], stamped: 0, messages: 0 };
@@ -81,8 +64,7 @@ async function main(): Promise<void> {
     out.messages += 1;
     if (rxMs < systemClock.nowMs()) out.stamped += 1;
     if (!out.sources.includes(src)) out.sources.push(src);
-    const replyType = family === 'ipv4' ? ICMP_ECHO_REPLY : ICMPV6_ECHO_REPLY;
-    if (icmp.length < 8 || icmp[0] !== replyType || icmp.readUInt16BE(4) !== id) return;
+    if (icmp.length < 8 || icmp[0] !== profile.echoReplyType || icmp.readUInt16BE(4) !== id) return;
     const w = waiting.get(icmp.readUInt16BE(6));
     if (w === undefined || w.dst !== src) return;
     waiting.delete(icmp.readUInt16BE(6));
@@ -92,7 +74,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < count; i++) {
     for (const dst of targets) {
       seq = (seq + 1) & 0xffff;
-      const buf = family === 'ipv4' ? buildEchoRequest(id, seq) : echoV6(id, seq);
+      const buf = profile.buildEchoRequest(id, seq);
       const index = out.echoes.length;
       out.echoes.push({ target: dst, ok: false, rttMs: null });
       try {
@@ -109,13 +91,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
-// Only act when launched as a driver, so a test runner globbing dist/test/ finds a harmless no-op.
-if (process.argv.includes('--driver')) {
-  main().then(
-    () => process.exit(0),
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runAsDriver(main, MAX_LIFETIME_MS);

@@ -7,6 +7,7 @@ import { Pinger } from '../../src/probe/pinger.js';
 import { icmpProfile } from '../../src/probe/icmp-profile.js';
 import { rawSocketFactoryFor } from '../../src/probe/raw-socket-adapter.js';
 import type { CycleResult, EchoResult } from '../../src/probe/types.js';
+import { driverArg, runAsDriver } from './driver-main.js';
 
 export interface DriverOutput {
   pings: EchoResult[];
@@ -20,20 +21,13 @@ export interface DriverOutput {
 /** Hard cap so a stuck driver never outlives its test. */
 const MAX_LIFETIME_MS = 20_000;
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : undefined;
-}
-
 async function main(): Promise<void> {
-  const lifetime = setTimeout(() => process.exit(3), MAX_LIFETIME_MS);
-  lifetime.unref();
-  const iface = arg('--iface') ?? '';
-  const targets = (arg('--targets') ?? '').split(',').filter((t) => t !== '');
-  const timeoutMs = Number(arg('--timeout') ?? '1000');
-  const gateway = arg('--gateway') ?? null;
+  const iface = driverArg('--iface') ?? '';
+  const targets = (driverArg('--targets') ?? '').split(',').filter((t) => t !== '');
+  const timeoutMs = Number(driverArg('--timeout') ?? '1000');
+  const gateway = driverArg('--gateway') ?? null;
   const identifier = process.pid & 0xffff;
-  const family = arg('--family') === 'inet6' ? 'inet6' : 'inet';
+  const family = driverArg('--family') === 'inet6' ? 'inet6' : 'inet';
   const profile = icmpProfile(family);
   const factory = rawSocketFactoryFor(family);
 
@@ -68,13 +62,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
-// Only act when launched as a driver, so a test runner globbing dist/test/ finds a harmless no-op.
-if (process.argv.includes('--driver')) {
-  main().then(
-    () => process.exit(0),
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runAsDriver(main, MAX_LIFETIME_MS);
