@@ -5,24 +5,12 @@ import assert from 'node:assert/strict';
 import { Daemon } from '../../../src/engine/daemon.js';
 import type { Config } from '../../../src/config/types.js';
 import { FakeClock } from '../fake-clock.js';
-import { address, defaultRoute, link, MemoryLog, MemoryNetlink, ScriptedProbers } from './fakes.js';
+import { address, defaultRoute, link, MemoryLog, MemoryNetlink, ScriptedProbers, testConfig } from './fakes.js';
 import { isWanError } from '../../../src/errors.js';
 
 const PROTO = 201;
 
-function config(over: Partial<Config> = {}): Config {
-  return {
-    links: [
-      { name: 'primary', interface: 'wan1', displayName: 'Telekom', gateway: null, table: 1000 },
-      { name: 'secondary', interface: 'wan2', displayName: 'Digi', gateway: null, table: 1001 },
-    ],
-    pingTargets: ['198.51.100.1'], pingTimeoutMs: 500, pingCount: 1, checkIntervalMs: 1000,
-    failureThreshold: 3, recoveryThreshold: 3, minSecondaryTimeMs: 5000, minTargetsUp: 1, statsWindow: 20,
-    gatewayStateDir: '/nonexistent', apiHost: '127.0.0.1', apiPort: 8780, apiKey: 'x'.repeat(32),
-    logFile: null, logLevel: 'info', routeMetric: 0, routeProtocol: PROTO, rulePriority: 1000, rpFilterLoose: false,
-    sourcePath: 'test.yaml', ...over,
-  };
-}
+const config = (over: Partial<Config> = {}): Config => testConfig({ routeProtocol: PROTO, ...over });
 
 async function setup(opts: { stateFiles?: Record<string, string>; routes?: 'primary' | 'secondary' | 'none' } = {}) {
   const clock = new FakeClock();

@@ -1,10 +1,25 @@
 // Hand-written fakes for the daemon's ports: an in-memory rtnetlink that records operations,
 // scripted probers, a silent logger. No module mocks.
 import type { AddressEntry, DefaultRouteSpec, Family, LinkState, NetlinkEvent, NetlinkPort, NetlinkSnapshot, RouteEntry, RuleEntry, RuleSpec } from '../../../src/netlink/types.js';
-import type { LinkConfig } from '../../../src/config/types.js';
+import type { Config, LinkConfig } from '../../../src/config/types.js';
 import type { AddressFamily } from '../../../src/bus/events.js';
 import type { CycleResult, ProbeSocket, ProbeSocketFactory, ProbeStats } from '../../../src/probe/types.js';
 import type { LogPort, ProberPort } from '../../../src/engine/ports.js';
+
+/** The two-link config the daemon tests start from (the seed's keys, normalised), with overrides. */
+export function testConfig(over: Partial<Config> = {}): Config {
+  return {
+    links: [
+      { name: 'primary', interface: 'wan1', displayName: 'Telekom', gateway: null, table: 1000 },
+      { name: 'secondary', interface: 'wan2', displayName: 'Digi', gateway: null, table: 1001 },
+    ],
+    pingTargets: ['198.51.100.1'], pingTimeoutMs: 500, pingCount: 1, checkIntervalMs: 1000,
+    failureThreshold: 3, recoveryThreshold: 3, minSecondaryTimeMs: 5000, minTargetsUp: 1, statsWindow: 20,
+    gatewayStateDir: '/nonexistent', apiHost: '127.0.0.1', apiPort: 8780, apiKey: 'x'.repeat(32),
+    logFile: null, logLevel: 'info', routeMetric: 0, routeProtocol: 201, rulePriority: 1000, rpFilterLoose: false,
+    sourcePath: 'test.yaml', ...over,
+  };
+}
 
 export type Op = { op: 'replace'; spec: DefaultRouteSpec } | { op: 'delete'; table: number } | { op: 'addRule' | 'delRule'; spec: RuleSpec };
 

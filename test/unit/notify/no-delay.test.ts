@@ -16,19 +16,9 @@ import { HooksExtension } from '../../../src/notify/hooks-extension.js';
 import { fetchPost } from '../../../src/notify/webhook-post.js';
 import { WebhooksExtension } from '../../../src/notify/webhooks-extension.js';
 import { FakeClock } from '../fake-clock.js';
-import { defaultRoute, link, MemoryLog, MemoryNetlink, ScriptedProbers } from '../engine/fakes.js';
+import { defaultRoute, link, MemoryLog, MemoryNetlink, ScriptedProbers, testConfig } from '../engine/fakes.js';
 
-const config: Config = {
-  links: [
-    { name: 'primary', interface: 'wan1', displayName: 'Telekom', gateway: null, table: 1000 },
-    { name: 'secondary', interface: 'wan2', displayName: 'Digi', gateway: null, table: 1001 },
-  ],
-  pingTargets: ['198.51.100.1'], pingTimeoutMs: 500, pingCount: 1, checkIntervalMs: 1000,
-  failureThreshold: 3, recoveryThreshold: 3, minSecondaryTimeMs: 5000, minTargetsUp: 1, statsWindow: 20,
-  gatewayStateDir: '/nonexistent', apiHost: '127.0.0.1', apiPort: 8780, apiKey: 'x'.repeat(32),
-  logFile: null, logLevel: 'info', routeMetric: 0, routeProtocol: 201, rulePriority: 1000, rpFilterLoose: false,
-  sourcePath: 'test.yaml',
-};
+const config: Config = testConfig();
 
 async function until(what: string, cond: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
