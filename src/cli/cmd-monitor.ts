@@ -5,12 +5,13 @@ import type { NetlinkEvent } from '../netlink/types.js';
 import { expectPositionals, flag, parseCommand, positiveInt, positiveNumber, str } from './args.js';
 import { optionalRouteProtocol } from './cli-config.js';
 import { EXIT_OK, whenAborted, type CommandContext } from './command.js';
-import { eventLine, ifnameMap, routeJson, trackIfnames, type DumpContext } from './format.js';
+import { eventLine, ifnameMap, routeJson, ruleJson, trackIfnames, type DumpContext } from './format.js';
 
 export const MONITOR_HELP = `usage: wanctl monitor [--json] [--count N] [--timeout SEC] [-c FILE]
 
-Prints rtnetlink notifications (links, IPv4 and IPv6 addresses and routes) as they arrive, each with
-a timestamp, until Ctrl-C. A "resync" line means the kernel dropped notifications.
+Prints rtnetlink notifications (links, and IPv4 and IPv6 addresses, routes and policy rules) as
+they arrive, each with a timestamp, until Ctrl-C. The daemon's own routes and rules are marked
+(ours). A "resync" line means the kernel dropped notifications.
 
 options:
   --json          one JSON object per line (NDJSON)
@@ -22,6 +23,7 @@ options:
 /** NDJSON record of one event: the event itself plus the time and, for routes, resolved names. */
 export function eventJson(e: NetlinkEvent, timeIso: string, dctx: DumpContext): Record<string, unknown> {
   if (e.kind === 'route') return { time: timeIso, kind: e.kind, op: e.op, route: routeJson(e.route, dctx) };
+  if (e.kind === 'rule') return { time: timeIso, kind: e.kind, op: e.op, rule: ruleJson(e.rule, dctx) };
   return { time: timeIso, ...e };
 }
 
@@ -40,7 +42,7 @@ export async function runMonitor(argv: string[], ctx: CommandContext): Promise<n
   const json = flag(p, 'json');
   const routeProtocol = optionalRouteProtocol(str(p, 'config'), ctx.io.err);
 
-  const nl = createNetlink();
+  const nl = createNetlink({ monitorRules: true });
   // Names of existing interfaces come from one dump; later link events keep the map current.
   const dctx: DumpContext = { routeProtocol, ifnames: ifnameMap(await nl.getLinks()) };
   let seen = 0;
@@ -58,7 +60,7 @@ export async function runMonitor(argv: string[], ctx: CommandContext): Promise<n
   try {
     await nl.start(onEvent);
     // On stderr in both modes: stdout stays pure NDJSON, and scripts can wait for this line.
-    ctx.io.err(`monitoring links, addresses and routes${Number.isFinite(count) ? ` (${count} events)` : ''}; Ctrl-C to stop`);
+    ctx.io.err(`monitoring links, addresses, routes and rules${Number.isFinite(count) ? ` (${count} events)` : ''}; Ctrl-C to stop`);
     await Promise.race([done, whenAborted(ctx.signal)]);
   } finally {
     if (timer !== null) ctx.clock.clearTimer(timer);

@@ -189,6 +189,14 @@ export function eventLine(e: NetlinkEvent, ctx: DumpContext): string {
       if (isOurRoute(r, ctx.routeProtocol)) parts.push('(ours)');
       return parts.join(' ');
     }
+    case 'rule': {
+      const r = e.rule;
+      // Worded like `ip monitor rule`: "1000: from all oif wan0 lookup 1000"; IPv6 ones say so.
+      const parts = [`rule ${e.op}`, ...(r.family === 'inet6' ? ['inet6'] : []), `${r.priority ?? 0}:`, ruleSelector(r), ruleAction(r)];
+      if (r.protocol !== null) parts.push(`proto ${protocolName(r.protocol, ctx.routeProtocol)}`);
+      if (isOurRule(r, ctx.routeProtocol)) parts.push('(ours)');
+      return parts.join(' ');
+    }
     case 'resync':
       return `resync: notifications lost (${e.reason}); state may have changed unseen`;
     default:

@@ -15,7 +15,7 @@ commands:
   auto on|off                     enable or disable automatic failover
   dump [links|addrs|routes|rules|all] [--json]
                                   kernel network state over rtnetlink, the daemon's routes marked
-  monitor [--json]                live link/address/route notifications
+  monitor [--json]                live link/address/route/rule notifications
   probe IFACE TARGET [-c N]       ICMP echo out of one interface with the daemon's probe code
   check-config [FILE]             validate a config file as the daemon would
 

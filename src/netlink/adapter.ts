@@ -29,6 +29,8 @@ export interface NetlinkOptions {
   clock?: Clock;
   /** Sees every raw rtnetlink body received (dumps and notifications): used to capture fixtures. */
   tap?: (source: 'dump' | 'event', type: number, payload: Buffer) => void;
+  /** Subscribe to policy-rule notifications too (wanctl monitor); the daemon does not. */
+  monitorRules?: boolean;
   /** Opens the notification socket; defaults to the project addon's nlMonitorOpen (a test seam). */
   openMonitor?: NlMonitorOpen;
   /** Opens the request socket; defaults to a NETLINK_ROUTE socket of the `netlink` package (a test seam). */
@@ -92,6 +94,7 @@ class RtnlAdapter implements NetlinkPort {
         open: this.opts.openMonitor ?? loadNlMonitorOpen(),
         clock: this.clock,
         recvBufferBytes: this.opts.recvBufferBytes ?? DEFAULT_RECV_BUFFER_BYTES,
+        rules: this.opts.monitorRules === true,
         decode: (type, payload) => decodeEvent(type, parseRtMessage(type, payload)),
         tap: (type, payload) => this.opts.tap?.('event', type, payload),
         emit: (e) => this.emit(e),

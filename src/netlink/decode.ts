@@ -111,8 +111,8 @@ export function decodeRule(m: WireRuleMessage): RuleEntry | null {
 }
 
 /**
- * One notification (nlmsg type + parsed body) -> a domain event, or null for messages the
- * daemon does not follow (rules, neighbours, non-IP families).
+ * One notification (nlmsg type + parsed body) -> a domain event, or null for messages not
+ * followed (neighbours, non-IP families). Rules arrive only where their groups are subscribed.
  */
 export function decodeEvent(type: number, m: WireMessage): NetlinkEvent | null {
   switch (m.kind) {
@@ -129,7 +129,11 @@ export function decodeEvent(type: number, m: WireMessage): NetlinkEvent | null {
       const route = decodeRoute(m);
       return route ? { kind: 'route', op: type === RTM.NEWROUTE ? 'new' : 'del', route } : null;
     }
-    case 'rule':
+    case 'rule': {
+      if (type !== RTM.NEWRULE && type !== RTM.DELRULE) return null;
+      const rule = decodeRule(m);
+      return rule ? { kind: 'rule', op: type === RTM.NEWRULE ? 'new' : 'del', rule } : null;
+    }
     case 'other':
       return null;
   }

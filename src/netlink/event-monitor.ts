@@ -8,8 +8,8 @@ import type { NetlinkEvent } from './types.js';
 
 /**
  * linux/rtnetlink.h legacy RTMGRP_* bits (bit n-1 for RTNLGRP_n, so groups up to 32 fit in
- * nl_groups): links, and addresses and routes of both families. Rules are not an event kind,
- * so RTNLGRP_IPV4_RULE / RTNLGRP_IPV6_RULE are not subscribed.
+ * nl_groups): links, and addresses and routes of both families. The daemon does not follow
+ * rules (it re-reads them in its checks), so only `wanctl monitor` adds RULE_GROUPS.
  */
 export const RTMGRP_LINK = 0x1;
 export const RTMGRP_IPV4_IFADDR = 0x10;
@@ -19,6 +19,11 @@ export const RTMGRP_IPV6_IFADDR = 0x100;
 /** RTNLGRP_IPV6_ROUTE = 11. */
 export const RTMGRP_IPV6_ROUTE = 0x400;
 export const MONITOR_GROUPS = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_IFADDR | RTMGRP_IPV6_ROUTE;
+/** RTNLGRP_IPV4_RULE = 8. */
+export const RTMGRP_IPV4_RULE = 0x80;
+/** RTNLGRP_IPV6_RULE = 19 (no legacy RTMGRP_ name; bit 18 all the same). */
+export const RTMGRP_IPV6_RULE = 0x40000;
+export const RULE_GROUPS = RTMGRP_IPV4_RULE | RTMGRP_IPV6_RULE;
 
 /** linux/netlink.h control messages that may reach a notification socket. */
 const NLMSG_OVERRUN = 4;
@@ -32,6 +37,8 @@ export interface EventMonitorDeps {
   open: NlMonitorOpen;
   clock: Clock;
   recvBufferBytes: number;
+  /** Also policy-rule notifications of both families (default false). */
+  rules?: boolean;
   /** One rtnetlink body -> event, null when not followed; throws when unparsable. */
   decode: (type: number, payload: Buffer) => NetlinkEvent | null;
   tap?: (type: number, payload: Buffer) => void;
@@ -74,7 +81,7 @@ export class EventMonitor {
   }
 
   private open(): void {
-    this.handle = this.deps.open(MONITOR_GROUPS, this.deps.recvBufferBytes,
+    this.handle = this.deps.open(MONITOR_GROUPS | (this.deps.rules === true ? RULE_GROUPS : 0), this.deps.recvBufferBytes,
       (datagram) => this.onDatagram(datagram), (code) => this.onError(code));
   }
 

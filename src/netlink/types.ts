@@ -80,6 +80,8 @@ export type NetlinkEvent =
   | { kind: 'link'; op: 'new' | 'del'; link: LinkState }
   | { kind: 'address'; op: 'new' | 'del'; address: AddressEntry }
   | { kind: 'route'; op: 'new' | 'del'; route: RouteEntry }
+  /** Only on a monitor opened with rules (wanctl monitor): the daemon does not subscribe to them. */
+  | { kind: 'rule'; op: 'new' | 'del'; rule: RuleEntry }
   /** Notifications were lost (ENOBUFS or a socket error): the consumer must re-dump. */
   | { kind: 'resync'; reason: string };
 

@@ -56,7 +56,7 @@ async function build(): Promise<void> {
   await runInNs(NS_R, 'ip', ['rule', 'add', 'oif', IF_R, 'lookup', '1001', 'priority', '1000', 'protocol', '201']);
 }
 
-interface RouteJson { table: number; dst: string | null; dstLength: number; gateway: string | null; dev: string | null;
+interface RouteJson { family: string; table: number; dst: string | null; dstLength: number; gateway: string | null; dev: string | null;
   priority: number | null; protocol: number; protocolName: string; tableName: string; ours: boolean }
 
 describe('wanctl in a namespace', { skip: SKIP, timeout: 120_000 }, () => {
@@ -116,7 +116,7 @@ describe('wanctl in a namespace', { skip: SKIP, timeout: 120_000 }, () => {
     assert.doesNotMatch(r.stdout, /\u001b\[/);
   });
 
-  test('monitor --json sees a route added meanwhile and stops cleanly on Ctrl-C', async () => {
+  test('monitor --json sees an IPv4 route, an IPv6 route and an IPv6 rule added meanwhile and stops cleanly on Ctrl-C', async () => {
     // Unrelated notifications (e.g. IPv6 state changes on the fresh veth) may come first, so the
     // test reads lines until the route shows up, then interrupts; --timeout bounds it regardless.
     const child = spawn('ip', ['netns', 'exec', NS_R, process.execPath, WANCTL, 'monitor', '--json', '--timeout', '15'],
@@ -128,7 +128,7 @@ describe('wanctl in a namespace', { skip: SKIP, timeout: 120_000 }, () => {
     const routeSeen = new Promise<void>((resolve) => {
       child.stdout.on('data', (c: Buffer) => {
         out += c.toString();
-        if (out.includes('"203.0.113.128"')) resolve();
+        if (out.includes('"203.0.113.128"') && out.includes('"2001:db8:99::"') && out.includes('"priority":1001')) resolve();
       });
       void exited.then(() => resolve());
     });
@@ -141,6 +141,8 @@ describe('wanctl in a namespace', { skip: SKIP, timeout: 120_000 }, () => {
         void exited.then(() => resolve());
       });
       await runInNs(NS_R, 'ip', ['route', 'add', '203.0.113.128/25', 'via', ADDR_P, 'dev', IF_R, 'proto', '201']);
+      await runInNs(NS_R, 'ip', ['-6', 'route', 'add', '2001:db8:99::/64', 'dev', IF_R, 'proto', '201']);
+      await runInNs(NS_R, 'ip', ['-6', 'rule', 'add', 'oif', IF_R, 'lookup', '1002', 'priority', '1001', 'protocol', '201']);
       await routeSeen;
       // `ip netns exec` execs in place: this pid is wanctl itself.
       child.kill('SIGINT');
@@ -148,7 +150,13 @@ describe('wanctl in a namespace', { skip: SKIP, timeout: 120_000 }, () => {
     } finally {
       clearTimeout(killer);
     }
-    const events = out.trim().split('\n').map((l) => JSON.parse(l) as { time: string; kind: string; op: string; route?: RouteJson });
+    const events = out.trim().split('\n').map((l) => JSON.parse(l) as {
+      time: string; kind: string; op: string; route?: RouteJson; rule?: { family: string; priority: number; oifname: string; table: number; ours: boolean };
+    });
+    const ev6 = events.find((e) => e.kind === 'route' && e.route?.dst === '2001:db8:99::');
+    assert.deepEqual(ev6 && [ev6.op, ev6.route?.family, ev6.route?.ours, ev6.route?.dev], ['new', 'inet6', true, IF_R], out);
+    const rule6 = events.find((e) => e.kind === 'rule' && e.rule?.priority === 1001);
+    assert.deepEqual(rule6 && [rule6.op, rule6.rule?.family, rule6.rule?.oifname, rule6.rule?.table, rule6.rule?.ours], ['new', 'inet6', IF_R, 1002, true], out);
     const ev = events.find((e) => e.kind === 'route' && e.route?.dst === '203.0.113.128');
     assert.ok(ev, out);
     assert.equal(ev.op, 'new');

@@ -130,4 +130,6 @@ test('IPv6 in dump and monitor: our inet6 default route, table route and oif rul
   assert.equal((j.routes as Array<Record<string, unknown>>).filter((r) => r.family === 'inet6' && r.ours === true).length, 2);
   assert.equal(eventLine({ kind: 'route', op: 'new', route: ours6 }, ctx), 'route new inet6 default via fe80::1 dev wan0 table main proto wan-failover metric 512 (ours)');
   assert.equal(eventLine({ kind: 'route', op: 'del', route: table6 }, ctx), 'route del inet6 default via fe80::2 dev wan1 table 1001 proto wan-failover (ours)');
+  assert.equal(eventLine({ kind: 'rule', op: 'new', rule: rule6 }, ctx), 'rule new inet6 1000: from all oif wan1 lookup 1001 proto wan-failover (ours)');
+  assert.equal(eventLine({ kind: 'rule', op: 'del', rule: snap.rules[1]! }, ctx), 'rule del 32766: from all lookup main proto kernel');
 });

@@ -43,6 +43,16 @@ test('IPv6 rules: our oif rule in family inet6 with protocol, beside the kernel 
   assert.ok(rules.some((r) => r.family === 'inet' && r.priority === 32766));
 });
 
+test('a rule message becomes a rule event (new/del) for a monitor subscribed to rules', () => {
+  const msg = dumped.find((m) => m.wire.kind === 'rule' && decodeRule(m.wire)?.oifname === 'wan0')!;
+  const added = decodeEvent(32, msg.wire);
+  assert.ok(added?.kind === 'rule' && added.op === 'new');
+  assert.deepEqual([added.rule.family, added.rule.priority, added.rule.table, added.rule.protocol], ['inet6', 1000, 1001, 201]);
+  const removed = decodeEvent(33, msg.wire);
+  assert.ok(removed?.kind === 'rule' && removed.op === 'del');
+  assert.equal(decodeEvent(34, msg.wire), null, 'RTM_GETRULE is a request, not a notification');
+});
+
 test('notifications: address add, our replace/delete at metric 512, an RA route coming and going', () => {
   const events = all.filter((m) => m.source === 'event').map((m) => ({ step: m.step, e: decodeEvent(m.type, m.wire) }));
   const addr = events.find((x) => x.step === 'addr-add' && x.e?.kind === 'address')?.e;

@@ -107,10 +107,11 @@ test('route events: replace is RTM_NEWROUTE, delete is RTM_DELROUTE, both decode
   assert.equal(a.route.gateway, '198.51.100.1');
 });
 
-test('decodeEvent ignores dump-only and unknown kinds', () => {
+test('decodeEvent ignores unknown kinds and rule requests; rule notifications are events (monitors subscribed to rules)', () => {
   const rule = dumped.find((m) => m.wire.kind === 'rule');
   assert.ok(rule);
-  assert.equal(decodeEvent(32, rule.wire), null);
+  assert.equal(decodeEvent(34, rule.wire), null, 'RTM_GETRULE');
+  assert.equal(decodeEvent(32, rule.wire)?.kind, 'rule');
   assert.equal(decodeEvent(28, { kind: 'other' }), null);
 });
 

@@ -53,6 +53,14 @@ test('opens with the link, address and route groups of both families and the req
   assert.deepEqual([f.sockets[0].groups, f.sockets[0].rcvbuf], [0x551, 4096]);
 });
 
+test('with rules (wanctl monitor), the IPv4 and IPv6 rule groups too: RTNLGRP_IPV4_RULE 8, RTNLGRP_IPV6_RULE 19', () => {
+  const f = fakeOpen();
+  const m = new EventMonitor({ open: f.open, clock: new FakeClock(), recvBufferBytes: 4096, rules: true, emit: () => undefined, decode: () => null });
+  m.start();
+  assert.equal(f.sockets[0].groups, 0x551 | (1 << 7) | (1 << 18));
+  m.stop();
+});
+
 test('each message of a datagram is decoded; control messages skipped; unparsable ones resync', () => {
   const clock = new FakeClock();
   const f = fakeOpen();
