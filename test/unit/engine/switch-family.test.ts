@@ -8,25 +8,12 @@ import type { Config } from '../../../src/config/types.js';
 import type { AddressEntry } from '../../../src/netlink/types.js';
 import { isWanError, type ErrorCode } from '../../../src/errors.js';
 import { FakeClock } from '../fake-clock.js';
-import { address, defaultRoute, link, MemoryLog, MemoryNetlink, ScriptedProbers } from './fakes.js';
+import { address, defaultRoute, link, MemoryLog, MemoryNetlink, ScriptedProbers, testConfig } from './fakes.js';
 
 const PROTO = 201;
 const RA = 9;
 
-function config(dual: boolean): Config {
-  return {
-    links: [
-      { name: 'primary', interface: 'wan1', displayName: 'Telekom', gateway: null, table: 1000 },
-      { name: 'secondary', interface: 'wan2', displayName: 'Digi', gateway: null, table: 1001 },
-    ],
-    pingTargets: ['198.51.100.1'], pingTargets6: dual ? ['2001:db8:ffff::10'] : [], routeMetric6: 512,
-    pingTimeoutMs: 500, pingCount: 1, checkIntervalMs: 1000,
-    failureThreshold: 3, recoveryThreshold: 3, minSecondaryTimeMs: 5000, minTargetsUp: 1, statsWindow: 20,
-    gatewayStateDir: '/nonexistent', apiHost: '127.0.0.1', apiPort: 8780, apiKey: 'x'.repeat(32),
-    logFile: null, logLevel: 'info', routeMetric: 0, routeProtocol: PROTO, rulePriority: 1000, rpFilterLoose: false,
-    sourcePath: 'test.yaml',
-  };
-}
+const config = (dual: boolean): Config => testConfig({ pingTargets6: dual ? ['2001:db8:ffff::10'] : [], routeMetric6: 512 });
 
 const addr6 = (index: number, a: string): AddressEntry => ({ index, family: 'inet6', address: a, prefixLength: 64, label: null, scope: 0 });
 
