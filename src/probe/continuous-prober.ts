@@ -9,7 +9,7 @@
 // known one timeout after the round was sent: failure_threshold rounds take
 // (failure_threshold - 1) x interval + timeout from the first lost echo.
 import type { Clock, TimerHandle } from '../clock.js';
-import { freeSeq, matchEcho } from './echo-match.js';
+import { echoIdentifier, freeSeq, matchEcho } from './echo-match.js';
 import { ICMPV4_PROFILE, type IcmpProfile } from './icmp-profile.js';
 import { errorCode } from './pinger.js';
 import type { CycleResult, EchoResult, ProbeSocket } from './types.js';
@@ -95,12 +95,9 @@ export class ContinuousProber {
   private closed = false;
 
   constructor(private readonly opts: ContinuousProberOptions) {
-    if (!Number.isInteger(opts.identifier) || opts.identifier < 0 || opts.identifier > 0xffff) {
-      throw new RangeError(`identifier must be a uint16, got ${opts.identifier}`);
-    }
     this.clock = opts.clock;
     this.socket = opts.socket;
-    this.identifier = opts.identifier;
+    this.identifier = echoIdentifier(opts.identifier);
     this.profile = opts.profile ?? ICMPV4_PROFILE;
     this.settings = normalise(opts);
     this.targets = [...new Set(opts.targets)];

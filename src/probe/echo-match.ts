@@ -44,6 +44,12 @@ export function matchEcho<T extends Matchable>(msg: IcmpMessage, src: string, id
   }
 }
 
+/** The ICMP echo identifier (one per daemon), checked: a uint16 or a RangeError. */
+export function echoIdentifier(id: number): number {
+  if (!Number.isInteger(id) || id < 0 || id > 0xffff) throw new RangeError(`identifier must be a uint16, got ${id}`);
+  return id;
+}
+
 /** The first sequence number from `from` on (wrapping at 2^16) not in use; null only if all 65536 are. */
 export function freeSeq(from: number, inUse: ReadonlyMap<number, unknown>): number | null {
   for (let tries = 0; tries <= 0xffff; tries++) {

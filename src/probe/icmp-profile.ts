@@ -8,7 +8,7 @@ import { bytesToIp, ipToBytes } from '../netlink/ip-format.js';
 import type { Family } from '../netlink/types.js';
 import {
   ICMP_DEST_UNREACHABLE, ICMP_ECHO_REPLY, ICMP_ECHO_REQUEST, ICMP_TIME_EXCEEDED,
-  buildEchoRequest, icmpErrorToErrno, parseIcmp, type ParseResult,
+  buildEchoRequest, icmpErrorToErrno, ipv4HeaderLength, parseIcmp, type ParseResult,
 } from './icmp.js';
 import {
   ICMP6_DEST_UNREACHABLE, ICMP6_ECHO_REPLY, ICMP6_ECHO_REQUEST, ICMP6_PACKET_TOO_BIG, ICMP6_PARAM_PROBLEM,
@@ -72,6 +72,13 @@ export const ICMPV6_PROFILE: IcmpProfile = {
 
 export function icmpProfile(family: Family): IcmpProfile {
   return family === 'inet6' ? ICMPV6_PROFILE : ICMPV4_PROFILE;
+}
+
+/** The ICMP message of a received datagram: raw(7) hands IPv4 ones over with their IP header (its length in IHL), ICMPv6 ones without. */
+export function icmpOfDatagram(profile: IcmpProfile, datagram: Buffer): Buffer | null {
+  if (!profile.ipHeaderOnReceive) return datagram;
+  const ihl = ipv4HeaderLength(datagram);
+  return ihl === null ? null : datagram.subarray(ihl);
 }
 
 /** The profile for an address literal (IPv4 or IPv6), or null for anything else. */

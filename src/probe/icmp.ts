@@ -1,5 +1,5 @@
-// Pure ICMPv4 codec: builds echo requests and parses what a raw socket hands back
-// (IP header already stripped). No I/O, no clock: every function is Buffer in, value out.
+// Pure ICMPv4 codec, and the echo layout ICMPv6 shares (icmp6.ts): builds echo requests and
+// parses what a raw socket hands back (IP header already stripped). No I/O, no clock: every function is Buffer in, value out.
 
 /** RFC 792 message types the prober cares about. */
 export const ICMP_ECHO_REPLY = 0;
@@ -62,16 +62,30 @@ function assertUint16(name: string, v: number): void {
   if (!Number.isInteger(v) || v < 0 || v > 0xffff) throw new RangeError(`${name} must be a uint16, got ${v}`);
 }
 
-/** Echo request (type 8, code 0) with the checksum filled in. */
-export function buildEchoRequest(id: number, seq: number, payload: Buffer = DEFAULT_PAYLOAD): Buffer {
+/**
+ * An echo message as both families lay it out (RFC 792, RFC 4443 4.1): type, code 0, checksum
+ * (left 0 here), identifier, sequence number, payload.
+ */
+export function echoMessage(type: number, id: number, seq: number, payload: Buffer): Buffer {
   assertUint16('id', id);
   assertUint16('seq', seq);
   const buf = Buffer.alloc(ICMP_HEADER_LEN + payload.length);
-  buf.writeUInt8(ICMP_ECHO_REQUEST, 0);
-  buf.writeUInt8(0, 1);
+  buf.writeUInt8(type, 0);
   buf.writeUInt16BE(id, 4);
   buf.writeUInt16BE(seq, 6);
   payload.copy(buf, ICMP_HEADER_LEN);
+  return buf;
+}
+
+/** The fields of an echo request or reply of either family (`buf` holds at least the header). */
+export function parseEcho(buf: Buffer, reply: boolean): IcmpMessage {
+  const fields = { type: buf[0]!, code: buf[1]!, id: buf.readUInt16BE(4), seq: buf.readUInt16BE(6), payload: Buffer.from(buf.subarray(ICMP_HEADER_LEN)) };
+  return reply ? { kind: 'echo-reply', ...fields } : { kind: 'echo-request', ...fields };
+}
+
+/** Echo request (type 8, code 0) with the checksum filled in. */
+export function buildEchoRequest(id: number, seq: number, payload: Buffer = DEFAULT_PAYLOAD): Buffer {
+  const buf = echoMessage(ICMP_ECHO_REQUEST, id, seq, payload);
   // The checksum is computed with its own field at zero (RFC 792).
   buf.writeUInt16BE(internetChecksum(buf), 2);
   return buf;
@@ -110,14 +124,8 @@ export function parseIcmp(buf: Buffer): ParseResult {
   const code = buf[1]!;
   switch (type) {
     case ICMP_ECHO_REPLY:
-    case ICMP_ECHO_REQUEST: {
-      const id = buf.readUInt16BE(4);
-      const seq = buf.readUInt16BE(6);
-      const payload = Buffer.from(buf.subarray(ICMP_HEADER_LEN));
-      return type === ICMP_ECHO_REPLY
-        ? { ok: true, message: { kind: 'echo-reply', type, code, id, seq, payload } }
-        : { ok: true, message: { kind: 'echo-request', type, code, id, seq, payload } };
-    }
+    case ICMP_ECHO_REQUEST:
+      return { ok: true, message: parseEcho(buf, type === ICMP_ECHO_REPLY) };
     case ICMP_DEST_UNREACHABLE:
     case ICMP_TIME_EXCEEDED:
       return {

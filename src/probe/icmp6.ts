@@ -4,7 +4,7 @@
 // in on send and drops bad ones on receive (net/ipv6/raw.c: rawv6_init_sk sets the checksum offset
 // 2 for IPPROTO_ICMPV6; rawv6_recvmsg verifies). So this codec neither computes nor checks it.
 import { bytesToIp } from '../netlink/ip-format.js';
-import { DEFAULT_PAYLOAD, ICMP_HEADER_LEN, type ParseResult, type QuotedEcho } from './icmp.js';
+import { DEFAULT_PAYLOAD, ICMP_HEADER_LEN, echoMessage, parseEcho, type ParseResult, type QuotedEcho } from './icmp.js';
 
 /** RFC 4443 message types. */
 export const ICMP6_DEST_UNREACHABLE = 1;
@@ -18,20 +18,9 @@ export const ICMP6_ECHO_REPLY = 129;
 const IPV6_HEADER_LEN = 40;
 const IPPROTO_ICMPV6 = 58;
 
-function assertUint16(name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 0 || v > 0xffff) throw new RangeError(`${name} must be a uint16, got ${v}`);
-}
-
 /** Echo request (type 128, code 0); the checksum field stays 0 for the kernel to fill in. */
 export function buildEcho6Request(id: number, seq: number, payload: Buffer = DEFAULT_PAYLOAD): Buffer {
-  assertUint16('id', id);
-  assertUint16('seq', seq);
-  const buf = Buffer.alloc(ICMP_HEADER_LEN + payload.length);
-  buf.writeUInt8(ICMP6_ECHO_REQUEST, 0);
-  buf.writeUInt16BE(id, 4);
-  buf.writeUInt16BE(seq, 6);
-  payload.copy(buf, ICMP_HEADER_LEN);
-  return buf;
+  return echoMessage(ICMP6_ECHO_REQUEST, id, seq, payload);
 }
 
 /**
@@ -62,12 +51,8 @@ export function parseIcmp6(buf: Buffer): ParseResult {
   const code = buf[1]!;
   switch (type) {
     case ICMP6_ECHO_REPLY:
-    case ICMP6_ECHO_REQUEST: {
-      const id = buf.readUInt16BE(4);
-      const seq = buf.readUInt16BE(6);
-      const payload = Buffer.from(buf.subarray(ICMP_HEADER_LEN));
-      return { ok: true, message: { kind: type === ICMP6_ECHO_REPLY ? 'echo-reply' : 'echo-request', type, code, id, seq, payload } };
-    }
+    case ICMP6_ECHO_REQUEST:
+      return { ok: true, message: parseEcho(buf, type === ICMP6_ECHO_REPLY) };
     case ICMP6_DEST_UNREACHABLE:
     case ICMP6_PACKET_TOO_BIG:
     case ICMP6_TIME_EXCEEDED:

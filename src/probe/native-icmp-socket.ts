@@ -14,7 +14,7 @@ import type { AddressFamily } from '../bus/events.js';
 import type { Clock } from '../clock.js';
 import { WanError, describeError, errorCode, isWanError } from '../errors.js';
 import { loadIcmpSocketOpen, type IcmpSocketHandle, type IcmpSocketOpen } from '../systemd/native.js';
-import { ipv4HeaderLength } from './icmp.js';
+import { icmpOfDatagram, icmpProfile } from './icmp-profile.js';
 import type { ProbeSocket, ProbeSocketFactory } from './types.js';
 
 /** IFNAMSIZ is 16 with the NUL (linux/if.h). */
@@ -29,9 +29,7 @@ export function rxTimeMs(nowMs: number, ageNs: number): number {
 
 /** The ICMP message of a datagram: raw(7) hands IPv4 datagrams over with their IP header, ICMPv6 without. */
 export function icmpPayload(family: AddressFamily, datagram: Buffer): Buffer | null {
-  if (family === 'ipv6') return datagram;
-  const ihl = ipv4HeaderLength(datagram);
-  return ihl === null ? null : datagram.subarray(ihl);
+  return icmpOfDatagram(icmpProfile(family === 'ipv6' ? 'inet6' : 'inet'), datagram);
 }
 
 class NativeIcmpSocket implements ProbeSocket {

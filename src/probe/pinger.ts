@@ -2,7 +2,7 @@
 // (echo-match.ts) and times them out. The family's wire format comes from its IcmpProfile. It owns its
 // ProbeSocket; time comes only from the Clock so tests can drive it by hand.
 import type { Clock, TimerHandle } from '../clock.js';
-import { freeSeq, matchEcho } from './echo-match.js';
+import { echoIdentifier, freeSeq, matchEcho } from './echo-match.js';
 import { ICMPV4_PROFILE, type IcmpProfile } from './icmp-profile.js';
 import type { EchoResult, ProbeSocket } from './types.js';
 
@@ -49,12 +49,9 @@ export class Pinger {
   private closed = false;
 
   constructor(opts: PingerOptions) {
-    if (!Number.isInteger(opts.identifier) || opts.identifier < 0 || opts.identifier > 0xffff) {
-      throw new RangeError(`identifier must be a uint16, got ${opts.identifier}`);
-    }
     this.socket = opts.socket;
     this.clock = opts.clock;
-    this.identifier = opts.identifier;
+    this.identifier = echoIdentifier(opts.identifier);
     this.profile = opts.profile ?? ICMPV4_PROFILE;
     this.nextSeq = (opts.firstSeq ?? 0) & 0xffff;
     this.socket.onMessage((icmp, src, rxMs) => this.onMessage(icmp, src, rxMs));

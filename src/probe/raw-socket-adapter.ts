@@ -6,8 +6,7 @@ import { createRequire } from 'node:module';
 import { systemClock, type Clock } from '../clock.js';
 import { isWanError, WanError } from '../errors.js';
 import { errnoFromMessage } from './errno-text.js';
-import { ipv4HeaderLength } from './icmp.js';
-import { icmp6FilterBlockingAllBut, icmpProfile, type Family, type IcmpProfile } from './icmp-profile.js';
+import { icmp6FilterBlockingAllBut, icmpOfDatagram, icmpProfile, type Family, type IcmpProfile } from './icmp-profile.js';
 import type { ProbeSocket, ProbeSocketFactory } from './types.js';
 
 /** The slice of raw-socket (a CommonJS addon without typings) this adapter uses. */
@@ -118,13 +117,8 @@ class RawProbeSocket implements ProbeSocket {
   private deliver(datagram: Buffer, source: string): void {
     if (this.closed) return;
     const rxMs = this.clock.nowMs();
-    let icmp = datagram;
-    if (this.profile.ipHeaderOnReceive) {
-      // raw(7): an IPv4 raw socket receives the IP header too; its length is in IHL.
-      const ihl = ipv4HeaderLength(datagram);
-      if (ihl === null) return;
-      icmp = datagram.subarray(ihl);
-    }
+    const icmp = icmpOfDatagram(this.profile, datagram);
+    if (icmp === null) return;
     for (const cb of this.listeners) cb(icmp, source, rxMs);
   }
 }

@@ -23,12 +23,24 @@ function isAddon(x: unknown): x is NativeAddon {
   return typeof o === 'object' && o !== null && typeof o.notify === 'function';
 }
 
+function loadModule(dir: string): unknown {
+  const require = createRequire(import.meta.url);
+  const load = require('node-gyp-build') as GypBuildLoader;
+  return load(dir);
+}
+
+/** One function of the addon in `dir`; throws when the addon (or that export) was not built. */
+function loadFunction(dir: string, name: string): unknown {
+  const mod = loadModule(dir) as Record<string, unknown> | null;
+  const fn = typeof mod === 'object' && mod !== null ? mod[name] : undefined;
+  if (typeof fn !== 'function') throw new Error(`native addon in ${dir} has no ${name} (run npm run build:native)`);
+  return fn;
+}
+
 /** Load (once) and return the addon; throws when it was not built (`npm run build:native`). */
 export function loadNative(dir: string = NATIVE_DIR): NativeAddon {
   if (cached) return cached;
-  const require = createRequire(import.meta.url);
-  const load = require('node-gyp-build') as GypBuildLoader;
-  const mod = load(dir);
+  const mod = loadModule(dir);
   if (!isAddon(mod)) throw new Error(`native addon in ${dir} does not export the expected functions`);
   cached = mod;
   return mod;
@@ -59,12 +71,7 @@ export type NlMonitorOpen = (
 
 /** Sibling of loadNative(): only requires nlMonitorOpen, so an older addon still serves sd_notify. */
 export function loadNlMonitorOpen(dir: string = NATIVE_DIR): NlMonitorOpen {
-  const require = createRequire(import.meta.url);
-  const load = require('node-gyp-build') as GypBuildLoader;
-  const mod = load(dir) as Record<string, unknown> | null;
-  const open = typeof mod === 'object' && mod !== null ? mod.nlMonitorOpen : undefined;
-  if (typeof open !== 'function') throw new Error(`native addon in ${dir} has no nlMonitorOpen (run npm run build:native)`);
-  return open as NlMonitorOpen;
+  return loadFunction(dir, 'nlMonitorOpen') as NlMonitorOpen;
 }
 
 /** The raw ICMP/ICMPv6 probe socket of native/src/icmp-socket.cc. */
@@ -93,10 +100,5 @@ export type IcmpSocketOpen = (
 
 /** Sibling of loadNative(): only requires icmpSocketOpen. */
 export function loadIcmpSocketOpen(dir: string = NATIVE_DIR): IcmpSocketOpen {
-  const require = createRequire(import.meta.url);
-  const load = require('node-gyp-build') as GypBuildLoader;
-  const mod = load(dir) as Record<string, unknown> | null;
-  const open = typeof mod === 'object' && mod !== null ? mod.icmpSocketOpen : undefined;
-  if (typeof open !== 'function') throw new Error(`native addon in ${dir} has no icmpSocketOpen (run npm run build:native)`);
-  return open as IcmpSocketOpen;
+  return loadFunction(dir, 'icmpSocketOpen') as IcmpSocketOpen;
 }
