@@ -5,12 +5,11 @@
 // figure with the config used and the bound that config implies. A benchmark, never a pass/fail test.
 import { randomBytes } from 'node:crypto';
 import { createLab, type Lab } from '../lab/topology.js';
-import { daemonNodeFlags } from '../lab/node-flags.js';
 import { openAgent, type Agent } from '../lab/agent-client.js';
 import { labConfig, startDaemon, type DaemonHandle } from '../lab/daemon-runner.js';
 import { linkLost, routeMovedTo, waitActive, type BenchFamily } from './route-events.js';
 import { children, cpuSeconds, memoryKiB } from './proc.js';
-import { bareNodeKiB, footprintLine, heapFigures, sampleRss } from './footprint.js';
+import { bareNodeKiB, footprintLines, heapFigures, importFloorKiB, launchText, sampleRss } from './footprint.js';
 import { statusLoadBench } from './status-load.js';
 import { summary } from './stats.js';
 import { benchMqtt } from './mqtt-delay.js';
@@ -68,7 +67,7 @@ async function ipv4Parts(): Promise<void> {
     }, 20);
     const targets = (cfg.ping_targets as string[]).length;
     console.log(`wan-failover bench — lab: 2 WANs in network namespaces, ${targets} targets + gateways; config: ${JSON.stringify(CFG)}; `
-      + `daemon node flags: ${daemonNodeFlags().join(' ') || '(none)'}`);
+      + `daemon launched as: ${launchText()} main.js (install/daemon-launch)`);
 
     if (ONLY.has('failover')) {
       const up = await measure(lab, agent, 'upstream');
@@ -79,13 +78,13 @@ async function ipv4Parts(): Promise<void> {
     }
     if (ONLY.has('steady')) {
       await waitActive(agent, 'wan1', 30_000);
-      const floor = await bareNodeKiB(lab);
+      const floor = { bare: await bareNodeKiB(lab), imports: await importFloorKiB(lab) };
       const cpu0 = cpuSeconds(d.pid);
       const rss = await sampleRss(d.pid, STEADY_S);
       const cpu1 = cpuSeconds(d.pid);
       console.log(`steady state over ${STEADY_S} s (2 links, ${targets} targets + gateways, every ${CFG.check_interval} s): `
         + `CPU ${(cpu1 - cpu0).toFixed(2)} s (${(((cpu1 - cpu0) / STEADY_S) * 100).toFixed(2)} % of one core)`);
-      console.log(footprintLine(STEADY_S, rss, memoryKiB(d.pid).peak, floor, await heapFigures(agent, d)));
+      for (const line of footprintLines(STEADY_S, rss, memoryKiB(d.pid).peak, floor, await heapFigures(agent, d))) console.log(line);
     }
     if (ONLY.has('api')) for (const line of await statusLoadBench(lab, agent, d, LOAD_S)) console.log(line);
     if (ONLY.has('metrics')) for (const line of await metricsBench(lab, agent, d, SCRAPE_S)) console.log(line);

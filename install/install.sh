@@ -117,10 +117,10 @@ install_app() {
 }
 
 write_wrapper() {
-    # $1 = command name, $2 = entry script under $APP_DIR, $3 = node flags (may be empty)
+    # $1 = command name, $2 = entry script under $APP_DIR, $3 = NAME=value environment, $4 = node flags (both may be empty)
     node_bin=$(command -v node)
     tmp="$ROOT$BIN_DIR/.$1.$$"
-    printf '#!/bin/sh\n# Installed by wan-failover install.sh\nexec %s %s%s/%s "$@"\n' "$node_bin" "${3:+$3 }" "$APP_DIR" "$2" > "$tmp"
+    printf '#!/bin/sh\n# Installed by wan-failover install.sh\nexec %s%s %s%s/%s "$@"\n' "${3:+env $3 }" "$node_bin" "${4:+$4 }" "$APP_DIR" "$2" > "$tmp"
     chmod 0755 "$tmp"
     mv -f "$tmp" "$ROOT$BIN_DIR/$1"
 }
@@ -159,9 +159,12 @@ install_config() {
 
 install_files() {
     mkdir -p "$ROOT$BIN_DIR" "$ROOT$(dirname "$HOOK_PATH")" "$ROOT$(dirname "$UNIT_PATH")" "$ROOT$STATE_DIR"
-    # The daemon's V8 flags live in one file, shared with the lab and the benchmarks.
-    daemon_flags=$(grep -v '^[[:space:]]*#' "$SRC_DIR/install/daemon-node-flags" | tr -s ' \n' ' ' | sed 's/^ //; s/ $//')
-    write_wrapper wan-failover dist/src/main.js "$daemon_flags"
+    # How the daemon is launched (environment, V8 flags) lives in one file, shared with the lab and
+    # the benchmarks: NAME=value words are environment, the others node flags.
+    launch_words=$(grep -v '^[[:space:]]*#' "$SRC_DIR/install/daemon-launch" | tr -s ' \n\t' '\n\n\n' | grep -v '^$' || true)
+    daemon_env=$(printf '%s\n' "$launch_words" | grep -E '^[A-Za-z_][A-Za-z0-9_]*=' | tr '\n' ' ' | sed 's/ $//' || true)
+    daemon_flags=$(printf '%s\n' "$launch_words" | grep -vE '^[A-Za-z_][A-Za-z0-9_]*=' | grep -v '^$' | tr '\n' ' ' | sed 's/ $//' || true)
+    write_wrapper wan-failover dist/src/main.js "$daemon_env" "$daemon_flags"
     write_wrapper wanctl dist/src/cli/wanctl.js
     install -m 0644 "$SRC_DIR/install/dhclient-exit-hook" "$ROOT$HOOK_PATH"
     install -m 0644 "$SRC_DIR/install/wan-failover.service" "$ROOT$UNIT_PATH"

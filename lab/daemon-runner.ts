@@ -10,7 +10,7 @@ import { isRunning, spawnInNs, terminate, waitExit } from './exec.js';
 import { onLines, parseJsonLine, type JsonObject } from './json-lines.js';
 import { writeDaemonFiles, type DaemonConfig, type DaemonFiles } from './daemon-config.js';
 import type { Lab } from './topology.js';
-import { daemonNodeFlags } from './node-flags.js';
+import { daemonCommand, daemonNodeFlags } from './daemon-launch.js';
 
 export { labConfig, type DaemonConfig } from './daemon-config.js';
 
@@ -43,7 +43,7 @@ export interface StartDaemonOptions {
   dir?: string;
   /** Path of the daemon entry; default <repo>/dist/src/main.js. */
   mainPath?: string;
-  /** Node arguments; default the shipped ones (install/daemon-node-flags). */
+  /** Node arguments; default the shipped ones (install/daemon-launch, whose environment is always used). */
   nodeArgs?: string[];
   /** Echo each log line (e.g. for the demo's verbose mode). */
   onLog?: (line: LogLine) => void;
@@ -166,7 +166,7 @@ export async function startDaemon(lab: Lab, config: DaemonConfig, opts: StartDae
   const files = await writeDaemonFiles(lab, config, dir, opts.stateFiles ?? true);
   const args = [...(opts.nodeArgs ?? daemonNodeFlags()), opts.mainPath ?? DAEMON_MAIN, '--config', files.configPath];
   if (opts.owner) await chownTree(dir, opts.owner.uid, opts.owner.gid);
-  const [cmd, ...pre] = [...(opts.commandPrefix ?? []), process.execPath];
+  const [cmd, ...pre] = [...(opts.commandPrefix ?? []), ...daemonCommand()];
   const child = lab.spawn(lab.routerNs, cmd!, [...pre, ...args]);
   return new RunningDaemon(
     child, files.configPath, files.stateDir, files.logFile, dir, files.apiPort, files.apiKey, opts.dir === undefined, opts.onLog,
@@ -181,7 +181,8 @@ export async function startDetachedDaemon(lab: Lab, config: DaemonConfig, dir: s
   const files = await writeDaemonFiles(lab, config, dir);
   const outFd = openSync(join(dir, 'daemon.out'), 'a');
   try {
-    const child = spawnInNs(lab.routerNs, process.execPath, [...daemonNodeFlags(), DAEMON_MAIN, '--config', files.configPath], {
+    const [cmd, ...pre] = daemonCommand();
+    const child = spawnInNs(lab.routerNs, cmd!, [...pre, ...daemonNodeFlags(), DAEMON_MAIN, '--config', files.configPath], {
       detached: true,
       stdio: ['ignore', outFd, outFd],
     });

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, s
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { INSTALL_DIR, REPO_ROOT } from './paths.js';
-import { parseNodeFlags } from '../../lab/node-flags.js';
+import { parseDaemonLaunch } from '../../lab/daemon-launch.js';
 
 const PLACEHOLDER = 'CHANGE_ME_TO_A_RANDOM_STRING';
 const LINKED = ['package.json', 'package-lock.json', 'dist', 'native', 'node_modules', 'install', 'README.md'];
@@ -85,13 +85,18 @@ test('install.sh --root: install, re-run keeps config, uninstall keeps only conf
     assert.match(confText, /^# EDIT BEFORE STARTING: primary\/secondary interface/m, 'the generated config says what still needs editing');
     assert.match(apiKey(confText), /^[0-9a-f]{64}$/);
 
-    // The daemon runs with the shipped V8 flags (the same file the lab and bench read); wanctl with none.
-    const flags = parseNodeFlags(readFileSync(path.join(INSTALL_DIR, 'daemon-node-flags'), 'utf8'));
-    assert.ok(flags.includes('--max-semi-space-size=1'), flags.join(' '));
-    for (const [name, entry, pre] of [['wan-failover', 'dist/src/main.js', `${flags.join(' ')} `], ['wanctl', 'dist/src/cli/wanctl.js', '']]) {
+    // The daemon is launched as install/daemon-launch says (the same file the lab and bench read); wanctl plainly.
+    const launch = parseDaemonLaunch(readFileSync(path.join(INSTALL_DIR, 'daemon-launch'), 'utf8'));
+    assert.ok(launch.flags.includes('--max-semi-space-size=1'), launch.flags.join(' '));
+    assert.ok(launch.env.includes('MALLOC_ARENA_MAX=1'), launch.env.join(' '));
+    const wrappers: Array<[string, string, string]> = [
+      ['wan-failover', 'dist/src/main.js', `exec env ${launch.env.join(' ')} \\S+ ${launch.flags.join(' ')} `],
+      ['wanctl', 'dist/src/cli/wanctl.js', 'exec \\S+ '],
+    ];
+    for (const [name, entry, pre] of wrappers) {
       const wrapper = at(`usr/local/bin/${name}`);
       assert.equal(mode(wrapper), 0o755, name);
-      assert.match(readFileSync(wrapper, 'utf8'), new RegExp(`exec \\S+ ${pre}/opt/wan-failover/${entry} "\\$@"`));
+      assert.match(readFileSync(wrapper, 'utf8'), new RegExp(`^${pre}/opt/wan-failover/${entry} "\\$@"$`, 'm'));
     }
     const hook = at('etc/dhcp/dhclient-exit-hooks.d/wan-failover');
     assert.equal(readFileSync(hook, 'utf8'), readFileSync(path.join(INSTALL_DIR, 'dhclient-exit-hook'), 'utf8'));
