@@ -4,6 +4,7 @@ import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pino } from 'pino';
 import type { LogLevel } from './config/types.js';
+import { WeakMemberSet } from './weak-set.js';
 
 export type Logger = pino.Logger;
 export type LogDestination = NodeJS.WritableStream | pino.DestinationStream;
@@ -73,19 +74,15 @@ function censor(value: unknown, path: string[]): unknown {
   return REDACTED;
 }
 
-// Children keep their own level in pino; remember them so setLevel() reaches every one.
-const familyOf = new WeakMap<Logger, Set<WeakRef<Logger>>>();
+// Children keep their own level in pino; remember them (weakly, swept) so setLevel() reaches every one.
+const familyOf = new WeakMap<Logger, WeakMemberSet<Logger>>();
 
 /** Changes the level of `logger` and of every child created from it (SIGHUP reload). */
 export function setLevel(logger: Logger, level: LogLevel): void {
   logger.level = level;
   const family = familyOf.get(logger);
   if (!family) return;
-  for (const ref of family) {
-    const child = ref.deref();
-    if (child) child.level = level;
-    else family.delete(ref);
-  }
+  for (const child of family.live()) child.level = level;
 }
 
 /**
@@ -123,7 +120,7 @@ function openLogFile(file: string): { dest: FileDestination; error: null } | { d
 }
 
 export function createLogger(opts: LoggerOptions, destination?: LogDestination): LoggerHandle {
-  const family = new Set<WeakRef<Logger>>();
+  const family = new WeakMemberSet<Logger>();
   const main: pino.DestinationStream = destination ?? pino.destination({ fd: 1, sync: true });
   const multi = pino.multistream([{ stream: main, level: 'trace' }]);
 
@@ -134,7 +131,7 @@ export function createLogger(opts: LoggerOptions, destination?: LogDestination):
       formatters: { level: (label: string) => ({ level: label }) },
       redact: { paths: [...REDACT_PATHS], censor },
       onChild: (child: Logger) => {
-        family.add(new WeakRef(child));
+        family.add(child);
       },
     },
     multi,
