@@ -145,6 +145,7 @@ const statusProperties = {
 const optionalStatusProperties = {
   active_link_ipv6: { ...nullableString, description: 'Link of the IPv6 default route (absent without IPv6 targets).' },
   active_interface_ipv6: nullableString,
+  manual_hold_ipv6: { ...nullableString, description: 'Link the IPv6 default route is held on by a manual switch (family ipv6 or both); manual_hold is IPv4\'s.' },
 } as const;
 
 export const statusResponseSchema = {

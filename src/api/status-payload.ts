@@ -66,6 +66,7 @@ export interface StatusPayload {
   active_link: string | null;
   active_link_ipv6?: string | null;
   active_interface_ipv6?: string | null;
+  manual_hold_ipv6?: string | null;
   active_display_name: string | null;
   active_interface: string | null;
   active_gateway: string | null;
@@ -94,7 +95,8 @@ export function toStatusPayload(status: EngineStatus): StatusPayload {
   const active6 = status.activeIpv6 === undefined ? undefined : status.links.find((l) => l.name === status.activeIpv6) ?? null;
   return {
     active_link: status.active,
-    ...(active6 === undefined ? {} : { active_link_ipv6: active6?.name ?? null, active_interface_ipv6: active6?.interface ?? null }),
+    ...(active6 === undefined ? {} : { active_link_ipv6: active6?.name ?? null, active_interface_ipv6: active6?.interface ?? null,
+      manual_hold_ipv6: status.manualHoldIpv6 ?? null }),
     active_display_name: active?.displayName ?? null,
     active_interface: active?.interface ?? null,
     active_gateway: active?.gateway ?? null,

@@ -117,6 +117,7 @@ export function statusSummary(s: StatusJson, p: Painter): string[] {
   const lines = [`active: ${active}`, ...activeIpv6Line(s, p)];
   const parts = [`auto failover: ${s.auto_enabled ? p.green('on') : p.yellow('off')}`];
   if (s.manual_hold) parts.push(`manual hold: ${s.manual_hold}`);
+  if (s.manual_hold_ipv6) parts.push(`manual hold IPv6: ${s.manual_hold_ipv6}`);
   if (s.switch_count !== undefined) {
     parts.push(`switches: ${s.switch_count}${s.last_switch ? ` (last ${shortTime(s.last_switch)})` : ''}`);
   }

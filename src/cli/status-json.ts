@@ -82,6 +82,7 @@ export interface StatusJson {
   /** Present only when the daemon manages IPv6: its IPv6 default route's link. */
   active_link_ipv6?: string | null;
   active_interface_ipv6?: string | null;
+  manual_hold_ipv6?: string | null;
 }
 
 export interface SwitchResponseJson {

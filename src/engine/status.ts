@@ -55,7 +55,7 @@ export function buildStatus(i: StatusInput): EngineStatus {
   });
   return {
     active: i.kernelActive,
-    ...(i.ipv6 ? { activeIpv6: i.ipv6.kernelActive } : {}),
+    ...(i.ipv6 ? { activeIpv6: i.ipv6.kernelActive, manualHoldIpv6: i.ipv6.policy.manualHold } : {}),
     autoEnabled: i.policy.auto,
     manualHold: i.policy.manualHold,
     allDown: i.policy.allDown,

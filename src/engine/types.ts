@@ -73,6 +73,8 @@ export interface EngineStatus {
   autoEnabled: boolean;
   /** Link held by a manual switch, or null. */
   manualHold: string | null;
+  /** The IPv6 policy's manual hold (a switch with family ipv6 or both); undefined when IPv6 is not managed. */
+  manualHoldIpv6?: string | null;
   allDown: boolean;
   /** In preference order. */
   links: LinkStatus[];

@@ -194,6 +194,11 @@ describe('POST /api/switch family validation', () => {
     assert.match(body.error, /IPv6 is not managed.*ping_targets/);
   });
 
+  it('an IPv4-only status has no IPv6 keys', async () => {
+    const body = (await app.inject({ method: 'GET', url: '/api/status', headers: auth })).json();
+    assert.deepEqual(Object.keys(body).filter((k) => k.includes('ipv6')), []);
+  });
+
   it('no family: the engine gets none and the reply is the seed\'s', async () => {
     engine.current = { ...engine.current, links: engine.current.links.map((l) => ({ ...l, state: 'up' as const, gateway: '203.0.113.1' })) };
     const res = await post({ target: 'secondary' });
@@ -225,6 +230,14 @@ describe('POST /api/switch family on a dual-stack daemon', () => {
     assert.deepEqual(again.json(), {
       success: true, message: 'Already on Digi (IPv6)', active: 'secondary', active_ipv6: 'secondary', ipv6_result: 'already_active',
     });
+  });
+
+  it('status: the IPv6 active link, interface and manual hold go out beside the IPv4 ones', async () => {
+    dualStack();
+    engine.current = { ...engine.current, manualHoldIpv6: 'primary' };
+    const body = (await app.inject({ method: 'GET', url: '/api/status', headers: auth })).json();
+    assert.deepEqual([body.active_link, body.manual_hold, body.active_link_ipv6, body.active_interface_ipv6, body.manual_hold_ipv6],
+      ['primary', null, 'primary', 'eth0', 'primary']);
   });
 
   it('ipv4: only IPv4 moves; active_ipv6 says where IPv6 stays, no ipv6_result', async () => {

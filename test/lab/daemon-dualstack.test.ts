@@ -139,7 +139,7 @@ test('dual stack: a switch with family moves only that family\'s route; after ki
       assertMovedByReplace(rec.events, 'inet6', 'wan2');
       assert.deepEqual(rec.events.filter((e) => e.family === 'inet'), [], 'no IPv4 default-route change');
       const st = await status(rig, first);
-      assert.deepEqual([st.active_link, st.active_link_ipv6, st.manual_hold], ['wan2', 'wan2', 'wan2']);
+      assert.deepEqual([st.active_link, st.active_link_ipv6, st.manual_hold, st.manual_hold_ipv6], ['wan2', 'wan2', 'wan2', 'wan2']);
 
       const bad = await postSwitch(rig, first, { target: 'wan1', family: 'ipv9' });
       assert.equal(bad.status, 400);

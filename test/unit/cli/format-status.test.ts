@@ -130,6 +130,8 @@ test('IPv6: the summary names the IPv6 active link and a table shows each link\'
   const lines = renderStatus(s, plain);
   assert.equal(lines[0], 'active: secondary (Digi) via wan1, gateway 203.0.113.1');
   assert.equal(lines[1], 'active IPv6: primary (Telekom) via wan0, gateway fe80::1');
+  assert.doesNotMatch(lines[2]!, /manual hold/);
+  assert.match(renderStatus({ ...s, manual_hold_ipv6: 'primary' }, plain)[2]!, /^auto failover: on {3}manual hold IPv6: primary {3}switches/);
   const at = lines.indexOf('IPv6:');
   assert.ok(at > 0, 'an IPv6 section');
   assert.match(lines[at + 1], /^\s*LINK\s+IPV6\s+GW REACH\s+GATEWAY\s+SOURCE\s+RTT\s+LOSS$/);

@@ -58,6 +58,7 @@ test('family ipv6 moves only the IPv6 default route', async () => {
   assert.equal(daemon.status().activeIpv6, 'secondary');
   assert.equal(daemon.status().active, 'primary');
   assert.equal(daemon.status().manualHold, null, 'the IPv4 policy got no manual hold');
+  assert.equal(daemon.status().manualHoldIpv6, 'secondary');
   assert.equal(mains(nl, 'inet').length, v4Before, 'no IPv4 main-route change');
   assert.deepEqual(mains(nl, 'inet6').at(-1), { family: 'inet6', table: 254, gateway: 'fe80::2', oif: 12, metric: 512, protocol: PROTO });
   assert.deepEqual(await daemon.switchTo('secondary', { force: false, family: 'ipv6' }),
@@ -72,6 +73,7 @@ test('family ipv4 moves only the IPv4 default route', async () => {
     { result: 'switched', link: 'secondary', ipv6: { active: 'primary' } });
   assert.equal(daemon.status().active, 'secondary');
   assert.equal(daemon.status().manualHold, 'secondary');
+  assert.equal(daemon.status().manualHoldIpv6, null, 'the IPv6 policy got no manual hold');
   assert.equal(daemon.status().activeIpv6, 'primary');
   assert.equal(mains(nl, 'inet6').length, v6Before, 'no IPv6 main-route change');
   await daemon.stop();
@@ -100,6 +102,7 @@ test('both: IPv6 without a gateway on the target stays, IPv4 switches, no error'
   assert.match(out.ipv6?.reason ?? '', /Digi has no known IPv6 gateway/);
   assert.equal(daemon.status().active, 'secondary');
   assert.equal(daemon.status().activeIpv6, 'primary');
+  assert.equal(daemon.status().manualHoldIpv6, null, 'IPv6 did not follow: no hold, it keeps choosing on its own');
   assert.equal(mains(nl, 'inet6').length, v6Before);
   await assert.rejects(daemon.switchTo('secondary', { force: true, family: 'ipv6' }), rejectsWith('WAN_ERR_NO_GATEWAY', /IPv6 gateway/));
   await daemon.stop();
@@ -140,6 +143,7 @@ test('family ipv6 on a daemon without IPv6 targets: a clear refusal; no family k
   const { daemon } = await setup({ dual: false });
   await assert.rejects(daemon.switchTo('secondary', { force: false, family: 'ipv6' }),
     rejectsWith('WAN_ERR_FAMILY_NOT_MANAGED', /IPv6 is not managed.*ping_targets/));
+  assert.equal('manualHoldIpv6' in daemon.status(), false);
   assert.deepEqual(await daemon.switchTo('secondary', { force: false }), { result: 'switched', link: 'secondary' });
   assert.deepEqual(await daemon.switchTo('secondary', { force: false, family: 'ipv4' }), { result: 'already_active', link: 'secondary' });
   await daemon.stop();
