@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import type { NetlinkEvent, NetlinkSnapshot, RouteEntry } from '../src/netlink/types.js';
 import { spawnInNs, terminate } from './exec.js';
-import { onLines, parseJsonLine } from './json-lines.js';
+import { JsonLineRequests, onLines, parseJsonLine, type JsonObject } from './json-lines.js';
 import type { HttpResponse } from './agent-protocol.js';
 
 export interface AgentHttpOptions {
@@ -43,21 +43,16 @@ export function pickDefaultRoutes(routes: readonly RouteEntry[], table = 254): R
     .sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0));
 }
 
-interface Pending {
-  resolve: (v: unknown) => void;
-  reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
-}
-
 class AgentConnection implements Agent {
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly requests: JsonLineRequests;
   private readonly listeners = new Set<(e: NetlinkEvent) => void>();
   private subscribed: Promise<unknown> | null = null;
   private stderr = '';
   private closed = false;
 
-  constructor(readonly ns: string, private readonly child: ChildProcess, private readonly timeoutMs: number) {}
+  constructor(readonly ns: string, private readonly child: ChildProcess, private readonly timeoutMs: number) {
+    this.requests = new JsonLineRequests(child, `agent ${ns}`);
+  }
 
   get pid(): number {
     return this.child.pid ?? -1;
@@ -75,11 +70,7 @@ class AgentConnection implements Agent {
         clearTimeout(timer);
         const err = new Error(`agent in ${this.ns} exited (${code}): ${this.stderr.trim()}`);
         reject(err);
-        for (const p of this.pending.values()) {
-          clearTimeout(p.timer);
-          p.reject(err);
-        }
-        this.pending.clear();
+        this.requests.failAll(err);
       });
       onLines(this.child.stdout!, (line) => {
         const msg = parseJsonLine(line);
@@ -89,33 +80,15 @@ class AgentConnection implements Agent {
           resolve();
         } else if (msg.event !== undefined) {
           for (const cb of this.listeners) cb(msg.event as NetlinkEvent);
-        } else if (typeof msg.id === 'number') {
-          this.settle(msg.id, msg);
+        } else {
+          this.requests.answer(msg);
         }
       });
     });
   }
 
-  private settle(id: number, msg: Record<string, unknown>): void {
-    const p = this.pending.get(id);
-    if (p === undefined) return;
-    this.pending.delete(id);
-    clearTimeout(p.timer);
-    if (msg.ok === true) p.resolve(msg.result);
-    else p.reject(new Error(`agent ${this.ns}: ${String(msg.error)}`));
-  }
-
-  private request(req: Record<string, unknown>, timeoutMs = this.timeoutMs): Promise<unknown> {
-    if (this.closed) return Promise.reject(new Error(`agent ${this.ns} is closed`));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`agent ${this.ns}: ${String(req.op)} timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
-      this.child.stdin!.write(JSON.stringify({ ...req, id }) + '\n');
-    });
+  private request(req: JsonObject, timeoutMs = this.timeoutMs): Promise<unknown> {
+    return this.requests.request(req, timeoutMs);
   }
 
   async dump(): Promise<NetlinkSnapshot> {
@@ -145,6 +118,7 @@ class AgentConnection implements Agent {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.requests.close();
     this.listeners.clear();
     this.child.stdin?.end();
     await terminate(this.child, 'SIGTERM', 2000);

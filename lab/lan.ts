@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { ChildProcess } from 'node:child_process';
 import { run, runInNs, spawnInNs, terminate } from './exec.js';
-import { onLines, parseJsonLine, type JsonObject } from './json-lines.js';
+import { JsonLineRequests, onLines, parseJsonLine, type JsonObject } from './json-lines.js';
 import {
   ECHO_ADDRESS, ECHO_PORT, LAN_CLIENT_ADDRESS, LAN_CLIENT_IFACE, LAN_PREFIX_LENGTH, LAN_ROUTER_ADDRESS, LAN_ROUTER_IFACE,
   LAN_SUBNET, type LabPlan,
@@ -227,15 +227,10 @@ export interface LanClient {
   close(): Promise<void>;
 }
 
-interface Pending {
-  resolve: (v: unknown) => void;
-  reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
-}
-
 class LanClientProcess implements LanClient {
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly requests: JsonLineRequests;
+  /** Names flows and connections (udp1, tcp2, ...). */
+  private nextName = 1;
   private readonly echoes = new Map<string, UdpEcho[]>();
   private readonly echoWaiters = new Set<() => void>();
   private readonly ends = new Map<string, TcpEnd>();
@@ -243,13 +238,8 @@ class LanClientProcess implements LanClient {
   private closed = false;
 
   constructor(private readonly child: ChildProcess, private readonly info: LanInfo) {
-    child.once('exit', (code) => {
-      for (const p of this.pending.values()) {
-        clearTimeout(p.timer);
-        p.reject(new Error(`LAN client exited (${code})`));
-      }
-      this.pending.clear();
-    });
+    this.requests = new JsonLineRequests(child, 'LAN client');
+    child.once('exit', (code) => this.requests.failAll(new Error(`LAN client exited (${code})`)));
     onLines(child.stdout!, (line) => this.onLine(line));
   }
 
@@ -259,16 +249,7 @@ class LanClientProcess implements LanClient {
 
   private onLine(line: string): void {
     const m = parseJsonLine(line);
-    if (m === null) return;
-    if (typeof m.id === 'number') {
-      const p = this.pending.get(m.id);
-      if (p === undefined) return;
-      this.pending.delete(m.id);
-      clearTimeout(p.timer);
-      if (m.ok === true) p.resolve(m.result);
-      else p.reject(new Error(String(m.error)));
-      return;
-    }
+    if (m === null || this.requests.answer(m)) return;
     if (m.event === 'udp-echo' && typeof m.flow === 'string') {
       this.echoes.get(m.flow)?.push({ seq: Number(m.seq), sentAt: Number(m.sentAt), at: Number(m.at) });
       for (const w of [...this.echoWaiters]) w();
@@ -279,16 +260,7 @@ class LanClientProcess implements LanClient {
   }
 
   private request(req: JsonObject, timeoutMs: number): Promise<unknown> {
-    if (this.closed) return Promise.reject(new Error('LAN client is closed'));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`LAN client: ${String(req.op)} got no answer within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
-      this.child.stdin!.write(JSON.stringify({ ...req, id }) + '\n');
-    });
+    return this.requests.request(req, timeoutMs);
   }
 
   /** Resolves when check() returns a value; rejects after timeoutMs. */
@@ -312,7 +284,7 @@ class LanClientProcess implements LanClient {
   }
 
   async startUdpFlow(opts: UdpFlowOptions = {}): Promise<UdpFlow> {
-    const id = `udp${this.nextId}`;
+    const id = `udp${this.nextName++}`;
     const list: UdpEcho[] = [];
     this.echoes.set(id, list);
     const startedAt = epochNow();
@@ -330,7 +302,7 @@ class LanClientProcess implements LanClient {
   }
 
   async openTcp(opts: TcpOpenOptions = {}): Promise<TcpConnection> {
-    const id = `tcp${this.nextId}`;
+    const id = `tcp${this.nextName++}`;
     const timeoutMs = opts.timeoutMs ?? 5000;
     const res = (await this.request({
       op: 'tcp-open', conn: id, dst: opts.dst ?? this.info.echoAddress, port: opts.port ?? this.info.echoPort, timeoutMs,
@@ -356,6 +328,7 @@ class LanClientProcess implements LanClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.requests.close();
     this.child.stdin?.end();
     await terminate(this.child, 'SIGTERM', 2000);
   }
