@@ -2,9 +2,8 @@
 // API, and plays a scripted outage story, measuring from each fault to the kernel route change.
 // Bounded: every wait has a deadline and the whole story stays under two minutes.
 import { performance } from 'node:perf_hooks';
-import { existsSync } from 'node:fs';
 import { createLab, LabInUseError, type Lab } from './topology.js';
-import { startDaemon, startDetachedDaemon, labConfig, DAEMON_MAIN, type DaemonConfig, type DaemonHandle } from './daemon-runner.js';
+import { startDaemon, startDetachedDaemon, labConfig, type DaemonConfig, type DaemonHandle } from './daemon-runner.js';
 import { openAgent, type Agent } from './agent-client.js';
 import { RouteWatch } from './route-watch.js';
 import { openLanClient, type LanClient, type UdpFlow } from './lan.js';
@@ -14,6 +13,7 @@ import { DEFAULT_PREFIX } from './lab-plan.js';
 import { runDir } from './lab-cli.js';
 import { LabUsageError, takePrefixOption } from './lab-args.js';
 import { downCommand, prefixOption } from './lab-reuse.js';
+import { daemonRunPreflight } from './preflight.js';
 
 const READY_TIMEOUT_MS = 30_000;
 const SWITCH_TIMEOUT_MS = 20_000;
@@ -190,14 +190,8 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
     console.error(opts);
     return 2;
   }
-  if (process.getuid?.() !== 0) {
-    console.error('npm run lab needs root: it builds network namespaces (try: sudo npm run lab)');
-    return 2;
-  }
-  if (!existsSync(DAEMON_MAIN)) {
-    console.error(`the daemon is not built (${DAEMON_MAIN} missing): run npm run build`);
-    return 1;
-  }
+  const refused = daemonRunPreflight('npm run lab needs root: it builds network namespaces (try: sudo npm run lab)');
+  if (refused !== null) return refused;
   const screen = new LiveScreen();
   const t0 = performance.now();
   const prefix = opts.prefix;

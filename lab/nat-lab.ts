@@ -9,8 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { run, runInNs, type RunResult } from './exec.js';
 import { guardExit } from './exit-guard.js';
+import type { NatStyle } from './nat-rules.js';
 
-export type NatStyle = 'snat' | 'masquerade';
+// One NAT style type for both labs (nat-rules.ts); this lab's ruleset differs from the LAN lab's
+// (inet table, both families, LAN source prefixes), so it keeps its own.
+export type { NatStyle };
 
 export interface NatLabWan {
   iface: string;

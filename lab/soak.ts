@@ -2,9 +2,9 @@
 // injects seeded random faults on both links for N minutes while checking the failover invariant,
 // memory, descriptors and API continuously; exits 0 when all held, 1 otherwise, 2 on bad usage.
 import { randomBytes, randomInt } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createLab, type Lab } from './topology.js';
-import { startDaemon, labConfig, DAEMON_MAIN, type DaemonHandle } from './daemon-runner.js';
+import { startDaemon, labConfig, type DaemonHandle } from './daemon-runner.js';
 import { openAgent, type Agent } from './agent-client.js';
 import { parseSoakArgs, SoakUsageError, SOAK_USAGE, type SoakArgs } from './soak-args.js';
 import { createRng, MAX_SEED } from './soak-prng.js';
@@ -12,6 +12,7 @@ import { buildSchedule, allDownStretches } from './soak-schedule.js';
 import { boundsFor } from './soak-invariant.js';
 import { SoakRun } from './soak-run.js';
 import { buildReport, progressLine, renderReport, type SoakReport } from './soak-report.js';
+import { daemonRunPreflight } from './preflight.js';
 
 const READY_TIMEOUT_MS = 30_000;
 /** The config the issue asks for: check_interval 1, ping_timeout 0.5, thresholds 3, min_secondary_time 5. */
@@ -99,14 +100,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(SOAK_USAGE);
     return 0;
   }
-  if (process.getuid?.() !== 0) {
-    console.error('the soak run needs root: it builds network namespaces (try: sudo npm run soak -- --minutes 1)');
-    return 2;
-  }
-  if (!existsSync(DAEMON_MAIN)) {
-    console.error(`the daemon is not built (${DAEMON_MAIN} missing): run npm run build`);
-    return 1;
-  }
+  const refused = daemonRunPreflight('the soak run needs root: it builds network namespaces (try: sudo npm run soak -- --minutes 1)');
+  if (refused !== null) return refused;
   const report = await soak(args);
   if (args.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else for (const line of renderReport(report)) console.log(line);
