@@ -9,6 +9,16 @@ import { createLogger, redactUrl, setLevel } from '../../src/log.js';
 
 type Line = Record<string, unknown>;
 
+/** Runs `fn` with a fresh temporary directory, removed afterwards whatever happens. */
+async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'wf-log-test-'));
+  try {
+    await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function capture(): { dest: { write(s: string): void }; lines(): Line[]; raw(): string } {
   const chunks: string[] = [];
   return {
@@ -82,8 +92,7 @@ test('setLevel changes the level of the logger and of children made before', asy
 });
 
 test('a log file gets the same lines, its directory is created', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'wf-log-test-'));
-  try {
+  await inTempDir(async (dir) => {
     const file = join(dir, 'sub', 'dir', 'wan-failover.log');
     const out = capture();
     const { logger, close } = createLogger({ level: 'info', file }, out.dest);
@@ -95,14 +104,11 @@ test('a log file gets the same lines, its directory is created', async () => {
     assert.equal(fileLines[0]?.['msg'], 'to both');
     assert.equal(fileLines[0]?.['apiKey'], '[REDACTED]');
     assert.equal(out.lines().length, 1);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a log file that cannot be opened gives one warning and logging goes on', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'wf-log-test-'));
-  try {
+  await inTempDir(async (dir) => {
     const notADir = join(dir, 'plain-file');
     writeFileSync(notADir, 'x');
     const out = capture();
@@ -114,9 +120,7 @@ test('a log file that cannot be opened gives one warning and logging goes on', a
     assert.equal(lines[0]?.['level'], 'warn');
     assert.equal(lines[0]?.['code'], 'ENOTDIR');
     assert.equal(lines[1]?.['msg'], 'still logging');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a log file under /proc does not hang or throw', async () => {
@@ -128,8 +132,7 @@ test('a log file under /proc does not hang or throw', async () => {
 });
 
 test('reopen() after logrotate moved the file: new lines go to a new file at the same path', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'wf-log-test-'));
-  try {
+  await inTempDir(async (dir) => {
     const file = join(dir, 'wan-failover.log');
     const out = capture();
     const { logger, close, reopen } = createLogger({ level: 'info', file }, out.dest);
@@ -142,14 +145,11 @@ test('reopen() after logrotate moved the file: new lines go to a new file at the
     const msgs = (f: string): unknown[] => readFileSync(f, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as Line)['msg']);
     assert.deepEqual(msgs(`${file}.1`), ['before rotation', 'after the move, before the signal']);
     assert.deepEqual(msgs(file), ['after reopen']);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('reopen() opens a file that could not be opened at start, once its directory exists', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'wf-log-test-'));
-  try {
+  await inTempDir(async (dir) => {
     const blocker = join(dir, 'logs');
     writeFileSync(blocker, 'x'); // a file where the directory should be: ENOTDIR
     const file = join(blocker, 'x.log');
@@ -164,7 +164,5 @@ test('reopen() opens a file that could not be opened at start, once its director
     assert.equal(out.lines().filter((l) => l['level'] === 'warn').length, 1);
     assert.ok(out.lines().some((l) => l['msg'] === 'log file open again'));
     assert.deepEqual(readFileSync(file, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as Line)['msg']), ['log file open again', 'into the file']);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -29,6 +29,15 @@ function rig(config: MqttConfig = CONFIG) {
   return { clock, engine, lines, bus, broker, ext };
 }
 
+/** A rig whose extension has started and been accepted by the broker (the first publishes done). */
+async function connected(config: MqttConfig = CONFIG): Promise<ReturnType<typeof rig>> {
+  const r = rig(config);
+  await r.ext.start();
+  r.broker.up();
+  await flushMicrotasks();
+  return r;
+}
+
 const DISCOVERY = /^homeassistant\/[a-z_]+\/wan-failover-gw\/[^/]+\/config$/;
 
 test('start connects with a retained offline last will and the default client id, publishing nothing yet', async () => {
@@ -43,10 +52,7 @@ test('start connects with a retained offline last will and the default client id
 });
 
 test('on connect: online (retained), every discovery config (retained), then the states (retained), and the subscriptions', async () => {
-  const r = rig();
-  await r.ext.start();
-  r.broker.up();
-  await flushMicrotasks();
+  const r = await connected();
   const first = r.broker.published[0]!;
   assert.deepEqual(first, { topic: 'wan-failover/availability', payload: 'online', opts: { retain: true, qos: 1 } });
   const configs = r.broker.published.filter((p) => DISCOVERY.test(p.topic));
@@ -68,10 +74,7 @@ test('on connect: online (retained), every discovery config (retained), then the
 });
 
 test('a switch on the bus publishes the new state at once, without waiting for the interval', async () => {
-  const r = rig();
-  await r.ext.start();
-  r.broker.up();
-  await flushMicrotasks();
+  const r = await connected();
   r.broker.clear();
   r.engine.current = { ...r.engine.current, active: 'secondary', switchCount: 3, lastSwitchMs: Date.UTC(2025, 0, 2, 3, 5, 0) };
   r.bus.publish({ kind: 'switched', family: 'ipv4', from: null, to: { link: 'secondary', interface: 'eth1', addresses: [] }, reason: 'failover',
@@ -87,10 +90,7 @@ test('a switch on the bus publishes the new state at once, without waiting for t
 });
 
 test('traffic and RTT go out at most every check_interval, and only when they changed', async () => {
-  const r = rig();
-  await r.ext.start();
-  r.broker.up();
-  await flushMicrotasks();
+  const r = await connected();
   r.broker.clear();
   const links = r.engine.current.links.map((l, i) => (i === 0 ? { ...l, rttMs: 40, traffic: { ...l.traffic, rxMbps: 55 } } : l));
   r.engine.current = { ...r.engine.current, links };
@@ -108,10 +108,7 @@ test('traffic and RTT go out at most every check_interval, and only when they ch
 });
 
 test("Home Assistant's birth re-publishes discovery and state", async () => {
-  const r = rig();
-  await r.ext.start();
-  r.broker.up();
-  await flushMicrotasks();
+  const r = await connected();
   const configs = r.broker.published.filter((p) => DISCOVERY.test(p.topic)).length;
   r.broker.clear();
   r.broker.deliver('homeassistant/status', 'offline');
@@ -124,10 +121,7 @@ test("Home Assistant's birth re-publishes discovery and state", async () => {
 });
 
 test('a retained config of ours that this run did not announce is cleared; our own are left alone', async () => {
-  const r = rig();
-  await r.ext.start();
-  r.broker.up();
-  await flushMicrotasks();
+  const r = await connected();
   const own = r.broker.published.find((p) => DISCOVERY.test(p.topic))!;
   r.broker.clear();
   r.broker.deliver(own.topic, own.payload);
@@ -140,10 +134,7 @@ test('a retained config of ours that this run did not announce is cleared; our o
 });
 
 test('a link that leaves the configuration has its configs removed with empty retained payloads', async () => {
-  const r = rig();
-  await r.ext.start();
-  r.broker.up();
-  await flushMicrotasks();
+  const r = await connected();
   r.broker.clear();
   r.engine.current = { ...r.engine.current, links: [r.engine.current.links[0]!, fakeLink({ name: 'lte', displayName: 'LTE' })] };
   r.bus.publish({ kind: 'gateway', link: 'lte', family: 'ipv4', gateway: null, source: null, timeMs: 0 });
@@ -157,10 +148,7 @@ test('a link that leaves the configuration has its configs removed with empty re
 });
 
 test('commands go through the engine with its validation; an unknown link is logged and ignored', async () => {
-  const r = rig();
-  await r.ext.start();
-  r.broker.up();
-  await flushMicrotasks();
+  const r = await connected();
   r.engine.current = { ...r.engine.current, links: r.engine.current.links.map((l) => ({ ...l, state: 'up' as const, gateway: '203.0.113.1' })) };
   r.broker.deliver('wan-failover/router/active/set', 'nope');
   r.broker.deliver('wan-failover/router/active/set', 'secondary');
@@ -179,10 +167,7 @@ test('commands go through the engine with its validation; an unknown link is log
 });
 
 test('a refused switch (link down) and an engine that throws are logged, never thrown', async () => {
-  const r = rig();
-  await r.ext.start();
-  r.broker.up();
-  await flushMicrotasks();
+  const r = await connected();
   r.engine.current = { ...r.engine.current, links: r.engine.current.links.map((l) => ({ ...l, gateway: '203.0.113.1' })) };
   r.broker.deliver('wan-failover/router/active/set', 'secondary');
   for (let i = 0; i < 5; i++) await flushMicrotasks();
@@ -236,10 +221,7 @@ test('the password is never in a log line', async () => {
 });
 
 test('stop says offline (retained) before a clean disconnect, is idempotent and leaves no timer', async () => {
-  const r = rig();
-  await r.ext.start();
-  r.broker.up();
-  await flushMicrotasks();
+  const r = await connected();
   await r.ext.stop();
   await r.ext.stop();
   assert.deepEqual(r.broker.published.at(-1), { topic: 'wan-failover/availability', payload: 'offline', opts: { retain: true, qos: 1 } });
@@ -252,10 +234,7 @@ test('stop says offline (retained) before a clean disconnect, is idempotent and 
 });
 
 test('discovery: false publishes states and takes commands, but no configs', async () => {
-  const r = rig({ ...CONFIG, discovery: false });
-  await r.ext.start();
-  r.broker.up();
-  await flushMicrotasks();
+  const r = await connected({ ...CONFIG, discovery: false });
   assert.equal(r.broker.published.filter((p) => DISCOVERY.test(p.topic)).length, 0);
   assert.ok(r.broker.last('wan-failover/router/state'));
   assert.deepEqual(r.broker.subscribed, ['wan-failover/router/+/set']);

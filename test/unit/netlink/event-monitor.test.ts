@@ -113,24 +113,22 @@ test('a successful reopen resets the attempt count; giving up is said once in th
   const f = fakeOpen();
   const events: NetlinkEvent[] = [];
   monitor(clock, f.open, events).start();
+  /** Socket `i` dies; reopens (one a second) fail with EMFILE `failures` times, then one succeeds. */
+  const outage = (i: number, failures: number): void => {
+    f.failNext('EMFILE');
+    f.sockets[i].onError('ECLOSED');
+    for (let n = 0; n < failures; n++) clock.advance(1000);
+    f.failNext(null);
+    clock.advance(1000);
+  };
   // Outage 1: MAX_REOPENS - 1 failures, then a success.
-  f.failNext('EMFILE');
-  f.sockets[0].onError('ECLOSED');
-  for (let i = 0; i < MAX_REOPENS - 1; i++) clock.advance(1000);
-  f.failNext(null);
-  clock.advance(1000);
+  outage(0, MAX_REOPENS - 1);
   assert.equal(f.sockets.length, 2, 'reopened on the last allowed attempt');
   // Outage 2 gets the full count again (without the reset it would give up at once).
-  f.failNext('EMFILE');
-  f.sockets[1].onError('ECLOSED');
-  for (let i = 0; i < MAX_REOPENS - 1; i++) clock.advance(1000);
-  f.failNext(null);
-  clock.advance(1000);
+  outage(1, MAX_REOPENS - 1);
   assert.equal(f.sockets.length, 3, 'second outage: reopened again');
   // Outage 3: every attempt fails; after MAX_REOPENS it stops and says so, once.
-  f.failNext('EMFILE');
-  f.sockets[2].onError('ECLOSED');
-  for (let i = 0; i < MAX_REOPENS + 5; i++) clock.advance(1000);
+  outage(2, MAX_REOPENS + 5);
   const gaveUp = events.filter((e) => e.kind === 'resync' && /gave up/.test(e.reason));
   assert.equal(gaveUp.length, 1);
   assert.match(gaveUp[0].kind === 'resync' ? gaveUp[0].reason : '', new RegExp(`reopen failed: EMFILE; gave up .* after ${MAX_REOPENS} attempts`));

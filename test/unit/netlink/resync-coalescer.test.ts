@@ -4,10 +4,15 @@ import assert from 'node:assert/strict';
 import { createResyncCoalescer } from '../../../src/netlink/resync-coalescer.js';
 import { FakeClock } from '../fake-clock.js';
 
-test('a burst of losses becomes one resync at the end of the window, with the first reason', () => {
+/** A coalescer with a 200 ms window on a fake clock; `out` collects the resync reasons. */
+function setup() {
   const clock = new FakeClock();
   const out: string[] = [];
-  const c = createResyncCoalescer(clock, 200, (r) => out.push(r));
+  return { clock, out, c: createResyncCoalescer(clock, 200, (r) => out.push(r)) };
+}
+
+test('a burst of losses becomes one resync at the end of the window, with the first reason', () => {
+  const { clock, out, c } = setup();
   c.note('ENOBUFS');
   clock.advance(50);
   c.note('overrun');
@@ -20,9 +25,7 @@ test('a burst of losses becomes one resync at the end of the window, with the fi
 });
 
 test('a loss after the window fired opens a new window', () => {
-  const clock = new FakeClock();
-  const out: string[] = [];
-  const c = createResyncCoalescer(clock, 200, (r) => out.push(r));
+  const { clock, out, c } = setup();
   c.note('ENOBUFS');
   clock.advance(200);
   c.note('ECLOSED');
@@ -31,9 +34,7 @@ test('a loss after the window fired opens a new window', () => {
 });
 
 test('cancel drops the pending resync and leaves no timer', () => {
-  const clock = new FakeClock();
-  const out: string[] = [];
-  const c = createResyncCoalescer(clock, 200, (r) => out.push(r));
+  const { clock, out, c } = setup();
   c.note('ENOBUFS');
   c.cancel();
   c.cancel();
