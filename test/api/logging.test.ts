@@ -81,5 +81,11 @@ describe('request logging', () => {
       requestLines.map((e) => e['level']),
       ['debug', 'debug', 'debug', 'debug', ...Array<string>(10).fill('info')],
     );
+    // Commands keep a per-request child logger (its reqId ties their lines together); reads share
+    // the server's logger, as a child per poll costs CPU under load.
+    for (const e of requestLines) {
+      if (e['method'] === 'POST') assert.equal(typeof e['reqId'], 'string', JSON.stringify(e));
+      else if (e['statusCode'] === 200) assert.equal(e['reqId'], undefined, JSON.stringify(e));
+    }
   });
 });
