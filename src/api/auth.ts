@@ -3,15 +3,16 @@
 import bearerAuth from '@fastify/bearer-auth';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WanError } from '../errors.js';
-import { keysEqual } from './key-compare.js';
+import { keyChecker } from './key-compare.js';
 import type { PublicRouteConfig } from './metrics-route.js';
 
 /** Registered on the root instance so unknown paths are authenticated too (no route discovery). */
 export async function registerAuth(app: FastifyInstance, apiKey: string): Promise<void> {
+  const isKey = keyChecker(apiKey);
   await app.register(bearerAuth, {
     keys: [apiKey],
     // Our own comparison, so header and query take the same constant-time path.
-    auth: (key: string) => keysEqual(apiKey, key),
+    auth: (key: string) => isKey(key),
     // Decorate only: our hook below decides between header and query and shapes the 401.
     addHook: false,
     // RFC 7235: the auth scheme is case-insensitive ("bearer KEY" works); bearer-auth calls that mode rfc6749.
@@ -27,7 +28,7 @@ export async function registerAuth(app: FastifyInstance, apiKey: string): Promis
     if ((request.routeOptions.config as PublicRouteConfig | undefined)?.public === true) return;
     const queryKey = (request.query as Record<string, unknown> | undefined)?.['api_key'];
     if (request.headers.authorization === undefined && queryKey !== undefined) {
-      if (typeof queryKey === 'string' && keysEqual(apiKey, queryKey)) return;
+      if (typeof queryKey === 'string' && isKey(queryKey)) return;
       throw new WanError('WAN_ERR_UNAUTHORIZED', 'invalid api_key');
     }
     await new Promise<void>((resolve, reject) => {

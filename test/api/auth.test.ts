@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { keysEqual } from '../../src/api/key-compare.js';
+import { keyChecker, keysEqual } from '../../src/api/key-compare.js';
 import { KEY, makeApp } from './helpers.js';
 
 let app: FastifyInstance;
@@ -85,5 +85,10 @@ describe('keysEqual', () => {
     assert.equal(keysEqual(KEY, `${KEY}x`), false);
     assert.equal(keysEqual(KEY, ''), false);
     assert.equal(keysEqual('a', 'b'), false);
+  });
+
+  it('a checker made once answers like keysEqual for every given key', () => {
+    const isKey = keyChecker(KEY);
+    for (const given of [KEY, `${KEY}x`, '', KEY.slice(1), KEY.toUpperCase()]) assert.equal(isKey(given), keysEqual(KEY, given), given);
   });
 });
