@@ -123,11 +123,15 @@ async function main(): Promise<void> {
     log: logger,
     host: { readStateFile, loosenRpFilter: ensureLooseRpFilter, checkAcceptRa: (iface, set) => checkAcceptRa(iface, { set }) },
   });
-  // Metrics, hooks, webhooks: their start only subscribes, so they start before the daemon and
+  // Metrics, hooks, webhooks, conntrack: their start only subscribes, so they start before the daemon and
   // see its first events (the MQTT host starts after, not to wait on a broker).
   const ops = opsExtensions({ config, bus: daemon.bus, engine: daemon, clock: systemClock, log: logger });
   const opsHost = new ExtensionHost(systemClock, logger);
   for (const ext of ops.all) opsHost.add(ext);
+  // Conntrack too: its start only subscribes, and a switch the daemon makes while starting (a restart
+  // that adopts a route on a link which died meanwhile) must flush that link's NAT flows as well.
+  let running = config;
+  opsHost.add(createConntrackExtension({ bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'conntrack' }), config: () => running }));
   // STATUS= carries the API's state ("API off: ...") so `systemctl status` shows it. Stopped first
   // (hosts stop in reverse order, this host before the daemon): STOPPING=1 leads the shutdown.
   const systemd = new SystemdExtension({ bus: daemon.bus, notifier, summary: () => daemon.statusSummary(), note: () => api?.statusNote() ?? null });
@@ -142,8 +146,6 @@ async function main(): Promise<void> {
   const mqtt = config.mqtt ? (await import('./mqtt/create.js')).createMqttExtension({ config, engine: daemon, bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'mqtt' }),
     version: version(), intervalMs: () => checkIntervalMs }) : null;
   if (mqtt) extensions.add(mqtt);
-  let running = config;
-  extensions.add(createConntrackExtension({ bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'conntrack' }), config: () => running }));
   extensions.add(systemd);
 
   let stopping = false;

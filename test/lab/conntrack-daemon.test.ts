@@ -132,3 +132,28 @@ for (const c of FAILOVER_CASES) {
     }, { lan: { nat: c.nat } });
   });
 }
+
+// A restart during an outage: the old daemon left the default route on wan1 (kill -9), wan1 lost
+// its carrier meanwhile, and the new daemon adopts that route and moves it to wan2 while it is still
+// starting. wan1's NAT entries must be flushed then too: the conntrack extension is listening
+// before the daemon starts, not after.
+test('a restart during an outage: the switch made while starting flushes the dead link\'s NAT entries', { skip: notRoot, timeout: 120_000 }, async () => {
+  await withRig('ctr', async (rig) => {
+    const { lab } = rig;
+    await prepare(lab);
+    const first = await rig.start();
+    await waitActive(rig, 'wan1', 20_000);
+    await first.kill9();
+    await datagram(lab, VIA[0], SPORT.viaWan1);
+    await datagram(lab, VIA[1], SPORT.viaWan2);
+    assert.ok(await hasEntry(lab, SPORT.viaWan1), 'an entry NATed to wan1 exists before the restart');
+    await lab.fail(1, 'carrier');
+    assert.equal(await activeIface(rig), 'wan1', 'the dead daemon left its route on wan1');
+
+    const second = await rig.start();
+    await waitActive(rig, 'wan2', 20_000);
+    await waitFor('the flush log line', async () => second.logs.some((l) => l.msg === 'conntrack entries NATed to the old link flushed' && l.link === 'wan1'), 5000);
+    assert.equal(await hasEntry(lab, SPORT.viaWan1), false, 'the entry NATed to wan1 was flushed');
+    assert.ok(await hasEntry(lab, SPORT.viaWan2), 'the entry NATed on wan2 survived');
+  }, { lan: { nat: 'snat' } });
+});
