@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NetlinkEvent } from '../../src/netlink/types.js';
-import { activeIface, notRoot, sleep, status, switches, waitFor, withRig } from './support.js';
+import { activeIface, notRoot, sleep, status, switchedTo, switches, waitFor, withRig } from './support.js';
 
 test('upstream loss on the primary moves the default route to the secondary, with no route gap on netlink', { skip: notRoot, timeout: 90_000 }, async () => {
   await withRig('up', async (rig) => {
@@ -32,11 +32,10 @@ test('recovery honours recovery_threshold and min_secondary_time', { skip: notRo
     const d = await rig.start({ recovery_threshold: 3, min_secondary_time: 8 });
     await rig.lab.fail(1, 'upstream');
     await waitFor('failover', async () => (await activeIface(rig)) === 'wan2');
-    const away = switches(d).at(-1)!;
+    const away = await switchedTo(d, 'wan2');
     await rig.lab.heal(1);
     await waitFor('return to wan1', async () => (await activeIface(rig)) === 'wan1', 45_000);
-    const back = switches(d).at(-1)!;
-    assert.equal(back.to, 'wan1');
+    const back = await switchedTo(d, 'wan1');
     assert.match(String(back.reason), /recovered and stable/);
     const onSecondaryMs = Date.parse(String(back.time)) - Date.parse(String(away.time));
     assert.ok(onSecondaryMs >= 8000, `stayed on the secondary at least min_secondary_time (was ${onSecondaryMs} ms)`);

@@ -4,7 +4,7 @@
 // Timings are figures for bench/quality.ts, not assertions here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { activeIface, notRoot, status, switches, waitFor, withRig } from './support.js';
+import { activeIface, notRoot, status, switchedTo, switches, waitFor, withRig } from './support.js';
 
 const QUALITY = { window: 5, loss_down_pct: 30, loss_up_pct: 10, degraded_loss_pct: 10 };
 
@@ -27,7 +27,7 @@ test('40 % random loss on the primary fails over on the quality rule; status say
     assert.equal(st.primary.quality.window_s, 5);
     assert.equal(typeof st.secondary.jitter_ms, 'number');
     assert.ok(st.primary.targets.every((t: { state: string }) => typeof t.state === 'string'));
-    assert.match(String(switches(d).at(-1)?.reason), /is down/);
+    assert.match(String((await switchedTo(d, 'wan2')).reason), /is down/);
   });
 });
 

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { DaemonHandle, LogLine } from '../../lab/daemon-runner.js';
 import { switches, withRig, type Rig } from './support.js';
 
-export { activeIface, notRoot, sleep, status, switches, waitFor, type Rig } from './support.js';
+export { activeIface, notRoot, sleep, status, switchedTo, switches, waitFor, type Rig } from './support.js';
 
 /** Optional: run the suite against another build of the daemon (e.g. a patched copy). */
 const MAIN_OVERRIDE = process.env.WFH_DAEMON_MAIN;

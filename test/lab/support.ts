@@ -78,6 +78,16 @@ export async function waitFor(what: string, pred: () => Promise<boolean>, timeou
 
 export const switches = (d: DaemonHandle): LogLine[] => d.logs.filter((l) => l.msg === 'default route switched');
 
+/**
+ * The daemon's last 'default route switched' line, once it says `to`. The kernel's route changes
+ * first and the daemon's log line reaches us through its stdout a moment later: a test that saw
+ * the route move waits here before reading the line (under load the line can trail by a while).
+ */
+export async function switchedTo(d: DaemonHandle, to: string, timeoutMs = 5000): Promise<LogLine> {
+  await waitFor(`the daemon's log line of the switch to ${to}`, async () => switches(d).at(-1)?.to === to, timeoutMs, 50);
+  return switches(d).at(-1)!;
+}
+
 export async function status(rig: Rig, d: DaemonHandle): Promise<Record<string, any>> {
   const res = await rig.agent.http('GET', '/api/status', { headers: { authorization: `Bearer ${d.apiKey}` }, port: d.apiPort });
   if (res.status !== 200) throw new Error(`status ${res.status}: ${res.body}`);
