@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { startBroker, type Broker } from '../../lab/mosquitto.js';
 import { watchBroker, type MqttWatch } from '../../lab/mqtt-watch.js';
 import { haProblems } from '../unit/mqtt/ha-schema.js';
-import { activeIface, notRoot, switches, waitFor, withRig, type Rig } from './support.js';
+import { activeIface, notRoot, switchedTo, switches, waitFor, withRig, type Rig } from './support.js';
 
 const BASE = 'wf';
 const NODE = 'wf-lab';
@@ -135,6 +135,7 @@ test('a broker that is down, or frozen, does not stop or hold up failover', { sk
       const before = switches(d).length;
       await rig.lab.heal(1);
       await waitFor('failback with the broker frozen', async () => (await activeIface(rig)) === 'wan1', 45_000);
+      await switchedTo(d, 'wan1');
       assert.ok(switches(d).length > before);
       broker.thaw();
       await w2.waitFor('state after thaw', (m) => m.topic === `${BASE}/router/active` && m.payload === 'wan1', 90_000);
