@@ -115,9 +115,16 @@ function linkEntities(link: DiscoveryLink, slug: string, topics: Topics): Entity
   return out;
 }
 
-function routerEntities(links: readonly DiscoveryLink[], topics: Topics): Entity[] {
+function routerEntities(links: readonly DiscoveryLink[], topics: Topics, ipv6: boolean): Entity[] {
   const router = topics.router;
+  // With IPv6 managed, each family has its own active link (a link can be up for one and not the
+  // other); the IPv6 one is a sensor beside the IPv4 one, read from the same router document.
+  const ipv6Entities: Entity[] = ipv6 ? [{
+    component: 'sensor', key: 'active_link_ipv6', name: 'Active link (IPv6)',
+    fields: { state_topic: router, value_template: valueTemplate('active_ipv6_label'), icon: 'mdi:router-network' },
+  }] : [];
   return [
+    ...ipv6Entities,
     {
       component: 'sensor', key: 'active_link', name: 'Active link',
       fields: { state_topic: router, value_template: valueTemplate('active_label'), json_attributes_topic: router, icon: 'mdi:router-network' },
@@ -158,7 +165,7 @@ export function entityName(name: string, deviceName: string): string {
 }
 
 /** Every discovery config for the router and its links, in a stable order. */
-export function discoveryMessages(device: DeviceInfo, links: readonly DiscoveryLink[], topics: Topics): DiscoveryMessage[] {
+export function discoveryMessages(device: DeviceInfo, links: readonly DiscoveryLink[], topics: Topics, opts: { ipv6?: boolean } = {}): DiscoveryMessage[] {
   const deviceBlock = {
     identifiers: [topics.node],
     name: device.name,
@@ -167,7 +174,7 @@ export function discoveryMessages(device: DeviceInfo, links: readonly DiscoveryL
     sw_version: device.swVersion,
   };
   const availability = [{ topic: topics.availability, payload_available: 'online', payload_not_available: 'offline' }];
-  const entities = [...routerEntities(links, topics), ...links.flatMap((l) => linkEntities(l, topics.linkSlug(l.name), topics))];
+  const entities = [...routerEntities(links, topics, opts.ipv6 === true), ...links.flatMap((l) => linkEntities(l, topics.linkSlug(l.name), topics))];
   return entities.map((e) => {
     const uniqueId = `${topics.node}_${e.key}`;
     return {

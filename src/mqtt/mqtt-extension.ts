@@ -8,10 +8,10 @@ import type { DaemonEvent } from '../bus/events.js';
 import type { Extension } from '../bus/extension.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { MqttConfig } from '../config/types.js';
-import type { Engine } from '../engine/types.js';
+import type { Engine, EngineStatus } from '../engine/types.js';
 import { describeError, errorCode, isWanError } from '../errors.js';
 import { parseCommand, type MqttCommand } from './commands.js';
-import { discoveryMessages, OFFLINE, ONLINE, type DeviceInfo } from './discovery.js';
+import { discoveryMessages, OFFLINE, ONLINE, type DeviceInfo, type DiscoveryLink } from './discovery.js';
 import type { MqttConnect, MqttConnection } from './mqtt-client.js';
 import { jitterOf, stateMessages } from './state-docs.js';
 import { buildTopics, type Topics } from './topics.js';
@@ -46,6 +46,16 @@ const IMMEDIATE: ReadonlySet<DaemonEvent['kind']> = new Set(['switched', 'switch
 const MAX_PENDING_COMMANDS = 8;
 const RETAINED_QOS1 = { retain: true, qos: 1 } as const;
 const RETAINED_QOS0 = { retain: true, qos: 0 } as const;
+
+/** What the discovery configs depend on per link. */
+function announcedLinks(status: EngineStatus): DiscoveryLink[] {
+  return status.links.map((l) => ({ name: l.name, label: l.displayName, hasJitter: jitterOf(l).present }));
+}
+
+/** Changes when the discovery configs would: the links, and whether IPv6 is managed. */
+function announcedKey(status: EngineStatus): string {
+  return JSON.stringify({ links: announcedLinks(status), ipv6: status.activeIpv6 !== undefined });
+}
 
 export class MqttExtension implements Extension {
   readonly name = 'mqtt';
@@ -169,8 +179,8 @@ export class MqttExtension implements Extension {
   private announce(): void {
     const t = this.topics;
     if (!t || !this.deps.config.discovery) return;
-    const links = this.deps.engine.status().links.map((l) => ({ name: l.name, label: l.displayName, hasJitter: jitterOf(l).present }));
-    const messages = discoveryMessages(this.device(), links, t);
+    const status = this.deps.engine.status();
+    const messages = discoveryMessages(this.device(), announcedLinks(status), t, { ipv6: status.activeIpv6 !== undefined });
     const wanted = new Set(messages.map((m) => m.topic));
     for (const topic of [...this.announced]) {
       if (wanted.has(topic)) continue;
@@ -181,17 +191,16 @@ export class MqttExtension implements Extension {
       this.send(m.topic, JSON.stringify(m.payload), RETAINED_QOS1);
       this.announced.add(m.topic);
     }
-    this.announcedLinks = JSON.stringify(links);
+    this.announcedLinks = announcedKey(status);
   }
 
   private publishStates(): void {
     const t = this.topics;
     if (!t || !this.conn?.connected()) return;
     const status = this.deps.engine.status();
-    // A reload that changed the links (names, labels, jitter) re-announces, removing the links that left.
+    // A reload that changed the links (names, labels, jitter) or IPv6 re-announces, removing what left.
     if (this.deps.config.discovery) {
-      const links = JSON.stringify(status.links.map((l) => ({ name: l.name, label: l.displayName, hasJitter: jitterOf(l).present })));
-      if (links !== this.announcedLinks) this.announce();
+      if (announcedKey(status) !== this.announcedLinks) this.announce();
     }
     for (const [topic, payload] of stateMessages(status, t)) {
       if (this.sent.get(topic) === payload) continue;

@@ -14,6 +14,9 @@ export interface RouterDoc {
   last_switch: string | null;
   links_up: number;
   links: number;
+  /** The IPv6 default route's link (issue 12); only when IPv6 is managed. */
+  active_ipv6?: string | null;
+  active_ipv6_label?: string | null;
 }
 
 export interface LinkDoc {
@@ -67,6 +70,10 @@ export function routerDoc(s: EngineStatus): RouterDoc {
     last_switch: isoTime(s.lastSwitchMs),
     links_up: s.links.filter((l) => l.healthy).length,
     links: s.links.length,
+    ...(s.activeIpv6 === undefined ? {} : {
+      active_ipv6: s.activeIpv6,
+      active_ipv6_label: s.links.find((l) => l.name === s.activeIpv6)?.displayName ?? s.activeIpv6,
+    }),
   };
 }
 

@@ -116,3 +116,16 @@ test("every config passes the documented schema of its platform (no undocumented
   assert.deepEqual(problems, []);
   assert.ok(haProblems('sensor', { ...messages[0]!.payload, stat_t: 'x' }).length > 0, 'the checker catches an undocumented key');
 });
+
+test('with IPv6 managed, an "Active link (IPv6)" sensor reads active_ipv6_label from the router document; without, none', () => {
+  const key = (ms: typeof messages): string[] => ms.map((m) => m.topic).filter((t) => t.includes('active_link_ipv6'));
+  assert.deepEqual(key(messages), []);
+  const with6 = discoveryMessages(DEVICE, LINKS, topics, { ipv6: true });
+  const [sensor] = with6.filter((m) => m.topic.includes('active_link_ipv6'));
+  assert.ok(sensor, 'the IPv6 active-link sensor is announced');
+  assert.equal(sensor.component, 'sensor');
+  assert.equal(sensor.payload['state_topic'], topics.router);
+  assert.match(String(sensor.payload['value_template']), /active_ipv6_label/);
+  assert.deepEqual(haProblems(sensor.component, sensor.payload), []);
+  assert.equal(with6.length, messages.length + 1, 'everything else is unchanged');
+});

@@ -46,3 +46,15 @@ test('state messages: nothing on the select or timestamp topics until there is a
   assert.equal(m2.get(topics.active), 'primary', 'the select state is exactly an option (a link name)');
   assert.equal(m2.get(topics.lastSwitch), new Date(T0 + 30_000).toISOString());
 });
+
+test('the router document carries the IPv6 active link only when IPv6 is managed', () => {
+  const plain = routerDoc(fakeStatus());
+  assert.equal('active_ipv6' in plain, false);
+  const d = routerDoc({ ...fakeStatus(), activeIpv6: 'secondary' });
+  assert.equal(d.active_ipv6, 'secondary');
+  assert.equal(d.active_ipv6_label, fakeStatus().links[1]!.displayName);
+  assert.equal(d.active, 'primary', 'the IPv4 fields keep their meaning');
+  const none = routerDoc({ ...fakeStatus(), activeIpv6: null });
+  assert.equal(none.active_ipv6, null);
+  assert.equal(none.active_ipv6_label, null);
+});
