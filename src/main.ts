@@ -125,7 +125,7 @@ async function main(): Promise<void> {
   });
   // Metrics, hooks, webhooks, conntrack: their start only subscribes, so they start before the daemon and
   // see its first events (the MQTT host starts after, not to wait on a broker).
-  const ops = opsExtensions({ config, bus: daemon.bus, engine: daemon, clock: systemClock, log: logger });
+  const ops = await opsExtensions({ config, bus: daemon.bus, engine: daemon, clock: systemClock, log: logger });
   const opsHost = new ExtensionHost(systemClock, logger);
   for (const ext of ops.all) opsHost.add(ext);
   // Conntrack too: its start only subscribes, and a switch the daemon makes while starting (a restart
