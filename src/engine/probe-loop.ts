@@ -31,7 +31,7 @@ interface Slot {
 export class ProbeLoop {
   private readonly slots: Slot[];
   private running = false;
-  /** Monotonic ms of the last finished round of any link: the watchdog's proof of progress. */
+  /** Monotonic ms of the last round that ended (or found nothing to probe): the watchdog's proof of progress. */
   lastProgressMs: number;
 
   constructor(links: readonly LinkConfig[], families: readonly AddressFamily[], private readonly deps: ProbeLoopDeps) {
@@ -107,14 +107,22 @@ export class ProbeLoop {
     if (s.inFlight) return s.inFlight;
     s.lastStartMs = this.deps.clock.nowMs();
     const prober = s.prober;
-    if (prober === null) return Promise.resolve();
+    // Progress is the loop turning, not a link answering: with every interface gone or every socket
+    // refused, a loop that still runs its rounds must keep the watchdog fed, or systemd would
+    // restart a daemon that is only waiting for its links. Only a round that never ends starves it.
+    if (prober === null) {
+      this.lastProgressMs = s.lastStartMs;
+      return Promise.resolve();
+    }
     s.inFlight = prober.runCycle(this.deps.gateway(s.link.name, s.family)).then((r) => {
-      this.lastProgressMs = this.deps.clock.nowMs();
       // A prober replaced meanwhile (new ifindex) speaks of the old interface: drop its verdict.
       if (this.running && s.prober === prober) this.deps.onRound(s.link.name, s.family, r);
     }, (err: unknown) => {
       this.deps.onOpenError(s.link, s.family, new Error(`probe round failed: ${describeError(err)}`, { cause: err }));
-    }).finally(() => { s.inFlight = null; });
+    }).finally(() => {
+      s.inFlight = null;
+      this.lastProgressMs = this.deps.clock.nowMs();
+    });
     return s.inFlight;
   }
 }
