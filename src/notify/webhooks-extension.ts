@@ -99,6 +99,8 @@ export class WebhooksExtension implements Extension {
       }
       if (attempt === 1) log.warn(where, 'webhook delivery failed; retrying with backoff');
       await this.sleep(Math.min(backoff.maxMs, backoff.firstMs * 2 ** (attempt - 1)));
+      // Stopped during the backoff (shutdown, or a reload's restart): the old instance posts no more.
+      if (this.stopped) return;
     }
   }
 }

@@ -12,6 +12,7 @@ import type { WebhookConfig } from '../../../src/config/notify.js';
 import { fetchPost } from '../../../src/notify/webhook-post.js';
 import { WebhooksExtension } from '../../../src/notify/webhooks-extension.js';
 import { MemoryLog } from '../engine/fakes.js';
+import { FakeClock, flushMicrotasks } from '../fake-clock.js';
 
 interface Seen { headers: IncomingMessage['headers']; body: Record<string, unknown>; url: string }
 
@@ -84,4 +85,21 @@ test('a 4xx is not retried; events it does not want are not sent; retries are bo
     srv.close();
     srv2.close();
   }
+});
+
+test('stopped during a retry backoff: no further post from the stopped extension', async () => {
+  const clock = new FakeClock();
+  const posts: string[] = [];
+  const bus = new SyncEventBus({ warn: () => undefined });
+  const ext = new WebhooksExtension({ bus, webhooks: [hook('http://127.0.0.1:9/h')], clock, log: new MemoryLog(),
+    post: async (url) => { posts.push(url); return { status: 503, error: null }; }, backoff: { firstMs: 1000, maxMs: 1000 } });
+  await ext.start();
+  bus.publish(allDown);
+  await flushMicrotasks();
+  assert.equal(posts.length, 1, 'the first attempt went out');
+  await ext.stop();
+  clock.advance(5000);
+  await flushMicrotasks();
+  await ext.idle();
+  assert.equal(posts.length, 1, 'nothing posted after stop');
 });
