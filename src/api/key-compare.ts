@@ -11,7 +11,3 @@ export function keyChecker(expected: string): (given: string) => boolean {
   const want = digest(expected);
   return (given) => timingSafeEqual(want, digest(given));
 }
-
-export function keysEqual(expected: string, given: string): boolean {
-  return keyChecker(expected)(given);
-}
