@@ -46,7 +46,9 @@ export function buildStatus(i: StatusInput): EngineStatus {
       gatewayStats: stats?.gateway ?? null,
       targets: stats?.targets ?? [],
       traffic: f.traffic.get(),
-      jitterMs: stats?.jitterMs ?? null,
+      // Only continuous probing measures jitter: the cycles leave it out, so no consumer (Home
+      // Assistant's discovery, metrics) announces a jitter that can never have a value.
+      ...(stats?.jitterMs !== undefined ? { jitterMs: stats.jitterMs } : {}),
       stateReason: stateReason(p, f),
       quality: stats?.quality ?? null,
       ...(ct ? { conntrack: ct } : {}),

@@ -10,8 +10,6 @@ import type { FactsView } from '../policy/types.js';
 import { GatewayTracker, type GatewaySource } from './gateway-tracker.js';
 import { TrafficMeter } from './traffic.js';
 
-export const FAMILIES: readonly AddressFamily[] = ['ipv4', 'ipv6'];
-
 export interface FamilyFacts {
   addresses: readonly string[];
   gateway: string | null;

@@ -143,9 +143,8 @@ export class WanMetrics {
       this.linkActive.set(li, flag(l.active));
       if (l.active) this.activeInfo.set({ ...li, family: 'ipv4' }, 1);
       if (l.rttMs !== null) this.rttMean.set(li, ms(l.rttMs));
-      // Jitter is read by shape: it is in the status only once the quality work has landed.
-      const jitterMs = (l as { jitterMs?: unknown }).jitterMs;
-      if (typeof jitterMs === 'number') this.jitter.set(li, ms(jitterMs));
+      // Jitter exists with continuous probing only (absent with the original cycles).
+      if (typeof l.jitterMs === 'number') this.jitter.set(li, ms(l.jitterMs));
       if (l.lossPct !== null) this.loss.set(li, l.lossPct / 100);
       const targets = l.gatewayStats ? [{ ...l.gatewayStats, target: GATEWAY_TARGET }, ...l.targets] : l.targets;
       for (const t of targets) {

@@ -51,11 +51,10 @@ const round = (v: number | null, digits: number): number | null => {
 };
 const rate = (v: number): number => round(v, 3) ?? 0;
 
-/** The engine's status gains jitter with the link-quality work; read it only if it is there. */
+/** Jitter exists with continuous probing only: absent from the status with the original cycles. */
 export function jitterOf(link: LinkStatus): { present: boolean; value: number | null } {
-  const v = (link as unknown as Record<string, unknown>)['jitterMs'];
-  if (v === undefined) return { present: false, value: null };
-  return { present: true, value: typeof v === 'number' ? round(v, 2) : null };
+  if (link.jitterMs === undefined) return { present: false, value: null };
+  return { present: true, value: link.jitterMs === null ? null : round(link.jitterMs, 2) };
 }
 
 export function routerDoc(s: EngineStatus): RouterDoc {

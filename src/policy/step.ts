@@ -107,7 +107,7 @@ export function step(state: PolicyState, event: PolicyEvent, nowMs: number, cfg:
     case 'route-failing': {
       const l = link(event.link);
       if (!l || l.routeFailingUntilMs !== null) break;
-      l.routeFailingUntilMs = nowMs + (cfg.routeFailHoldMs ?? ROUTE_FAIL_HOLD_MS);
+      l.routeFailingUntilMs = nowMs + ROUTE_FAIL_HOLD_MS;
       effects.push(ev('error', 'error', l, `The kernel refuses the default route via ${l.label}: ${event.error}; trying another link`));
       if (s.manualHold === l.name) s.manualHold = null;
       break;

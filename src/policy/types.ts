@@ -23,8 +23,6 @@ export interface PolicyConfig {
   failureThreshold: number;
   recoveryThreshold: number;
   minSecondaryTimeMs: number;
-  /** How long a link whose route the kernel keeps refusing is passed over (ms). */
-  routeFailHoldMs?: number;
 }
 
 /** What the policy reads about a link, owned by the link facts store (never copied into the state). */

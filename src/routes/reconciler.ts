@@ -55,11 +55,6 @@ export class Reconciler {
     this.kick();
   }
 
-  /** What the kernel holds for `key` (e.g. the main default route of a family), or null. */
-  installedObject(key: string): KernelObject | null {
-    return this.installed.get(key) ?? null;
-  }
-
   /** The kernel lost objects (a route deleted by hand, flushed with an address): re-apply them. */
   forget(pred: (o: KernelObject) => boolean): void {
     let any = false;

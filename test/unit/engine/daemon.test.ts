@@ -256,3 +256,9 @@ test('statusSummary: the STATUS= line systemd shows (active link, each link\'s h
   assert.equal(daemon.statusSummary(), 'active: secondary (wan2); primary=down secondary=up; auto off');
   await daemon.stop();
 });
+
+test('with the original probe cycles the status has no jitter (only continuous probing measures it)', async () => {
+  const { daemon } = await setup();
+  for (const l of daemon.status().links) assert.equal('jitterMs' in l, false, l.name);
+  await daemon.stop();
+});
