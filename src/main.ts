@@ -13,7 +13,7 @@ import { sysClassNet } from './config/host-interfaces.js';
 import { loadConfigReport, type ConfigReport } from './config/load.js';
 import { reportLines } from './config/report-lines.js';
 import type { Config } from './config/types.js';
-import { Daemon } from './engine/daemon.js';
+import { Daemon, managedFamilies } from './engine/daemon.js';
 import { describeError, isWanError } from './errors.js';
 import { readStateFile } from './gateway/state-file.js';
 import { createLogger, setLevel, type Logger } from './log.js';
@@ -113,7 +113,10 @@ async function main(): Promise<void> {
     }),
     newProber: createProberFactory({
       sockets: chooseProbeSockets(systemClock, 'ipv4', (why) => logger.warn({ why }, 'kernel-stamped probe socket unavailable; RTTs are stamped in JS (raw-socket)')),
-      sockets6: chooseProbeSockets(systemClock, 'ipv6', (why) => logger.warn({ why }, 'kernel-stamped ICMPv6 probe socket unavailable; RTTs are stamped in JS (raw-socket)')),
+      // IPv6 sockets only when IPv6 is managed: an IPv4-only router gets no ICMPv6 warning.
+      ...(managedFamilies(config).includes('ipv6') ? {
+        sockets6: chooseProbeSockets(systemClock, 'ipv6', (why) => logger.warn({ why }, 'kernel-stamped ICMPv6 probe socket unavailable; RTTs are stamped in JS (raw-socket)')),
+      } : {}),
       clock: systemClock, identifier, config: () => currentConfig,
       onTargetDead: (link, target, dead, silentForMs) => (dead
         ? logger.warn({ link: link.name, target, silentS: Math.round(silentForMs / 1000) }, 'probe target silent while the others answer: reported dead and ignored for health')
