@@ -105,6 +105,7 @@ async function main(): Promise<void> {
   });
   let api: ApiExtension | null = null;
   const identifier = (process.pid ^ 0x5746) & 0xffff;
+  // The running config (SIGHUP replaces it): one variable, read by each consumer through a getter.
   let currentConfig = config;
   const daemon = new Daemon({
     config,
@@ -133,8 +134,7 @@ async function main(): Promise<void> {
   for (const ext of ops.all) opsHost.add(ext);
   // Conntrack too: its start only subscribes, and a switch the daemon makes while starting (a restart
   // that adopts a route on a link which died meanwhile) must flush that link's NAT flows as well.
-  let running = config;
-  opsHost.add(createConntrackExtension({ bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'conntrack' }), config: () => running }));
+  opsHost.add(createConntrackExtension({ bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'conntrack' }), config: () => currentConfig }));
   // STATUS= carries the API's state ("API off: ...") so `systemctl status` shows it. Stopped first
   // (hosts stop in reverse order, this host before the daemon): STOPPING=1 leads the shutdown.
   const systemd = new SystemdExtension({ bus: daemon.bus, notifier, summary: () => daemon.statusSummary(), note: () => api?.statusNote() ?? null });
@@ -144,10 +144,9 @@ async function main(): Promise<void> {
   extensions.add(api);
 
   // Outputs on the event bus; each isolated and retried with backoff, none awaited by failover.
-  let checkIntervalMs = config.checkIntervalMs;
   // MQTT.js is a large library: loaded only when the config has an `mqtt:` section (issue 10, footprint).
   const mqtt = config.mqtt ? (await import('./mqtt/create.js')).createMqttExtension({ config, engine: daemon, bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'mqtt' }),
-    version: version(), intervalMs: () => checkIntervalMs }) : null;
+    version: version(), intervalMs: () => currentConfig.checkIntervalMs }) : null;
   if (mqtt) extensions.add(mqtt);
   extensions.add(systemd);
 
@@ -176,8 +175,6 @@ async function main(): Promise<void> {
     reopenLog();
     reload(configPath, daemon, logger, notifier.reloading, notifier.ready, config, (next) => {
       currentConfig = next;
-      checkIntervalMs = next.checkIntervalMs;
-      running = next;
       if (JSON.stringify(next.mqtt ?? null) !== JSON.stringify(config.mqtt ?? null)) logger.warn({}, 'mqtt settings changed: restart to apply them');
       const ops = (c: Config): string => JSON.stringify([c.hooks ?? [], c.webhooks ?? [], c.metricsPublic ?? false]);
       if (ops(next) !== ops(config)) logger.warn({}, 'hooks, webhooks or metrics_public changed: restart to apply them');

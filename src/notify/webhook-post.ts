@@ -1,5 +1,7 @@
 // One JSON POST with the platform fetch (undici, Node >= 18) and a hard timeout. The answer's body
 // is read and dropped so the connection is reused. Never throws: the outcome is data.
+import { describeError, errorCode } from '../errors.js';
+
 export interface PostOutcome {
   /** HTTP status, or null when no answer (network error, timeout). */
   status: number | null;
@@ -9,10 +11,12 @@ export interface PostOutcome {
 
 export type Poster = (url: string, headers: Readonly<Record<string, string>>, body: string, timeoutMs: number) => Promise<PostOutcome>;
 
-function errorCode(err: unknown): string {
-  const e = err as { name?: string; code?: string; cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'timeout';
-  return e.cause?.code ?? e.code ?? e.cause?.message ?? (err instanceof Error ? err.message : String(err));
+/** 'timeout', else the errno undici puts on the cause (ECONNREFUSED), else a description. */
+function outcomeError(err: unknown): string {
+  const name = (err as { name?: unknown }).name;
+  if (name === 'TimeoutError' || name === 'AbortError') return 'timeout';
+  const cause = err instanceof Error ? err.cause : undefined;
+  return errorCode(cause) ?? errorCode(err) ?? describeError(cause ?? err);
 }
 
 export const fetchPost: Poster = async (url, headers, body, timeoutMs) => {
@@ -27,6 +31,6 @@ export const fetchPost: Poster = async (url, headers, body, timeoutMs) => {
     await res.arrayBuffer().catch(() => undefined);
     return { status: res.status, error: null };
   } catch (err) {
-    return { status: null, error: errorCode(err) };
+    return { status: null, error: outcomeError(err) };
   }
 };
