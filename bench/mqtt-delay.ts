@@ -11,33 +11,12 @@ import { labConfig, startDaemon, type DaemonHandle } from '../lab/daemon-runner.
 import { startBroker, type Broker } from '../lab/mosquitto.js';
 import { watchBroker, type MqttWatch } from '../lab/mqtt-watch.js';
 import { createLab, type Lab } from '../lab/topology.js';
-import type { NetlinkEvent } from '../src/netlink/types.js';
+import { routeMovedTo } from './route-events.js';
 import { summary } from './stats.js';
 
 const CFG = { check_interval: 1, ping_timeout: 0.5, ping_count: 1, failure_threshold: 3, recovery_threshold: 2, min_secondary_time: 2 };
 const BASE = 'wfbench';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function ifindex(agent: Agent, iface: string): Promise<number> {
-  return (await agent.dump()).links.find((l) => l.name === iface)!.index;
-}
-
-/** performance.now() of the first main-table default route via `iface` (relayed by the lab agent). */
-async function routeTo(agent: Agent, iface: string, timeoutMs: number): Promise<number> {
-  const idx = await ifindex(agent, iface);
-  let off: (() => void) | null = null;
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await new Promise<number>((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`no switch to ${iface} within ${timeoutMs} ms`)), timeoutMs);
-      const match = (e: NetlinkEvent): boolean => e.kind === 'route' && e.op === 'new' && e.route.table === 254 && e.route.dst === null && e.route.oif === idx;
-      void agent.onEvent((e) => { if (match(e)) resolve(performance.now()); }).then((u) => { off = u; });
-    });
-  } finally {
-    clearTimeout(timer);
-    (off as (() => void) | null)?.();
-  }
-}
 
 async function waitActive(w: MqttWatch, link: string, timeoutMs: number): Promise<void> {
   await w.waitFor(`${link} active`, (m) => m.topic === `${BASE}/router/active` && m.payload === link && w.last(`${BASE}/router/active`)?.payload === link, timeoutMs);
@@ -49,7 +28,7 @@ async function oneSwitch(lab: Lab, agent: Agent, w: MqttWatch): Promise<Run> {
   await waitActive(w, 'wan1', 30_000);
   await sleep(1500 + Math.random() * 1000); // land the fault anywhere in the probe cycle
   const mark = w.seen.length;
-  const moved = routeTo(agent, 'wan2', 20_000);
+  const moved = routeMovedTo(agent, 'wan2', 20_000);
   await sleep(50);
   const t0 = performance.now();
   await lab.fail(1, 'upstream');
@@ -88,12 +67,12 @@ export async function benchMqtt(runs: number): Promise<void> {
     const frozen: number[] = [];
     const frozenRuns = Math.max(3, Math.ceil(runs / 2));
     for (let i = 0; i < frozenRuns; i++) {
-      const moved = routeTo(agent, 'wan2', 20_000);
+      const moved = routeMovedTo(agent, 'wan2', 20_000);
       await sleep(1500 + Math.random() * 1000);
       const t0 = performance.now();
       await lab.fail(1, 'upstream');
       frozen.push((await moved) - t0);
-      const back = routeTo(agent, 'wan1', 45_000);
+      const back = routeMovedTo(agent, 'wan1', 45_000);
       await lab.heal(1);
       await back;
     }
