@@ -80,7 +80,6 @@ test('a sleeping hook and a silent webhook never delay a switch', async () => {
     assert.deepEqual(outcome, { result: 'switched', link: 'primary' });
     assert.equal(run.nl.mainReplaces().at(-1)!.oif, 11);
     assert.ok(!readFileSync(run.marks, 'utf8').includes('end'), 'the first hook is still sleeping');
-    assert.ok(!run.log.lines.some((l) => l.msg === 'hook timed out; killed'), 'no hook has reached its timeout yet');
     assert.equal(pending.length >= 1 && pending.every((r) => !r.writableEnded), true, 'no webhook answered');
     // Then the timeouts end them, and say so.
     await run.hooks.idle();
