@@ -238,11 +238,17 @@ test('our per-link table route deleted by hand is restored from the notification
 });
 
 test('housekeeping publishes the kernel byte counters of each link on the bus (for metrics)', async () => {
-  const { daemon, clock } = await setup();
-  const seen: string[] = [];
-  daemon.bus.onKind('link-stats', (e) => { seen.push(e.link); });
+  const { daemon, clock, nl } = await setup();
+  // Distinct counters per interface, so a swapped, zeroed or stale figure is caught.
+  nl.links[0]!.stats = { ...nl.links[0]!.stats!, rxBytes: 1_111_001, txBytes: 2_222_002 };
+  nl.links[1]!.stats = { ...nl.links[1]!.stats!, rxBytes: 3_333_003, txBytes: 4_444_004 };
+  const last = new Map<string, { interface: string; rxBytes: number; txBytes: number }>();
+  daemon.bus.onKind('link-stats', (e) => { last.set(e.link, { interface: e.interface, rxBytes: e.rxBytes, txBytes: e.txBytes }); });
   await clock.advanceAsync(2000);
-  assert.ok(seen.includes('primary') && seen.includes('secondary'));
+  assert.deepEqual(Object.fromEntries(last), {
+    primary: { interface: 'wan1', rxBytes: 1_111_001, txBytes: 2_222_002 },
+    secondary: { interface: 'wan2', rxBytes: 3_333_003, txBytes: 4_444_004 },
+  });
   await daemon.stop();
 });
 

@@ -3,7 +3,7 @@
 import type { AddressEntry, DefaultRouteSpec, Family, LinkState, NetlinkEvent, NetlinkPort, NetlinkSnapshot, RouteEntry, RuleEntry, RuleSpec } from '../../../src/netlink/types.js';
 import type { Config, LinkConfig } from '../../../src/config/types.js';
 import type { AddressFamily } from '../../../src/bus/events.js';
-import type { CycleResult, ProbeSocket, ProbeSocketFactory, ProbeStats } from '../../../src/probe/types.js';
+import type { CycleResult, ProbeStats } from '../../../src/probe/types.js';
 import type { LogPort, ProberPort } from '../../../src/engine/ports.js';
 
 /** The two-link config the daemon tests start from (the seed's keys, normalised), with overrides. */
@@ -117,10 +117,6 @@ export class ScriptedProbers {
     };
   };
 }
-
-export const nullSockets: ProbeSocketFactory = {
-  open: (): ProbeSocket => ({ send: async () => undefined, onMessage: () => undefined, close: () => undefined }),
-};
 
 export class MemoryLog implements LogPort {
   lines: Array<{ level: string; msg: string; obj: object }> = [];
