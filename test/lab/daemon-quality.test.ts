@@ -23,10 +23,10 @@ test('40 % random loss on the primary fails over on the quality rule; status say
     assert.ok(decided !== null, `state_reason: ${st.primary.state_reason}`);
     assert.ok(Number(decided[1]) >= 30, `loss at the decision ${decided[1]}`);
     assert.ok(st.primary.loss_pct > 0, `the window still shows the loss: ${st.primary.loss_pct}`);
-    assert.ok(st.primary.consecutive_failures < 1000);
     assert.equal(st.primary.quality.window_s, 5);
-    assert.equal(typeof st.secondary.jitter_ms, 'number');
-    assert.ok(st.primary.targets.every((t: { state: string }) => typeof t.state === 'string'));
+    assert.equal(st.primary.targets.length, rig.lab.targets.length);
+    assert.ok(st.primary.targets.some((t: { loss_pct: number | null }) => (t.loss_pct ?? 0) > 0),
+      `a target shows the loss: ${JSON.stringify(st.primary.targets)}`);
     assert.match(String((await switchedTo(d, 'wan2')).reason), /is down/);
   });
 });
