@@ -8,6 +8,12 @@ import { describeError } from '../errors.js';
 
 export type Qos = 0 | 1;
 
+/** The delay before the next attempt after one failed with `currentMs`: doubled, at least `firstMs`,
+ *  at most `maxMs`. Pure, so the rule is tested without a broker or a clock. */
+export function nextReconnectMs(currentMs: number, bounds: { firstMs: number; maxMs: number }): number {
+  return Math.min(bounds.maxMs, Math.max(bounds.firstMs, currentMs * 2));
+}
+
 export interface MqttMessageOptions {
   retain: boolean;
   qos: Qos;
@@ -88,8 +94,7 @@ export const connectMqtt: MqttConnect = (opts, handlers) => {
   });
   client.on('close', () => {
     // MQTT.js reads options.reconnectPeriod when it schedules the next attempt (client.ts _setupReconnect).
-    const now = client.options.reconnectPeriod ?? opts.reconnect.firstMs;
-    client.options.reconnectPeriod = Math.min(opts.reconnect.maxMs, Math.max(opts.reconnect.firstMs, now * 2));
+    client.options.reconnectPeriod = nextReconnectMs(client.options.reconnectPeriod ?? opts.reconnect.firstMs, opts.reconnect);
     handlers.onDisconnect(lastError);
   });
   client.on('message', (topic, payload, packet) => handlers.onMessage(topic, payload, packet.retain === true));
