@@ -5,7 +5,10 @@
 /** An address family, as a parameter of the code rather than a fork of it (as dpinger does it). */
 export type AddressFamily = 'ipv4' | 'ipv6';
 
-import type { Health, SwitchReason } from '../policy/types.js';
+import type { Health, PolicyRecordType, SwitchReason } from '../policy/types.js';
+
+/** The type of an entry of the event ring: the policy's records and the daemon's own. */
+export type RecordType = PolicyRecordType | 'start' | 'stop' | 'switch' | 'gateway_change';
 
 /** up: probes pass; degraded: passes but quality is poor; down: declared down; unknown: not judged yet. */
 export type HealthState = Health;
@@ -50,7 +53,7 @@ export type DaemonEvent =
   | { kind: 'gateway'; link: string; family: AddressFamily; gateway: string | null; source: string | null; timeMs: number }
   | { kind: 'auto'; enabled: boolean; timeMs: number }
   /** An entry of the status event ring (the original's `events`): every record, as logged. */
-  | { kind: 'record'; type: string; level: 'info' | 'warn' | 'error'; link: string | null; message: string; timeMs: number }
+  | { kind: 'record'; type: RecordType; level: 'info' | 'warn' | 'error'; link: string | null; message: string; timeMs: number }
   /** Conntrack entries NATed to the link the default route just left were deleted (src/conntrack/). */
   | { kind: 'conntrack-flushed'; link: string; interface: string; family: AddressFamily; entries: number;
       durationMs: number; timeMs: number }

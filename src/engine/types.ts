@@ -1,9 +1,10 @@
 // What the outside (REST API, wanctl, sd_notify) sees of the running daemon: a read-only
 // snapshot and two commands. The API maps this to the seed's JSON; it never waits on probes.
-import type { Health, PolicyRecordType } from '../policy/types.js';
+import type { RecordType } from '../bus/events.js';
+import type { Health } from '../policy/types.js';
 import type { TargetStats } from '../probe/types.js';
 
-export type EngineEventType = PolicyRecordType | 'start' | 'stop' | 'switch' | 'gateway_change';
+export type EngineEventType = RecordType;
 
 export interface EngineEvent {
   /** Wall-clock epoch ms. */

@@ -2,7 +2,7 @@
 // extension that listens to the bus's `record` events.
 import type { EventBus } from '../bus/event-bus.js';
 import type { Extension } from '../bus/extension.js';
-import type { EngineEvent, EngineEventType } from '../engine/types.js';
+import type { EngineEvent } from '../engine/types.js';
 
 export class EventRing implements Extension {
   readonly name = 'event-ring';
@@ -12,7 +12,7 @@ export class EventRing implements Extension {
   constructor(private readonly bus: EventBus, private readonly capacity = 100) {}
 
   async start(): Promise<void> {
-    this.off ??= this.bus.onKind('record', (e) => this.push({ timeMs: e.timeMs, type: e.type as EngineEventType, message: e.message, link: e.link }));
+    this.off ??= this.bus.onKind('record', (e) => this.push({ timeMs: e.timeMs, type: e.type, message: e.message, link: e.link }));
   }
 
   async stop(): Promise<void> {
