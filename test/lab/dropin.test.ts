@@ -1,7 +1,8 @@
 // Drop-in, on the real daemon in a namespace lab: the original's example config (its key set, the
 // placeholder api_key kept; only interfaces, targets and paths changed for the lab) runs and fails
 // over while the API answers 503 WAN_ERR_API_DISABLED; and check_interval 1 with ping_timeout 1
-// runs and fails over inside the window that the documented effective period implies.
+// runs, warns with the effective period and fails over (its time is printed beside the window; the
+// period max(I, T), not I + T, is pinned on a fake clock in test/unit/engine/probe-loop.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
