@@ -7,6 +7,7 @@ export const ERRORS = {
   WAN_ERR_LINK_DOWN: { status: 409, message: 'link is down' },
   WAN_ERR_NO_GATEWAY: { status: 409, message: 'link has no known gateway' },
   WAN_ERR_SWITCH_FAILED: { status: 500, message: 'switching the default route failed' },
+  WAN_ERR_SUPERSEDED: { status: 409, message: 'superseded by a later command' },
   WAN_ERR_FAMILY_NOT_MANAGED: { status: 409, message: 'the daemon does not manage that address family' },
   WAN_ERR_BAD_REQUEST: { status: 400, message: 'bad request' },
   WAN_ERR_UNAUTHORIZED: { status: 401, message: 'unauthorized' },

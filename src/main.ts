@@ -13,6 +13,7 @@ import { sysClassNet } from './config/host-interfaces.js';
 import { loadConfigReport, type ConfigReport } from './config/load.js';
 import { reportLines } from './config/report-lines.js';
 import type { Config } from './config/types.js';
+import { CommandQueue } from './engine/command-queue.js';
 import { Daemon, managedFamilies } from './engine/daemon.js';
 import { describeError, isWanError } from './errors.js';
 import { readStateFile } from './gateway/state-file.js';
@@ -138,14 +139,16 @@ async function main(): Promise<void> {
   // STATUS= carries the API's state ("API off: ...") so `systemctl status` shows it. Stopped first
   // (hosts stop in reverse order, this host before the daemon): STOPPING=1 leads the shutdown.
   const systemd = new SystemdExtension({ bus: daemon.bus, notifier, summary: () => daemon.statusSummary(), note: () => api?.statusNote() ?? null });
-  api = new ApiExtension({ engine: daemon, logger, version: version(), metrics: ops.metrics, onNoteChange: () => systemd.refresh() },
+  // API, wanctl (through the API) and MQTT commands: one serialized queue (src/engine/command-queue.ts).
+  const commands = new CommandQueue(daemon);
+  api = new ApiExtension({ engine: commands, logger, version: version(), metrics: ops.metrics, onNoteChange: () => systemd.refresh() },
     apiSettings(config));
   const extensions = new ExtensionHost(systemClock, logger);
   extensions.add(api);
 
   // Outputs on the event bus; each isolated and retried with backoff, none awaited by failover.
   // MQTT.js is a large library: loaded only when the config has an `mqtt:` section (issue 10, footprint).
-  const mqtt = config.mqtt ? (await import('./mqtt/create.js')).createMqttExtension({ config, engine: daemon, bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'mqtt' }),
+  const mqtt = config.mqtt ? (await import('./mqtt/create.js')).createMqttExtension({ config, engine: commands, bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'mqtt' }),
     version: version(), intervalMs: () => currentConfig.checkIntervalMs }) : null;
   if (mqtt) extensions.add(mqtt);
   extensions.add(systemd);

@@ -10,6 +10,9 @@ export interface ErrorBody {
   error: string;
   code: ErrorCode;
   valid?: string[];
+  /** WAN_ERR_SUPERSEDED: this command's number, and the later command that won. */
+  command?: number;
+  superseded_by?: Record<string, unknown>;
 }
 
 export interface MappedError {
@@ -57,7 +60,11 @@ export function errorBody(code: ErrorCode, message?: string, valid?: string[]): 
 export function mapError(err: unknown): MappedError {
   if (isWanError(err)) {
     const valid = stringArray(err.details['valid']);
-    return { status: err.status, body: errorBody(err.code, err.message, valid), internal: err.status >= 500 };
+    const body = errorBody(err.code, err.message, valid);
+    const { command, supersededBy } = err.details;
+    if (typeof command === 'number') body.command = command;
+    if (typeof supersededBy === 'object' && supersededBy !== null) body.superseded_by = supersededBy as Record<string, unknown>;
+    return { status: err.status, body, internal: err.status >= 500 };
   }
   const e = (typeof err === 'object' && err !== null ? err : {}) as {
     code?: unknown;

@@ -1,7 +1,7 @@
 // The API plugin: receives the engine as an option and registers the seed's endpoints (plus the
 // OpenAPI document). Handlers only translate; decisions stay in the engine, shapes in *-payload.ts.
 import type { FastifyPluginAsync } from 'fastify';
-import type { Engine, SwitchFamily } from '../engine/types.js';
+import type { CommandSource, Engine, SwitchFamily } from '../engine/types.js';
 import { WanError } from '../errors.js';
 import { toAutoPayload, toSwitchPayload, type AutoPayload, type SwitchPayload } from './command-payload.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.js';
@@ -31,6 +31,11 @@ interface SwitchBody {
 
 interface AutoBody {
   enabled: boolean;
+}
+
+/** wanctl names itself in its User-Agent (src/cli/api-client.ts): its commands say "via wanctl". */
+export function commandSource(userAgent: string | undefined): CommandSource {
+  return userAgent?.startsWith('wanctl/') === true ? 'wanctl' : 'api';
 }
 
 export const wanApi: FastifyPluginAsync<WanApiOptions> = async (fastify, opts) => {
@@ -66,8 +71,9 @@ export const wanApi: FastifyPluginAsync<WanApiOptions> = async (fastify, opts) =
     async (request): Promise<SwitchPayload> => {
       const { target, force, family } = request.body;
       // No family: the engine's default (both), exactly what a client from before families gets.
-      const outcome = await engine.switchTo(target, { force: force === true, ...(family !== undefined ? { family } : {}) });
-      request.log.info({ target, force: force === true, family: family ?? 'both', result: outcome.result,
+      const outcome = await engine.switchTo(target, { force: force === true, ...(family !== undefined ? { family } : {}),
+        source: commandSource(request.headers['user-agent']) });
+      request.log.info({ target, force: force === true, family: family ?? 'both', result: outcome.result, command: outcome.command,
         ...(outcome.ipv6?.result !== undefined ? { ipv6: outcome.ipv6.result } : {}) }, 'manual switch via api');
       return toSwitchPayload(outcome, engine.status(), family);
     },
@@ -78,9 +84,9 @@ export const wanApi: FastifyPluginAsync<WanApiOptions> = async (fastify, opts) =
     { schema: { body: autoBodySchema, response: { 200: autoResponseSchema, ...errorResponses } } },
     async (request): Promise<AutoPayload> => {
       const { enabled } = request.body;
-      await engine.setAuto(enabled);
-      request.log.info({ enabled }, 'auto failover set via api');
-      return toAutoPayload(enabled);
+      const outcome = await engine.setAuto(enabled, { source: commandSource(request.headers['user-agent']) });
+      request.log.info({ enabled, ...(outcome ? { command: outcome.command } : {}) }, 'auto failover set via api');
+      return toAutoPayload(enabled, outcome?.command);
     },
   );
 

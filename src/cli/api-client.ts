@@ -76,7 +76,8 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
 
   async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     const url = opts.baseUrl + path;
-    const headers: Record<string, string> = { authorization: `Bearer ${opts.apiKey}`, accept: 'application/json' };
+    // The daemon names wanctl as the source of its commands by this (src/api/plugin.ts commandSource).
+    const headers: Record<string, string> = { authorization: `Bearer ${opts.apiKey}`, accept: 'application/json', 'user-agent': 'wanctl/1' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {

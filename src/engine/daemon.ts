@@ -221,6 +221,9 @@ export class Daemon implements Engine {
     if (moves.some((f) => before.get(f) !== target)) await this.reconciler.idle();
     const label = this.facts.get(target)?.cfg.displayName ?? target;
     if (leadVerdict === 'ok' && this.kernelActive.get(lead) !== target) {
+      // The policy moved on while the change went in (the link failed meanwhile): an honest 409, not a failure.
+      const now = this.policy(lead).active;
+      if (now !== target) throw new WanError('WAN_ERR_SUPERSEDED', `the switch to ${label} was superseded by automatic failover to ${now ?? 'none'}`, { supersededBy: { kind: 'failover', target: now } });
       throw new WanError('WAN_ERR_SWITCH_FAILED', `Could not switch ${lead === 'ipv6' ? 'IPv6 ' : ''}to ${label}`);
     }
     const outcome: SwitchOutcome = { result: leadVerdict === 'ok' ? 'switched' : 'already_active', link: target };

@@ -99,6 +99,8 @@ export const SWITCH_FAMILIES: readonly SwitchFamily[] = ['ipv4', 'ipv6', 'both']
 export interface SwitchOutcome {
   result: 'switched' | 'already_active';
   link: string;
+  /** The command's number in the command queue (src/engine/command-queue.ts), when it went through it. */
+  command?: number;
   /** Present when IPv6 is managed: where IPv6 is after the request and what the request did to it. */
   ipv6?: Ipv6SwitchOutcome;
 }
@@ -112,10 +114,25 @@ export interface Ipv6SwitchOutcome {
   reason?: string;
 }
 
+/** Where an operator command came from (named in logs and in a superseded answer). */
+export type CommandSource = 'api' | 'wanctl' | 'mqtt';
+
 export interface SwitchOptions {
   force: boolean;
   /** Default "both". */
   family?: SwitchFamily;
+  /** Default "api". */
+  source?: CommandSource;
+}
+
+export interface AutoOptions {
+  /** Default "api". */
+  source?: CommandSource;
+}
+
+/** What the command queue answers for a done auto command. */
+export interface AutoOutcome {
+  command: number;
 }
 
 export interface Engine {
@@ -125,7 +142,8 @@ export interface Engine {
    * Throws WanError: WAN_ERR_UNKNOWN_LINK (details.valid: string[]), WAN_ERR_LINK_DOWN (unless force),
    * WAN_ERR_NO_GATEWAY, WAN_ERR_SWITCH_FAILED, WAN_ERR_FAMILY_NOT_MANAGED (family "ipv6" without
    * IPv6 targets). For "both" the IPv4 checks decide; IPv6 follows when it can and says so in `ipv6`.
+   * Through the command queue also WAN_ERR_SUPERSEDED (details.supersededBy: the command that won).
    */
   switchTo(target: string, opts: SwitchOptions): Promise<SwitchOutcome>;
-  setAuto(enabled: boolean): Promise<void>;
+  setAuto(enabled: boolean, opts?: AutoOptions): Promise<AutoOutcome | void>;
 }

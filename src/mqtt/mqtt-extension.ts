@@ -10,6 +10,7 @@ import type { Clock, TimerHandle } from '../clock.js';
 import type { MqttConfig } from '../config/types.js';
 import type { Engine, EngineStatus } from '../engine/types.js';
 import { describeError, errorCode, isWanError } from '../errors.js';
+import { Streak } from '../log-streak.js';
 import { parseCommand, type MqttCommand } from './commands.js';
 import { discoveryMessages, OFFLINE, ONLINE, type DeviceInfo, type DiscoveryLink } from './discovery.js';
 import type { MqttConnect, MqttConnection } from './mqtt-client.js';
@@ -44,6 +45,9 @@ export interface MqttExtensionDeps {
 const IMMEDIATE: ReadonlySet<DaemonEvent['kind']> = new Set(['switched', 'switch-failed', 'link-state', 'carrier', 'all-down', 'auto', 'gateway']);
 /** Commands waiting for the engine; more are dropped (a flood from a broken automation). */
 const MAX_PENDING_COMMANDS = 8;
+/** A streak of malformed, dropped or refused commands ends after this long without one (or at a good one). */
+const COMMAND_STREAK_QUIET_MS = 60_000;
+const COUNTED = 'more like it are counted, not logged, until a good one or 60 s without one';
 const RETAINED_QOS1 = { retain: true, qos: 1 } as const;
 const RETAINED_QOS0 = { retain: true, qos: 0 } as const;
 
@@ -76,8 +80,34 @@ export class MqttExtension implements Extension {
   private commands: Promise<void> = Promise.resolve();
   private pendingCommands = 0;
   private stopped: Promise<void> | null = null;
+  /** Topics whose retained command was ignored and said so (once per topic and run). */
+  private readonly retainedWarned = new Set<string>();
+  // Each repeating input path logs once per streak (src/log-streak.ts), with the count when it ends.
+  private readonly malformed: Streak<{ topic: string; why: string }>;
+  private readonly dropped: Streak<{ topic: string; pending: number }>;
+  private readonly refused: Streak<{ target: string; code: string | null; error: string; valid?: unknown }>;
+  private readonly failed: Streak<{ topic: string; error: string }>;
 
-  constructor(private readonly deps: MqttExtensionDeps) {}
+  constructor(private readonly deps: MqttExtensionDeps) {
+    const log = deps.log;
+    const quiet = { clock: deps.clock, quietMs: COMMAND_STREAK_QUIET_MS };
+    this.malformed = new Streak({
+      began: (m) => log.warn({ ...m, next: COUNTED }, 'mqtt command ignored'),
+      ended: (count, m) => { if (count > 1) log.warn({ count, last: m }, 'mqtt malformed commands: streak ended'); },
+    }, quiet);
+    this.dropped = new Streak({
+      began: (m) => log.warn({ ...m, next: COUNTED }, 'mqtt command dropped: too many waiting'),
+      ended: (count) => log.warn({ dropped: count }, 'mqtt commands accepted again'),
+    }, quiet);
+    this.refused = new Streak({
+      began: (m) => log.warn({ ...m, next: COUNTED }, m.code === 'WAN_ERR_UNKNOWN_LINK' ? 'mqtt switch to an unknown link ignored' : 'mqtt switch refused'),
+      ended: (count, m) => { if (count > 1) log.warn({ count, last: m }, 'mqtt refused switches: streak ended'); },
+    }, quiet);
+    this.failed = new Streak({
+      began: (m) => log.warn({ ...m, next: COUNTED }, 'mqtt command failed'),
+      ended: (count, m) => { if (count > 1) log.warn({ count, last: m }, 'mqtt failed commands: streak ended'); },
+    }, quiet);
+  }
 
   get clientId(): string {
     return this.deps.config.clientId ?? `wan-failover-${this.deps.hostname}`;
@@ -97,7 +127,7 @@ export class MqttExtension implements Extension {
     }, {
       onConnect: () => this.onConnect(),
       onDisconnect: (error) => this.onDisconnect(error),
-      onMessage: (topic, payload) => this.onMessage(topic, payload),
+      onMessage: (topic, payload, retained) => this.onMessage(topic, payload, retained),
     });
     this.downSinceMs = this.deps.clock.nowMs();
     this.unsubscribe = this.deps.bus.on((e) => {
@@ -109,6 +139,7 @@ export class MqttExtension implements Extension {
   /** Idempotent: offline (retained) and a clean DISCONNECT, bounded in time. */
   stop(): Promise<void> {
     this.stopped ??= (async () => {
+      for (const streak of [this.malformed, this.dropped, this.refused, this.failed]) streak.close();
       this.unsubscribe?.();
       if (this.timer) this.deps.clock.clearTimer(this.timer);
       this.timer = null;
@@ -239,7 +270,7 @@ export class MqttExtension implements Extension {
 
   // ---- incoming ------------------------------------------------------------------------------
 
-  private onMessage(topic: string, payload: Buffer): void {
+  private onMessage(topic: string, payload: Buffer, retained: boolean): void {
     const t = this.topics;
     if (!t || this.stopped) return;
     if (topic === t.haStatus) {
@@ -260,50 +291,67 @@ export class MqttExtension implements Extension {
       }
       return;
     }
+    // A retained command is an old order the broker replays at every (re)subscribe: after a restart
+    // it would undo what the operator did since (issue 19, defect 4). Commands are events, not state.
+    if (retained) {
+      if (payload.length === 0) return;
+      if (this.retainedWarned.has(topic)) return;
+      this.retainedWarned.add(topic);
+      this.deps.log.warn({ topic }, 'retained mqtt command ignored (commands must not be retained); '
+        + `clear it on the broker, e.g. mosquitto_pub -r -n -t '${topic}'`);
+      return;
+    }
     this.enqueue(parseCommand(t, topic, payload), topic);
   }
 
   private enqueue(cmd: MqttCommand, topic: string): void {
     if (cmd.kind === 'ignored') {
-      this.deps.log.warn({ topic, why: cmd.why }, 'mqtt command ignored');
+      this.malformed.hit({ topic, why: cmd.why }, `${topic} ${cmd.why}`);
       return;
     }
+    this.malformed.end();
     if (this.pendingCommands >= MAX_PENDING_COMMANDS) {
-      this.deps.log.warn({ topic, pending: this.pendingCommands }, 'mqtt command dropped: too many waiting');
+      this.dropped.hit({ topic, pending: this.pendingCommands });
       return;
     }
+    this.dropped.end();
     this.pendingCommands += 1;
     this.commands = this.commands
       .then(() => this.run(cmd))
-      .catch((err: unknown) => this.deps.log.warn({ topic, error: describeError(err) }, 'mqtt command failed'))
+      .then(() => this.failed.end(), (err: unknown) => this.failed.hit({ topic, error: describeError(err) }, errorCode(err) ?? ''))
       .finally(() => { this.pendingCommands -= 1; this.publishSoon(); });
   }
 
-  /** The same engine calls as POST /api/switch and /api/auto, with their validation. */
+  /** The same engine calls as POST /api/switch and /api/auto, with their validation, through the one command queue. */
   private async run(cmd: Exclude<MqttCommand, { kind: 'ignored' }>): Promise<void> {
     const { engine, log } = this.deps;
-    switch (cmd.kind) {
-      case 'switch':
-        try {
-          const outcome = await engine.switchTo(cmd.target, { force: cmd.force, ...(cmd.family ? { family: cmd.family } : {}) });
-          log.info({ target: cmd.target, force: cmd.force, family: cmd.family ?? 'both', result: outcome.result,
+    const source = 'mqtt' as const;
+    try {
+      switch (cmd.kind) {
+        case 'switch': {
+          const outcome = await engine.switchTo(cmd.target, { force: cmd.force, ...(cmd.family ? { family: cmd.family } : {}), source });
+          this.refused.end();
+          log.info({ target: cmd.target, force: cmd.force, family: cmd.family ?? 'both', result: outcome.result, command: outcome.command,
             ...(outcome.ipv6?.result !== undefined ? { ipv6: outcome.ipv6.result, ipv6Reason: outcome.ipv6.reason } : {}) }, 'manual switch via mqtt');
-        } catch (err) {
-          if (isWanError(err) && err.code === 'WAN_ERR_UNKNOWN_LINK') {
-            log.warn({ target: cmd.target, valid: err.details['valid'] }, 'mqtt switch to an unknown link ignored');
-          } else {
-            log.warn({ target: cmd.target, code: errorCode(err), error: describeError(err) }, 'mqtt switch refused');
-          }
+          return;
         }
+        case 'auto':
+          await engine.setAuto(cmd.enabled, { source });
+          log.info({ enabled: cmd.enabled }, 'auto failover set via mqtt');
+          return;
+        case 'resume-auto':
+          await engine.setAuto(true, { source });
+          log.info({}, 'automatic choice resumed via mqtt');
+          return;
+      }
+    } catch (err) {
+      if (isWanError(err) && err.code === 'WAN_ERR_SUPERSEDED') {
+        log.info({ command: err.details['command'], supersededBy: err.details['supersededBy'] }, 'mqtt command superseded by a later command');
         return;
-      case 'auto':
-        await engine.setAuto(cmd.enabled);
-        log.info({ enabled: cmd.enabled }, 'auto failover set via mqtt');
-        return;
-      case 'resume-auto':
-        await engine.setAuto(true);
-        log.info({}, 'automatic choice resumed via mqtt');
-        return;
+      }
+      if (cmd.kind !== 'switch' || !isWanError(err)) throw err;
+      const valid = err.code === 'WAN_ERR_UNKNOWN_LINK' ? { valid: err.details['valid'] } : {};
+      this.refused.hit({ target: cmd.target, code: errorCode(err), error: describeError(err), ...valid }, `${cmd.target} ${err.code}`);
     }
   }
 }

@@ -2,6 +2,7 @@
 // the queue is full is dropped (and reported), so a slow consumer costs memory up to the bound and
 // never back-pressures the publisher. push() returns at once.
 import { describeError } from '../errors.js';
+import { Streak } from '../log-streak.js';
 
 export interface QueueReport {
   /** The first drop of a streak (the queue was full). */
@@ -15,24 +16,22 @@ export interface QueueReport {
 export class SerialQueue<T> {
   private readonly items: T[] = [];
   private running: Promise<void> | null = null;
-  private dropStreak = 0;
+  private readonly drops: Streak<number>;
   private closed = false;
 
   constructor(private readonly limit: number, private readonly run: (item: T) => Promise<void>,
-    private readonly report: QueueReport) {}
+    private readonly report: QueueReport) {
+    this.drops = new Streak<number>({ began: (depth) => report.dropped(depth), ended: (count) => report.recovered(count) });
+  }
 
   /** false when dropped (full or closed). */
   push(item: T): boolean {
     if (this.closed) return false;
     if (this.items.length >= this.limit) {
-      if (this.dropStreak === 0) this.report.dropped(this.items.length);
-      this.dropStreak += 1;
+      this.drops.hit(this.items.length);
       return false;
     }
-    if (this.dropStreak > 0) {
-      this.report.recovered(this.dropStreak);
-      this.dropStreak = 0;
-    }
+    this.drops.end();
     this.items.push(item);
     this.running ??= this.drain();
     return true;
