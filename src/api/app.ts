@@ -1,7 +1,9 @@
 // The app factory: a configured Fastify instance with auth, the error handlers and the API plugin,
 // but not listening, so tests drive it with app.inject() and server.ts owns the socket.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import { systemClock, type Clock } from '../clock.js';
 import type { Engine } from '../engine/types.js';
+import { authFailureStreak } from './auth-failures.js';
 import type { Logger } from '../log.js';
 import { validateApiKey } from './api-key.js';
 import { registerAuth } from './auth.js';
@@ -23,6 +25,8 @@ export interface BuildOptions {
   version?: string;
   /** Serves GET /metrics when given (the metrics extension). */
   metrics?: MetricsProvider;
+  /** For the quiet period that ends a streak of failed logins (default the system clock). */
+  clock?: Clock;
 }
 
 export async function build(opts: BuildOptions): Promise<FastifyInstance> {
@@ -31,9 +35,10 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   // Fastify's instance generic would otherwise carry pino's full Logger type into every plugin
   // signature; the base logger interface is all the API uses.
   const loggerInstance: FastifyBaseLogger | undefined = opts.logger;
+  const authFailures = opts.logger ? authFailureStreak(opts.logger, opts.clock ?? systemClock) : null;
   const app: FastifyInstance = Fastify({
     ...(loggerInstance ? { loggerInstance } : { logger: false }),
-    logController: new RedactingLogController(),
+    logController: new RedactingLogController(authFailures),
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // An X-Request-Id from the client must not steer our log correlation ids.
     requestIdHeader: false,
@@ -54,6 +59,8 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  // The count of an open streak is logged at close, and its quiet timer goes with it.
+  app.addHook('onClose', async () => { authFailures?.close(); });
   await registerAuth(app, opts.apiKey);
   await app.register(wanApi, { engine: opts.engine, version: opts.version ?? '0.0.0', prefix: '/api' });
   if (opts.metrics) await app.register(metricsRoute, { metrics: opts.metrics });

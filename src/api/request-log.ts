@@ -5,6 +5,8 @@
 // daemon's CPU under load (bench: GET /api/status). Commands and failures stay at info/warn.
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import { redactUrl } from '../log.js';
+import type { Streak } from '../log-streak.js';
+import type { AuthFailure } from './auth-failures.js';
 
 export interface RequestLogFields {
   method: string;
@@ -24,6 +26,11 @@ export function isQuietRead(method: string, statusCode: number): boolean {
 }
 
 export class RedactingLogController extends LogController {
+  /** With a streak, a 401 costs a debug line and a count (auth-failures.ts) instead of an info line each. */
+  constructor(private readonly authFailures: Streak<AuthFailure> | null = null) {
+    super();
+  }
+
   override incomingRequest(): void {
     // Logged once, on completion, so a request costs one line.
   }
@@ -31,7 +38,10 @@ export class RedactingLogController extends LogController {
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const fields = requestLogFields(request.method, request.url, reply.statusCode, reply.elapsedTime);
     if (error) reply.log.warn({ ...fields, err: error }, 'api request errored');
-    else if (isQuietRead(request.method, reply.statusCode)) reply.log.debug(fields, 'api request');
+    else if (reply.statusCode === 401 && this.authFailures) {
+      this.authFailures.hit({ ip: request.ip, method: fields.method, url: fields.url });
+      reply.log.debug(fields, 'api request');
+    } else if (isQuietRead(request.method, reply.statusCode)) reply.log.debug(fields, 'api request');
     else reply.log.info(fields, 'api request');
   }
 
