@@ -10,6 +10,10 @@ export interface HookRun {
   env: Readonly<Record<string, string>>;
   stdin: string;
   timeoutMs: number;
+  /** Aborted at daemon stop: the hook's process group is killed as at its timeout (SIGTERM, SIGKILL after the grace). */
+  signal?: AbortSignal;
+  /** From SIGTERM to SIGKILL (default 2 s). */
+  killGraceMs?: number;
 }
 
 export interface HookResult {
@@ -61,14 +65,24 @@ export const spawnHook: HookSpawner = (run) => new Promise<HookResult>((resolve)
   // A hook that does not read stdin closes it: EPIPE is not an error of the hook.
   child.stdin.on('error', () => undefined);
   const graceTimer: { t: NodeJS.Timeout | null } = { t: null };
+  const kill = (): void => {
+    if (settled || graceTimer.t) return;
+    killGroup(child.pid, 'SIGTERM');
+    // A hook that ignores SIGTERM (trap '' TERM) still goes: the group gets SIGKILL after the grace.
+    graceTimer.t = setTimeout(() => killGroup(child.pid, 'SIGKILL'), run.killGraceMs ?? KILL_GRACE_MS);
+  };
   const timer = setTimeout(() => {
     timedOut = true;
-    killGroup(child.pid, 'SIGTERM');
-    graceTimer.t = setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS);
+    kill();
   }, run.timeoutMs);
+  // Daemon stop (issue 19, defect 6): without this the daemon exits first and the hook lives on with PPID 1.
+  const onAbort = (): void => kill();
+  run.signal?.addEventListener('abort', onAbort, { once: true });
+  if (run.signal?.aborted === true) queueMicrotask(onAbort);
   const finish = (r: Omit<HookResult, 'stdout' | 'stderr' | 'durationMs' | 'timedOut'>): void => {
     if (settled) return;
     settled = true;
+    run.signal?.removeEventListener('abort', onAbort);
     clearTimeout(timer);
     if (graceTimer.t) clearTimeout(graceTimer.t);
     // Children the hook left behind must not keep our pipes (and this promise) alive.

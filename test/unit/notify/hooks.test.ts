@@ -2,7 +2,7 @@
 // a time in event order, a timeout that kills the whole process group, exit status and output
 // logged, a bounded queue that drops and says so, and only subscribed events.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -118,3 +118,45 @@ test('a flood overflows the bounded queue: extra events are dropped and logged o
   assert.equal(log.lines.filter((l) => l.msg === 'hook queue full; dropping events until it drains').length, 1);
   assert.ok(!existsSync('/nonexistent'));
 });
+
+/** Processes of the group `pgid` that have not died: /proc/PID/stat's pgrp field, zombies (state Z) left out. */
+function liveMembers(pgid: number): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      return [];
+    }
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces, so split after its closing parenthesis.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(pgrp) === pgid && state !== 'Z' ? [Number(pid)] : [];
+  });
+}
+
+/** A SIGKILLed process is gone a moment after the signal: wait (bounded) for the group to empty. */
+async function groupAlive(pgid: number): Promise<boolean> {
+  for (let i = 0; i < 100 && liveMembers(pgid).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  return liveMembers(pgid).length > 0;
+}
+
+test('a running hook that ignores SIGTERM is killed with its process group before stop() resolves (issue 19, defect 6)', () => withDir(async (dir) => {
+  const pidFile = path.join(dir, 'pid');
+  // The shell and its sleep both ignore SIGTERM (an ignored signal stays ignored across exec).
+  const p = script(dir, 'stubborn.sh', `trap '' TERM\necho $$ > ${pidFile}.tmp && mv ${pidFile}.tmp ${pidFile}\nsleep 30\nsleep 30`);
+  const bus = new SyncEventBus({ warn: () => undefined });
+  const log = new MemoryLog();
+  const ext = new HooksExtension({ bus, hooks: [{ path: p, args: [], events: [...ALL], timeoutMs: 60_000 }], spawn: spawnHook, log, killGraceMs: 300 });
+  await ext.start();
+  bus.publish(switched('primary', 'secondary', 'failover', 1));
+  for (let i = 0; i < 500 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 10));
+  const pgid = Number(readFileSync(pidFile, 'utf8'));
+  assert.ok(pgid > 0 && liveMembers(pgid).length === 2, 'the hook and its sleep run');
+  try {
+    await ext.stop();
+    assert.equal(await groupAlive(pgid), false, 'no process of the hook survives stop()');
+    assert.ok(log.lines.some((l) => l.msg === 'hook killed: the daemon is stopping'), JSON.stringify(log.lines));
+  } finally {
+    if (liveMembers(pgid).length > 0) process.kill(-pgid, 'SIGKILL');
+  }
+}));
