@@ -11,7 +11,7 @@ import { checkCapabilities } from './capabilities.js';
 import { systemClock } from './clock.js';
 import { sysClassNet } from './config/host-interfaces.js';
 import { loadConfigReport, type ConfigReport } from './config/load.js';
-import { reportLines } from './config/report-lines.js';
+import { hasErrors, reportLines } from './config/report-lines.js';
 import type { Config } from './config/types.js';
 import { CommandQueue } from './engine/command-queue.js';
 import { Daemon, managedFamilies } from './engine/daemon.js';
@@ -78,7 +78,7 @@ function load(path: string): ConfigReport {
 /** Config warnings, once per load. api_key's is left to the API extension's one loud line. */
 function logWarnings(logger: Logger, report: ConfigReport): void {
   for (const w of report.warnings) {
-    if (w.key !== 'api_key') logger.warn({ key: w.key, value: w.value, config: report.config.sourcePath }, `config: ${w.message}`);
+    if (w.key !== 'api_key') logger[w.severity ?? 'warn']({ key: w.key, value: w.value, config: report.config.sourcePath }, `config: ${w.message}`);
   }
 }
 
@@ -92,6 +92,7 @@ async function main(): Promise<void> {
   if (checkOnly) {
     // Warnings: the config runs (exit 0); errors exited 1 in load().
     for (const line of reportLines(configPath, report)) process.stdout.write(`${line}\n`);
+    if (hasErrors(report)) process.exitCode = 1;
     return;
   }
   const missing = checkCapabilities();

@@ -3,7 +3,7 @@
 import { describeError } from '../errors.js';
 import { sysClassNet } from '../config/host-interfaces.js';
 import { loadConfigReport } from '../config/load.js';
-import { reportLines } from '../config/report-lines.js';
+import { hasErrors, reportLines } from '../config/report-lines.js';
 import { expectPositionals, flag, parseCommand, str } from './args.js';
 import { DEFAULT_CONFIG_PATH } from './cli-config.js';
 import { EXIT_FAILED, EXIT_OK, type CommandContext } from './command.js';
@@ -13,7 +13,9 @@ export const CHECK_CONFIG_HELP = `usage: wanctl check-config [FILE]
 Validates FILE (default ${DEFAULT_CONFIG_PATH}) exactly as the daemon does at start.
 Errors (the daemon would not start): each printed, exit 1. Warnings (it runs, but you should
 know: a weak api_key turns the API off, an interface missing on this machine, keys left to their
-default, ping_timeout >= check_interval): each printed, then "ok: FILE", exit 0.
+default, ping_timeout >= check_interval, a config holding secrets that others may read): each
+printed, then "ok: FILE", exit 0. Something refused while the rest runs (hooks in a file others
+may write): printed as an error, exit 1.
 
 options:
   -c FILE       same as giving FILE
@@ -30,13 +32,16 @@ export async function runCheckConfig(argv: string[], ctx: CommandContext): Promi
   const [positional] = expectPositionals(p, 0, 1, 'wanctl check-config [FILE]');
   const file = positional ?? str(p, 'config') ?? DEFAULT_CONFIG_PATH;
   let lines: string[];
+  let refused = false;
   try {
-    lines = reportLines(file, loadConfigReport(file, { interfaces: sysClassNet }));
+    const report = loadConfigReport(file, { interfaces: sysClassNet });
+    refused = hasErrors(report);
+    lines = reportLines(file, report);
   } catch (e) {
     // The loader's message lists every problem, one per line: keep them, they are the point here.
     for (const line of text(e).split('\n')) ctx.io.err(line);
     return EXIT_FAILED;
   }
   for (const line of lines) ctx.io.out(line);
-  return EXIT_OK;
+  return refused ? EXIT_FAILED : EXIT_OK;
 }

@@ -7,6 +7,7 @@ import { unknownInterfaces, type HostInterfaces } from './host-interfaces.js';
 import { buildLinks, checkTargets } from './links.js';
 import { toConfig } from './normalize.js';
 import { buildMqtt, MQTT_SECTION } from './mqtt.js';
+import { checkFileMode } from './file-mode.js';
 import { buildNotify } from './notify.js';
 import { buildQuality, QUALITY_SECTION } from './quality.js';
 import { FILE_KEY, configError, type ConfigProblem } from './problems.js';
@@ -123,7 +124,9 @@ function readText(path: string): string {
 }
 
 export function loadConfigReport(path: string, opts: LoadOptions = {}): ConfigReport {
-  return parseConfigReport(readText(path), path, opts);
+  const report = parseConfigReport(readText(path), path, opts);
+  checkFileMode(path, report.config, report.warnings);
+  return report;
 }
 
 /** The config alone, for callers that need no warnings (wanctl reading the API address). */

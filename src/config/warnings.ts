@@ -13,6 +13,8 @@ export interface ConfigWarning {
   /** The value as read (secrets redacted), or the default used when the key was not set. */
   value: unknown;
   message: string;
+  /** 'error': something in the file is refused (it runs without it; check-config exits 1). Default a warning. */
+  severity?: 'error';
 }
 
 /** A key the file did not set, with the default the daemon uses instead (check-config lists them). */
@@ -128,5 +130,5 @@ export function missingInterfaceWarnings(raw: Record<string, unknown>, links: re
 }
 
 export function warningLine(file: string, w: ConfigWarning): string {
-  return `${file}: warning: ${w.message}`;
+  return `${file}: ${w.severity ?? 'warning'}: ${w.message}`;
 }
