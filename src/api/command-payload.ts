@@ -8,10 +8,8 @@ export type SwitchPayload = {
   active_ipv6?: string | null;
   ipv6_result?: 'switched' | 'already_active' | 'not_moved';
   ipv6_reason?: string;
-  /** The command's number in the daemon's command queue (a later 409 WAN_ERR_SUPERSEDED names it). */
-  command?: number;
 };
-export type AutoPayload = { success: true; auto_enabled: boolean; command?: number };
+export type AutoPayload = { success: true; auto_enabled: boolean };
 
 /**
  * `active` is the link the asked family is on now: IPv4 for "both"/"ipv4" (the seed's meaning), IPv6
@@ -30,10 +28,9 @@ export function toSwitchPayload(outcome: SwitchOutcome, status: EngineStatus, fa
     if (v6.result !== undefined) payload.ipv6_result = v6.result;
     if (v6.reason !== undefined) payload.ipv6_reason = v6.reason;
   }
-  if (outcome.command !== undefined) payload.command = outcome.command;
   return payload;
 }
 
-export function toAutoPayload(enabled: boolean, command?: number): AutoPayload {
-  return { success: true, auto_enabled: enabled, ...(command !== undefined ? { command } : {}) };
+export function toAutoPayload(enabled: boolean): AutoPayload {
+  return { success: true, auto_enabled: enabled };
 }

@@ -1,6 +1,6 @@
 // The API plugin: receives the engine as an option and registers the seed's endpoints (plus the
 // OpenAPI document). Handlers only translate; decisions stay in the engine, shapes in *-payload.ts.
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { CommandSource, Engine, SwitchFamily } from '../engine/types.js';
 import { WanError } from '../errors.js';
 import { toAutoPayload, toSwitchPayload, type AutoPayload, type SwitchPayload } from './command-payload.js';
@@ -38,6 +38,16 @@ export function commandSource(userAgent: string | undefined): CommandSource {
   return userAgent?.startsWith('wanctl/') === true ? 'wanctl' : 'api';
 }
 
+/**
+ * The command's number in the one command queue, in a header: the bodies stay the original's byte
+ * for byte, and a later 409 WAN_ERR_SUPERSEDED names commands by this number.
+ */
+export const COMMAND_HEADER = 'x-wan-command';
+
+function commandHeader(reply: FastifyReply, command: number | undefined): void {
+  if (command !== undefined) reply.header(COMMAND_HEADER, String(command));
+}
+
 export const wanApi: FastifyPluginAsync<WanApiOptions> = async (fastify, opts) => {
   const engine = opts.engine;
   if (engine === undefined || typeof engine.status !== 'function') {
@@ -68,13 +78,14 @@ export const wanApi: FastifyPluginAsync<WanApiOptions> = async (fastify, opts) =
   fastify.post<{ Body: SwitchBody }>(
     '/switch',
     { schema: { body: switchBodySchema, response: { 200: switchResponseSchema, ...errorResponses } } },
-    async (request): Promise<SwitchPayload> => {
+    async (request, reply): Promise<SwitchPayload> => {
       const { target, force, family } = request.body;
       // No family: the engine's default (both), exactly what a client from before families gets.
       const outcome = await engine.switchTo(target, { force: force === true, ...(family !== undefined ? { family } : {}),
         source: commandSource(request.headers['user-agent']) });
       request.log.info({ target, force: force === true, family: family ?? 'both', result: outcome.result, command: outcome.command,
         ...(outcome.ipv6?.result !== undefined ? { ipv6: outcome.ipv6.result } : {}) }, 'manual switch via api');
+      commandHeader(reply, outcome.command);
       return toSwitchPayload(outcome, engine.status(), family);
     },
   );
@@ -82,11 +93,12 @@ export const wanApi: FastifyPluginAsync<WanApiOptions> = async (fastify, opts) =
   fastify.post<{ Body: AutoBody }>(
     '/auto',
     { schema: { body: autoBodySchema, response: { 200: autoResponseSchema, ...errorResponses } } },
-    async (request): Promise<AutoPayload> => {
+    async (request, reply): Promise<AutoPayload> => {
       const { enabled } = request.body;
       const outcome = await engine.setAuto(enabled, { source: commandSource(request.headers['user-agent']) });
       request.log.info({ enabled, ...(outcome ? { command: outcome.command } : {}) }, 'auto failover set via api');
-      return toAutoPayload(enabled, outcome?.command);
+      commandHeader(reply, outcome?.command);
+      return toAutoPayload(enabled);
     },
   );
 

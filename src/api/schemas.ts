@@ -15,14 +15,14 @@ export const errorBodySchema = {
     error: { type: 'string', description: 'Human-readable message.' },
     code: { type: 'string', enum: Object.keys(ERRORS), description: 'Stable WAN_ERR_* code.' },
     valid: { type: 'array', items: { type: 'string' }, description: 'Valid link names (unknown target).' },
-    command: { type: 'integer', description: 'WAN_ERR_SUPERSEDED: the number of the command that did not run.' },
+    command: { type: 'integer', description: 'WAN_ERR_SUPERSEDED: the number of the command that did not run (a done command\'s number is in its X-Wan-Command header).' },
     superseded_by: {
       type: 'object',
       description: 'WAN_ERR_SUPERSEDED: the later command that won (it runs; the route ends where it asks).',
       properties: {
         command: { type: 'integer' },
-        kind: { type: 'string', enum: ['switch', 'auto'] },
-        target: { type: 'string' },
+        kind: { type: 'string', enum: ['switch', 'auto', 'failover'], description: 'failover: the policy moved the route while the switch went in.' },
+        target: { type: ['string', 'null'] },
         family: { type: 'string', enum: ['ipv4', 'ipv6', 'both'] },
         force: { type: 'boolean' },
         enabled: { type: 'boolean' },
@@ -194,8 +194,6 @@ export const switchBodySchema = {
   },
 } as const;
 
-const commandNumber = { type: 'integer', description: 'The command\'s number in the daemon\'s one command queue (API, wanctl, MQTT).' } as const;
-
 export const switchResponseSchema = {
   type: 'object',
   required: ['success', 'active'],
@@ -210,7 +208,6 @@ export const switchResponseSchema = {
       description: 'What the request did to IPv6 (absent for family "ipv4"); not_moved: IPv4 switched, IPv6 stayed (see ipv6_reason).',
     },
     ipv6_reason: { type: 'string', description: 'Why IPv6 did not follow a "both" switch.' },
-    command: commandNumber,
   },
 } as const;
 
@@ -223,7 +220,7 @@ export const autoBodySchema = {
 export const autoResponseSchema = {
   type: 'object',
   required: ['success', 'auto_enabled'],
-  properties: { success: { type: 'boolean', enum: [true] }, auto_enabled: { type: 'boolean' }, command: commandNumber },
+  properties: { success: { type: 'boolean', enum: [true] }, auto_enabled: { type: 'boolean' } },
 } as const;
 
 export const openApiResponseSchema = { type: 'object', additionalProperties: true } as const;
