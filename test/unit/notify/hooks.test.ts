@@ -2,7 +2,7 @@
 // a time in event order, a timeout that kills the whole process group, exit status and output
 // logged, a bounded queue that drops and says so, and only subscribed events.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -12,6 +12,7 @@ import type { HookConfig } from '../../../src/config/notify.js';
 import { spawnHook } from '../../../src/notify/hook-process.js';
 import { HooksExtension } from '../../../src/notify/hooks-extension.js';
 import { MemoryLog } from '../engine/fakes.js';
+import { groupAlive, liveMembers } from '../../support/process-group.js';
 
 const ALL = ['switch', 'link_down', 'link_up', 'all_down', 'degraded'] as const;
 
@@ -118,27 +119,6 @@ test('a flood overflows the bounded queue: extra events are dropped and logged o
   assert.equal(log.lines.filter((l) => l.msg === 'hook queue full; dropping events until it drains').length, 1);
   assert.ok(!existsSync('/nonexistent'));
 });
-
-/** Processes of the group `pgid` that have not died: /proc/PID/stat's pgrp field, zombies (state Z) left out. */
-function liveMembers(pgid: number): number[] {
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      return [];
-    }
-    // "pid (comm) state ppid pgrp ...": comm may hold spaces, so split after its closing parenthesis.
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(pgrp) === pgid && state !== 'Z' ? [Number(pid)] : [];
-  });
-}
-
-/** A SIGKILLed process is gone a moment after the signal: wait (bounded) for the group to empty. */
-async function groupAlive(pgid: number): Promise<boolean> {
-  for (let i = 0; i < 100 && liveMembers(pgid).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
-  return liveMembers(pgid).length > 0;
-}
 
 test('a running hook that ignores SIGTERM is killed with its process group before stop() resolves (issue 19, defect 6)', () => withDir(async (dir) => {
   const pidFile = path.join(dir, 'pid');
