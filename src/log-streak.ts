@@ -1,8 +1,9 @@
 // Once per streak, for every input that can repeat (a full queue, malformed MQTT payloads, failed
 // API logins, ...): the first occurrence of a streak is reported in full, the rest only counted,
 // and the end of the streak reports the count. A streak ends when the caller says so (the input
-// works again), when an occurrence of another kind starts a new streak, when `quietMs` pass with
-// no occurrence (a flood that simply stops), or at close(). The quiet timer exists only while a
+// works again), when `quietMs` pass with no occurrence (a flood that simply stops), or at close().
+// Occurrences of different kinds share one streak: a flood that alternates its kinds (two malformed
+// payloads in turn) must not get a line each. The quiet timer exists only while a
 // streak is open, and fires at most once per quietMs: an idle daemon has no timer here.
 import type { Clock, TimerHandle } from './clock.js';
 
@@ -21,7 +22,6 @@ export interface StreakQuiet {
 
 export class Streak<T> {
   private n = 0;
-  private key: string | null = null;
   private last: T | undefined;
   private lastMs = 0;
   private timer: TimerHandle | null = null;
@@ -33,14 +33,12 @@ export class Streak<T> {
     return this.n;
   }
 
-  /** One occurrence. `key` names its kind: another kind ends the open streak and begins its own. */
-  hit(item: T, key = ''): void {
-    if (this.n > 0 && key !== this.key) this.end();
+  /** One occurrence. */
+  hit(item: T): void {
     this.n += 1;
     this.last = item;
     if (this.quiet) this.lastMs = this.quiet.clock.nowMs();
     if (this.n > 1) return;
-    this.key = key;
     this.report.began(item);
     this.arm(this.quiet?.quietMs ?? 0);
   }
@@ -51,7 +49,6 @@ export class Streak<T> {
     const count = this.n;
     const last = this.last as T;
     this.n = 0;
-    this.key = null;
     this.last = undefined;
     if (this.timer && this.quiet) this.quiet.clock.clearTimer(this.timer);
     this.timer = null;

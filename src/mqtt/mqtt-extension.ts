@@ -306,7 +306,7 @@ export class MqttExtension implements Extension {
 
   private enqueue(cmd: MqttCommand, topic: string): void {
     if (cmd.kind === 'ignored') {
-      this.malformed.hit({ topic, why: cmd.why }, `${topic} ${cmd.why}`);
+      this.malformed.hit({ topic, why: cmd.why });
       return;
     }
     this.malformed.end();
@@ -318,7 +318,7 @@ export class MqttExtension implements Extension {
     this.pendingCommands += 1;
     this.commands = this.commands
       .then(() => this.run(cmd))
-      .then(() => this.failed.end(), (err: unknown) => this.failed.hit({ topic, error: describeError(err) }, errorCode(err) ?? ''))
+      .then(() => this.failed.end(), (err: unknown) => this.failed.hit({ topic, error: describeError(err) }))
       .finally(() => { this.pendingCommands -= 1; this.publishSoon(); });
   }
 
@@ -351,7 +351,7 @@ export class MqttExtension implements Extension {
       }
       if (cmd.kind !== 'switch' || !isWanError(err)) throw err;
       const valid = err.code === 'WAN_ERR_UNKNOWN_LINK' ? { valid: err.details['valid'] } : {};
-      this.refused.hit({ target: cmd.target, code: errorCode(err), error: describeError(err), ...valid }, `${cmd.target} ${err.code}`);
+      this.refused.hit({ target: cmd.target, code: errorCode(err), error: describeError(err), ...valid });
     }
   }
 }

@@ -58,7 +58,8 @@ test('a retained command is not executed, at connect or at any reconnect; it is 
 
 test('10,000 malformed commands: one warn at the start, one with the count at the end', async () => {
   const r = await connected();
-  for (let i = 0; i < 10_000; i++) r.broker.deliver('wan-failover/router/auto/set', `garbage${i}`);
+  // Alternating kinds of garbage on two topics: still one streak.
+  for (let i = 0; i < 10_000; i++) r.broker.deliver(i % 2 ? 'wan-failover/router/auto/set' : 'wan-failover/router/active/set', i % 2 ? `garbage${i}` : '{bad');
   assert.equal(r.warned(/mqtt command ignored/).length, 1);
   r.broker.deliver('wan-failover/router/auto/set', 'ON');
   for (let i = 0; i < 5; i++) await flushMicrotasks();
@@ -88,7 +89,7 @@ test('10,000 commands at once: the drops log one line, and one with the count wh
 test('10,000 refused switches (unknown link): one warn, and the count when a good one comes', async () => {
   const r = await connected();
   for (let i = 0; i < 10_000; i++) {
-    r.broker.deliver('wan-failover/router/active/set', 'wan9');
+    r.broker.deliver('wan-failover/router/active/set', i % 2 ? 'wan9' : 'wan8');
     if (i % 8 === 7) for (let j = 0; j < 4; j++) await flushMicrotasks();
   }
   for (let j = 0; j < 10; j++) await flushMicrotasks();
