@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   const report = load(configPath);
   const config = report.config;
   if (checkOnly) {
-    // Warnings: the config runs (exit 0); errors exited 1 in load().
+    // Warnings: the config runs (exit 0); errors exited 1 in load(); a refused part (hooks) exits 1 too.
     for (const line of reportLines(configPath, report)) process.stdout.write(`${line}\n`);
     if (hasErrors(report)) process.exitCode = 1;
     return;

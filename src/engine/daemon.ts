@@ -10,7 +10,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/types.js';
 import { describeError, WanError } from '../errors.js';
 import { LinkFactsStore, type FactChange } from '../facts/link-facts.js';
-import type { AddressEntry, NetlinkPort } from '../netlink/types.js';
+import type { NetlinkPort, NetlinkSnapshot } from '../netlink/types.js';
 import { checkManual, initialState, step } from '../policy/step.js';
 import type { PolicyConfig, PolicyEffect, PolicyEvent, PolicyState, SwitchReason } from '../policy/types.js';
 import type { CycleResult } from '../probe/types.js';
@@ -23,7 +23,7 @@ import { Housekeeping } from './housekeeping.js';
 import { KernelEvents } from './kernel-events.js';
 import type { HostPort, LogPort, ProberFactory } from './ports.js';
 import { ProbeLoop } from './probe-loop.js';
-import { targetsOnRouter } from './target-check.js';
+import { warnTargetsOnRouter } from './target-check.js';
 import { buildStatus, summary } from './status.js';
 import type { Engine, EngineEventType, EngineStatus, SwitchOptions, SwitchOutcome } from './types.js';
 
@@ -299,14 +299,8 @@ export class Daemon implements Engine {
     }
   }
 
-  /** Ping targets on the router itself or inside a WAN's own subnet: a warning each (target-check.ts). */
-  private warnTargets(snap: { addresses: AddressEntry[]; links: { index: number; name: string }[] }): void {
-    const links = this.facts.all().map((l) => ({ name: l.cfg.name, ifindex: l.ifindex,
-      gateways: { ipv4: l.families.ipv4.gateway, ipv6: l.families.ipv6.gateway } }));
-    const iface = (i: number): string | null => snap.links.find((l) => l.index === i)?.name ?? null;
-    for (const w of targetsOnRouter([...this.cfg.pingTargets, ...(this.cfg.pingTargets6 ?? [])], snap.addresses, links, iface)) {
-      this.deps.log.warn({ link: w.link, target: w.target, why: w.why }, `ping target ${w.target} cannot judge ${w.link ?? 'any link'}: ${w.why}`);
-    }
+  private warnTargets(snap: NetlinkSnapshot): void {
+    warnTargetsOnRouter(this.deps.log, [...this.cfg.pingTargets, ...(this.cfg.pingTargets6 ?? [])], snap, this.facts.all());
   }
 
   private onFact(c: FactChange): void {
