@@ -121,6 +121,8 @@ function startLiveView(agent: Agent, daemon: DaemonHandle, screen: LiveScreen, w
   };
 }
 
+/** How long the demo waits for the LAN flow's first echo before the story starts. */
+const FLOW_START_MS = 5000;
 /** How long a step waits for the LAN flow to come back after the switch. */
 const FLOW_RESUME_MS = 3000;
 
@@ -210,7 +212,7 @@ async function keepLab(lab: Lab, daemon: DaemonHandle): Promise<void> {
     `  output ${files.dir}/daemon.out`,
     ...commandLines('  enter the router:', ['ip', 'netns', 'exec', r, 'bash']),
     ...commandLines('  status:', ['ip', 'netns', 'exec', r, 'node', 'dist/src/cli/wanctl.js', 'status', '-c', files.configPath]),
-    ...commandLines('  API:', ['ip', 'netns', 'exec', r, 'curl', '-s', '-H', `'Authorization: Bearer ${files.apiKey}'`,
+    ...commandLines('  API:', ['ip', 'netns', 'exec', r, 'curl', '-s', '--oauth2-bearer', files.apiKey,
       `http://127.0.0.1:${files.apiPort}/api/status`]),
     ...commandLines('  faults:', ['npm', 'run', 'lab', '--', 'fail', '1', `upstream|gateway|carrier${p}`]),
     ...commandLines('  heal:', ['npm', 'run', 'lab', '--', 'heal', `1${p}`]),
@@ -270,7 +272,10 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
     const lan = lab.lan!;
     for (const line of wrap(`LAN host ${lan.clientAddress} behind the router (${lan.nat} NAT): UDP to ` +
       `${lan.echoAddress}:${lan.echoPort} every 50 ms from port ${flow.srcPort}`, '', '  ')) console.log(line);
+    // The story starts once the flow runs, so its first fault has echoes before it to measure from.
+    await flow.waitForEcho(0, FLOW_START_MS);
     view = startLiveView(agent, daemon, screen, watch, ctx, t0);
+    await new Promise((r) => setTimeout(r, VIEW_EVERY_MS));
     const results = await story(lab, screen, watch, flow);
     await flow.stop();
     await view.finish();

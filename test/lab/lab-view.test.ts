@@ -44,7 +44,7 @@ test('renderConfig: the config and the failover window it implies', () => {
   assert.match(lines, /check_interval 1 s, ping_timeout 0\.5 s/);
   assert.match(lines, /upstream outage -> failover in 2\.5-3\.5 s: 3 failed checks 1 s apart/);
   assert.match(lines, /carrier loss +-> failover at once/);
-  assert.match(lines, /return +-> in 2-3 s: 3 good checks, the first one 0-1 s after the heal,\s+and\s+at least 5 s on the secondary/);
+  assert.match(lines, /return +-> in 2-3 s: 3 good checks, the first one 0-1 s after the\s+heal, and at least 5 s on the secondary/);
   assert.match(lines, /loss over the last 3 checks/);
   const other = { check_interval: 2, ping_timeout: 1, failure_threshold: 2, recovery_threshold: 2, min_secondary_time: 0 };
   assert.match(renderConfig(other).join('\n'), /failover in 3-5 s/);
