@@ -64,7 +64,7 @@ function checkTimeout(path: string, v: unknown, fallbackS: number, problems: Con
 }
 
 function unknownKeys(path: string, entry: Record<string, unknown>, allowed: string[], problems: ConfigProblem[]): void {
-  for (const k of Object.keys(entry)) if (!allowed.includes(k)) problems.push({ key: `${path}.${k}`, value: entry[k], expected: UNKNOWN_KEY });
+  for (const k of Object.keys(entry)) if (!allowed.includes(k)) problems.push({ key: `${path}.${k}`, value: entry[k], expected: UNKNOWN_KEY, known: allowed });
 }
 
 function hookFrom(path: string, entry: unknown, problems: ConfigProblem[]): HookConfig | null {
