@@ -132,3 +132,20 @@ export function wrap(text: string, first = '', indent = '    ', width = WIDTH): 
   lines.push(cur);
   return lines;
 }
+
+/**
+ * A labelled shell command for the terminal: the label padded to 20 columns, the command split
+ * over lines that end in a backslash (so it still pastes as one command), each within WIDTH.
+ */
+export function commandLines(label: string, words: readonly string[]): string[] {
+  const lines = wrap(words.join(' '), label.padEnd(20), ' '.repeat(22), WIDTH - 2);
+  return lines.map((l, k) => (k < lines.length - 1 ? `${l} \\` : l));
+}
+
+/** How to inject a fault into a kept lab (` --prefix NAME` or ''), as pasteable commands. */
+export function faultLines(prefixOpt: string): string[] {
+  return [
+    ...commandLines('  a fault:', ['npm', 'run', 'lab', '--', 'fail', '1', `upstream${prefixOpt}`]),
+    `${' '.repeat(22)}(or gateway, or carrier, instead of upstream)`,
+  ];
+}

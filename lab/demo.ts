@@ -9,7 +9,7 @@ import { RouteWatch } from './route-watch.js';
 import { openLanClient, type LanClient, type UdpFlow } from './lan.js';
 import { LiveScreen } from './live-screen.js';
 import { renderConfig, renderStatus, renderSummary, timingOf, viewKey, type StepResult, type ViewContext } from './demo-view.js';
-import { lanOutage, renderLan, wrap, WIDTH, type StepKind } from './demo-figures.js';
+import { commandLines, faultLines, lanOutage, renderLan, wrap, type StepKind } from './demo-figures.js';
 import { DEFAULT_PREFIX } from './lab-plan.js';
 import { runDir } from './lab-cli.js';
 import { LabUsageError, takePrefixOption } from './lab-args.js';
@@ -193,12 +193,6 @@ async function story(lab: Lab, screen: LiveScreen, watch: RouteWatch, flow: UdpF
   return results;
 }
 
-/** Splits a long shell command over lines ending in a backslash, each within 80 columns. */
-function commandLines(label: string, words: readonly string[]): string[] {
-  const lines = wrap(words.join(' '), label.padEnd(20), ' '.repeat(22), WIDTH - 2);
-  return lines.map((l, k) => (k < lines.length - 1 ? `${l} \\` : l));
-}
-
 async function keepLab(lab: Lab, daemon: DaemonHandle): Promise<void> {
   // The demo's daemon and echo server write to our pipes; hand over to detached ones that outlive us.
   await daemon.dispose();
@@ -214,7 +208,7 @@ async function keepLab(lab: Lab, daemon: DaemonHandle): Promise<void> {
     ...commandLines('  status:', ['ip', 'netns', 'exec', r, 'node', 'dist/src/cli/wanctl.js', 'status', '-c', files.configPath]),
     ...commandLines('  API:', ['ip', 'netns', 'exec', r, 'curl', '-s', '--oauth2-bearer', files.apiKey,
       `http://127.0.0.1:${files.apiPort}/api/status`]),
-    ...commandLines('  faults:', ['npm', 'run', 'lab', '--', 'fail', '1', `upstream|gateway|carrier${p}`]),
+    ...faultLines(p),
     ...commandLines('  heal:', ['npm', 'run', 'lab', '--', 'heal', `1${p}`]),
     ...commandLines('  tear down:', downCommand(lab.prefix, DEFAULT_PREFIX).split(' ')),
   ];

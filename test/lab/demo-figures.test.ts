@@ -2,7 +2,8 @@
 // 80-column layout of everything the demo prints from pure code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { explainStep, lanOutage, renderLan, stepBound, wrap, WIDTH, type Echo, type Timing } from '../../lab/demo-figures.js';
+import { commandLines, explainStep, lanOutage, renderLan, stepBound, wrap, WIDTH, type Echo, type Timing } from '../../lab/demo-figures.js';
+import { LiveScreen } from '../../lab/live-screen.js';
 import { renderConfig, renderStatus, renderSummary, timingOf } from '../../lab/demo-view.js';
 
 const lab: Timing = { checkInterval: 1, pingTimeout: 0.5, failureThreshold: 3, recoveryThreshold: 3, minSecondaryTime: 5 };
@@ -72,4 +73,47 @@ test('the demo config, live view and summary fit 80 columns', () => {
   const wide = all.filter((l) => l.length > WIDTH);
   assert.deepEqual(wide, []);
   assert.ok(summary.some((l) => /wan1 upstream outage +wan2 +3\.20 s +2\.5-3\.5 s +3\.25 s, 62 lost/.test(l)), summary.join('\n'));
+});
+
+test('commandLines: a long command split with trailing backslashes, pasting back as the same words', () => {
+  const words = ['ip', 'netns', 'exec', 'wflab-r', 'curl', '-s', '--oauth2-bearer', 'a'.repeat(32), 'http://127.0.0.1:8780/api/status'];
+  const lines = commandLines('  API:', words);
+  assert.ok(lines.length > 1);
+  assert.ok(lines.every((l) => l.length <= WIDTH), lines.join('\n'));
+  assert.ok(lines.slice(0, -1).every((l) => l.endsWith(' \\')));
+  assert.ok(lines[0]!.startsWith('  API:              ip netns'));
+  assert.equal(lines.map((l) => l.replace(/ \\$/, '')).join(' ').replace('  API:', '').split(/\s+/).filter((w) => w !== '').join(' '), words.join(' '));
+  assert.deepEqual(commandLines('  heal:', ['npm', 'run']), ['  heal:             npm run']);
+});
+
+/** A fake terminal: what was written, in order. */
+function fakeTty(): { out: NodeJS.WriteStream; text: () => string } {
+  let text = '';
+  const out = { isTTY: true, write: (s: string) => { text += s; return true; } } as unknown as NodeJS.WriteStream;
+  return { out, text: () => text };
+}
+
+test('LiveScreen on a TTY: a log line scrolls above the live block, which is redrawn under it', () => {
+  const t = fakeTty();
+  const screen = new LiveScreen(t.out);
+  screen.view(['active: wan1', 'table wan1'], 'k1', 0);
+  const before = t.text().length;
+  screen.log('>>> fault');
+  const after = t.text().slice(before);
+  assert.ok(after.startsWith('\x1b[2A\x1b[0J>>> fault\n'), JSON.stringify(after));
+  assert.ok(after.endsWith('active: wan1\ntable wan1\n'), 'the block is redrawn below the line');
+});
+
+test('LiveScreen on a TTY: a stale log line (the route moved) erases the block and does not redraw the old table', () => {
+  const t = fakeTty();
+  const screen = new LiveScreen(t.out);
+  screen.view(['active: wan1', 'table wan1'], 'k1', 0);
+  const before = t.text().length;
+  screen.log('<<< default route on wan2', { stale: true });
+  const after = t.text().slice(before);
+  assert.equal(after, '\x1b[2A\x1b[0J<<< default route on wan2\n', 'no table showing wan1 under a line saying wan2');
+  screen.log('    LAN host: ...');
+  assert.equal(t.text().slice(before + after.length), '    LAN host: ...\n', 'nothing to redraw until a fresh view');
+  screen.view(['active: wan2', 'table wan2'], 'k2', 1);
+  assert.ok(t.text().endsWith('active: wan2\ntable wan2\n'));
 });
