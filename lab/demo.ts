@@ -43,7 +43,7 @@ function parseArgs(argv: readonly string[]): DemoOptions | string {
   for (const a of args) {
     if (a === '--keep') opts.keep = true;
     else if (a === '--verbose' || a === '-v') opts.verbose = true;
-    else return `unknown argument "${a}"; usage: npm run lab [-- --keep] [--verbose] [--prefix NAME], or npm run lab -- help`;
+    else return `unknown argument "${a}": expected --keep, --verbose or --prefix NAME (npm run lab -- help)`;
   }
   return opts;
 }
