@@ -32,10 +32,11 @@ tcp.on('error', (e) => {
   process.exit(1);
 });
 
+// A detached server's reader hangs up after the ready line: a write error then is no reason to die.
+process.stdout.on('error', () => undefined);
+
 let ready = 0;
 const oneReady = (): void => {
-  // A detached server's reader hangs up after this line: a write error then is no reason to die.
-  process.stdout.on('error', () => undefined);
   if (++ready === 2) process.stdout.write(JSON.stringify({ ready: true, address, port }) + '\n');
 };
 udp.bind(port, address, oneReady);
