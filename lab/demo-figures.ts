@@ -142,10 +142,27 @@ export function commandLines(label: string, words: readonly string[]): string[] 
   return lines.map((l, k) => (k < lines.length - 1 ? `${l} \\` : l));
 }
 
-/** How to inject a fault into a kept lab (` --prefix NAME` or ''), as pasteable commands. */
-export function faultLines(prefixOpt: string): string[] {
+export interface RunningLab {
+  routerNs: string;
+  configPath: string;
+  apiKey: string;
+  apiPort: number;
+  /** ' --prefix NAME', or '' for the default lab. */
+  prefixOpt: string;
+  /** The command that removes the lab. */
+  down: string;
+}
+
+/** How to use a lab left running (`--keep`, `lab -- up`): pasteable commands, 80 columns. */
+export function labCommandLines(l: RunningLab): string[] {
+  const exec = ['ip', 'netns', 'exec', l.routerNs];
   return [
-    ...commandLines('  a fault:', ['npm', 'run', 'lab', '--', 'fail', '1', `upstream${prefixOpt}`]),
+    ...commandLines('  enter the router:', [...exec, 'bash']),
+    ...commandLines('  status:', [...exec, 'node', 'dist/src/cli/wanctl.js', 'status', '-c', l.configPath]),
+    ...commandLines('  API:', [...exec, 'curl', '-s', '--oauth2-bearer', l.apiKey, `http://127.0.0.1:${l.apiPort}/api/status`]),
+    ...commandLines('  a fault:', ['npm', 'run', 'lab', '--', 'fail', '1', `upstream${l.prefixOpt}`]),
     `${' '.repeat(22)}(or gateway, or carrier, instead of upstream)`,
+    ...commandLines('  heal:', ['npm', 'run', 'lab', '--', 'heal', `1${l.prefixOpt}`]),
+    ...commandLines('  tear down:', l.down.split(' ')),
   ];
 }

@@ -9,7 +9,7 @@ import { RouteWatch } from './route-watch.js';
 import { openLanClient, type LanClient, type UdpFlow } from './lan.js';
 import { LiveScreen } from './live-screen.js';
 import { renderConfig, renderStatus, renderSummary, timingOf, viewKey, type StepResult, type ViewContext } from './demo-view.js';
-import { commandLines, faultLines, lanOutage, renderLan, wrap, type StepKind } from './demo-figures.js';
+import { labCommandLines, lanOutage, renderLan, wrap, type StepKind } from './demo-figures.js';
 import { DEFAULT_PREFIX } from './lab-plan.js';
 import { runDir } from './lab-cli.js';
 import { LabUsageError, takePrefixOption } from './lab-args.js';
@@ -198,19 +198,12 @@ async function keepLab(lab: Lab, daemon: DaemonHandle): Promise<void> {
   await daemon.dispose();
   const { pid, files } = await startDetachedDaemon(lab, labConfig(lab), runDir(lab.prefix));
   await lab.keep();
-  const r = lab.routerNs;
-  const p = prefixOption(lab.prefix, DEFAULT_PREFIX);
   const out = [
     '',
     `lab kept: daemon pid ${pid}, config ${files.configPath}`,
     `  output ${files.dir}/daemon.out`,
-    ...commandLines('  enter the router:', ['ip', 'netns', 'exec', r, 'bash']),
-    ...commandLines('  status:', ['ip', 'netns', 'exec', r, 'node', 'dist/src/cli/wanctl.js', 'status', '-c', files.configPath]),
-    ...commandLines('  API:', ['ip', 'netns', 'exec', r, 'curl', '-s', '--oauth2-bearer', files.apiKey,
-      `http://127.0.0.1:${files.apiPort}/api/status`]),
-    ...faultLines(p),
-    ...commandLines('  heal:', ['npm', 'run', 'lab', '--', 'heal', `1${p}`]),
-    ...commandLines('  tear down:', downCommand(lab.prefix, DEFAULT_PREFIX).split(' ')),
+    ...labCommandLines({ routerNs: lab.routerNs, configPath: files.configPath, apiKey: files.apiKey, apiPort: files.apiPort,
+      prefixOpt: prefixOption(lab.prefix, DEFAULT_PREFIX), down: downCommand(lab.prefix, DEFAULT_PREFIX) }),
   ];
   for (const line of out) console.log(line);
 }

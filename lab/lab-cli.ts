@@ -9,7 +9,7 @@ import { labConfig, DAEMON_MAIN, startDetachedDaemon } from './daemon-runner.js'
 import { parseLabArgs, LabUsageError, LAB_USAGE, type LabArgs } from './lab-args.js';
 import { downCommand, prefixOption } from './lab-reuse.js';
 import { DEFAULT_PREFIX } from './lab-plan.js';
-import { commandLines, faultLines } from './demo-figures.js';
+import { commandLines, labCommandLines } from './demo-figures.js';
 
 /** Where a persistent lab keeps the daemon's config, state files and output. */
 export function runDir(prefix: string): string {
@@ -56,15 +56,10 @@ async function up(prefix: string, links: number, daemon: boolean, ipv6: boolean)
   const { pid, files } = await startDetachedDaemon(lab, labConfig(lab), runDir(prefix));
   out(`daemon started (pid ${pid}), config ${files.configPath}`);
   out(`  output ${files.dir}/daemon.out`);
-  const p = withPrefix(prefix);
-  const r = lab.routerNs;
-  for (const line of [
-    ...commandLines('  status:', ['ip', 'netns', 'exec', r, 'node', 'dist/src/cli/wanctl.js', 'status', '-c', files.configPath]),
-    ...commandLines('  API:', ['ip', 'netns', 'exec', r, 'curl', '-s', '--oauth2-bearer', files.apiKey, `http://127.0.0.1:${files.apiPort}/api/status`]),
-    ...faultLines(p),
-    ...commandLines('  heal:', ['npm', 'run', 'lab', '--', 'heal', `1${p}`]),
-    ...commandLines('  tear down:', downCommand(prefix, DEFAULT_PREFIX).split(' ')),
-  ]) out(line);
+  const lines = labCommandLines({ routerNs: lab.routerNs, configPath: files.configPath, apiKey: files.apiKey, apiPort: files.apiPort,
+    prefixOpt: withPrefix(prefix), down: downCommand(prefix, DEFAULT_PREFIX) });
+  // "enter the router" was printed with the lab, before the daemon started.
+  for (const line of lines.filter((l) => !l.startsWith('  enter the router:'))) out(line);
   return EXIT_OK;
 }
 
