@@ -1,5 +1,7 @@
 // PURE: renders the daemon's GET /api/status JSON as the demo's compact live view, one line per
-// link. It reads the payload defensively: the API is someone else's module and may grow fields.
+// link, and the demo's config and summary (80 columns). It reads the payload defensively: the API is someone else's module and may grow fields.
+
+import { explainStep, renderLan, secs, stepBound, wrap, type LanOutage, type StepKind, type Timing } from './demo-figures.js';
 
 type Json = Record<string, unknown>;
 
@@ -35,7 +37,7 @@ function row(cells: readonly string[]): string {
 
 export function renderStatus(status: Json, elapsedMs: number, ctx: ViewContext = {}): string[] {
   const links = Array.isArray(status.links) ? (status.links as Json[]) : [];
-  const kernel = ctx.kernelRoute === undefined ? '' : `  kernel default route: ${ctx.kernelRoute ?? 'none'}`;
+  const kernel = ctx.kernelRoute === undefined ? '' : `  kernel route: ${ctx.kernelRoute ?? 'none'}`;
   const head =
     `[${(elapsedMs / 1000).toFixed(1).padStart(5)}s] active: ${str(status.active_link, 'none')}` +
     ` (${str(status.active_display_name)})${kernel}  auto: ${status.auto_enabled === false ? 'off' : 'on'}` +
@@ -54,43 +56,47 @@ export function renderStatus(status: Json, elapsedMs: number, ctx: ViewContext =
   return [head, header, ...rows];
 }
 
-/** Seconds as "3" or "0.5". */
-function secs(v: number): string {
-  return `${Number.isInteger(v) ? v : Number(v.toFixed(2))} s`;
+/** The config figures the step bounds derive from; null when the config lacks one. */
+export function timingOf(config: Json): Timing | null {
+  const n = (k: string): number | null => (typeof config[k] === 'number' ? (config[k] as number) : null);
+  const t = {
+    checkInterval: n('check_interval'), pingTimeout: n('ping_timeout'), failureThreshold: n('failure_threshold'),
+    recoveryThreshold: n('recovery_threshold'), minSecondaryTime: n('min_secondary_time'),
+  };
+  return Object.values(t).every((v) => v !== null) ? (t as Timing) : null;
 }
 
 /**
- * The lab's config and the failover window it implies, printed before the story. An upstream
- * outage that starts anywhere in a check cycle is seen by the next check; the link is down after
- * failure_threshold failed checks, the last one ending ping_timeout after it started: the switch
- * comes (failure_threshold - 1) x check_interval + ping_timeout to failure_threshold x
- * check_interval + ping_timeout after the fault. Carrier loss needs no check (netlink).
+ * The lab's config and the bounds it implies, printed before the story (stepBound in
+ * demo-figures.ts derives them). Carrier loss needs no check (netlink).
  */
 export function renderConfig(config: Json): string[] {
-  const n = (k: string): number | null => (typeof config[k] === 'number' ? (config[k] as number) : null);
-  const interval = n('check_interval');
-  const timeout = n('ping_timeout');
-  const fail = n('failure_threshold');
-  const recover = n('recovery_threshold');
-  const minSecondary = n('min_secondary_time');
+  const n = (k: string): string => (typeof config[k] === 'number' ? String(config[k]) : '?');
   const targets = Array.isArray(config.ping_targets) ? (config.ping_targets as unknown[]).join(', ') : '?';
   const links = Array.isArray(config.links) ? (config.links as Json[]).map((l) => `${str(l.name)} (${str(l.display_name)})`).join(', ') : '?';
   const lines = [
     'lab config:',
-    `  links ${links}; targets ${targets}`,
-    `  check_interval ${interval ?? '?'} s, ping_timeout ${timeout ?? '?'} s, ping_count ${n('ping_count') ?? '?'}, ` +
-      `failure_threshold ${fail ?? '?'}, recovery_threshold ${recover ?? '?'}, min_secondary_time ${minSecondary ?? '?'} s`,
+    ...wrap(`links ${links}; targets ${targets}`, '  '),
+    ...wrap(`check_interval ${n('check_interval')} s, ping_timeout ${n('ping_timeout')} s, ping_count ${n('ping_count')}, ` +
+      `failure_threshold ${n('failure_threshold')}, recovery_threshold ${n('recovery_threshold')}, ` +
+      `min_secondary_time ${n('min_secondary_time')} s`, '  '),
   ];
-  if (interval !== null && timeout !== null && fail !== null) {
-    const lo = (fail - 1) * interval + timeout;
-    const hi = fail * interval + timeout;
-    lines.push(`  upstream outage -> failover expected ${secs(lo)} to ${secs(hi)} after the fault (${fail} failed checks ${secs(interval)} apart, the last one ending ping_timeout after it starts)`);
-    lines.push('  carrier loss    -> failover at once (netlink link event, no checks needed)');
+  const t = timingOf(config);
+  if (t !== null) {
+    const up = stepBound('upstream', t);
+    const back = stepBound('return', t);
+    lines.push('bounds (from the fault or heal to the kernel default route moving):');
+    lines.push(...wrap(`failover in ${up.text}: ${t.failureThreshold} failed checks ` +
+      `${secs(t.checkInterval * 1000)} apart, the last timing out after ${secs(t.pingTimeout * 1000)}; ` +
+      `the fault lands anywhere in a check cycle`, '  upstream outage -> ', '      '));
+    lines.push('  carrier loss    -> failover at once (netlink link event, no check needed)');
+    lines.push(...wrap(`in ${back.text}: ${t.recoveryThreshold} good checks, the first one ` +
+      `0-${secs(t.checkInterval * 1000)} after the heal, and at least ${secs(t.minSecondaryTime * 1000)} on the secondary`, '  return          -> ', '      '));
   }
-  if (interval !== null && recover !== null && minSecondary !== null) {
-    lines.push(`  return          -> after ${recover} good checks (${secs(recover * interval)}) and at least ${secs(minSecondary)} on the secondary`);
+  if (typeof config.failure_threshold === 'number') {
+    lines.push(...wrap(`live view: loss over the last ${n('stats_window')} checks; fails = consecutive failed checks ` +
+      `(down at ${n('failure_threshold')})`, ''));
   }
-  if (fail !== null) lines.push(`  live view: loss over the last ${n('stats_window') ?? '?'} checks; fails = consecutive failed checks (down at ${fail})`);
   return lines;
 }
 
@@ -104,41 +110,38 @@ export function viewKey(status: Json): string {
 }
 
 export interface StepResult {
+  /** Short, for the summary table ("wan1 upstream outage"). */
   step: string;
+  kind: StepKind;
   expected: string;
   ms: number | null;
   error?: string;
-  /** The LAN UDP flow around this switch (flowAroundSwitch), when the demo runs one. */
-  lan?: FlowAroundSwitch;
+  /** return steps: how long the route had been on the secondary when the heal came (ms). */
+  onSecondaryMs?: number;
+  /** What the LAN host lived through (lanOutage); absent when the demo runs no LAN flow. */
+  lan?: LanOutage | null;
 }
 
-export interface FlowAroundSwitch {
-  /** Longest silence: last echo before the switch -> first echo after it (ms); null if it never resumed. */
-  gapMs: number | null;
-  /** From the kernel route switch to the first echo after it (ms); null if it never resumed. */
-  resumedAfterMs: number | null;
-}
-
-/** PURE: the flow's silence around a route switch, all times in the same clock (ms). */
-export function flowAroundSwitch(echoAts: readonly number[], switchAt: number, firstAfterAt: number | null): FlowAroundSwitch {
-  const before = echoAts.filter((t) => t <= switchAt);
-  const lastBefore = before.length === 0 ? null : Math.max(...before);
-  if (firstAfterAt === null) return { gapMs: null, resumedAfterMs: null };
-  return { gapMs: lastBefore === null ? null : firstAfterAt - lastBefore, resumedAfterMs: firstAfterAt - switchAt };
-}
-
-export function renderFlow(f: FlowAroundSwitch): string {
-  if (f.resumedAfterMs === null) return 'LAN UDP flow did not resume';
-  const gap = f.gapMs === null ? '' : `; no echo for ${(f.gapMs / 1000).toFixed(2)} s`;
-  return `LAN UDP flow resumed ${Math.round(f.resumedAfterMs)} ms after the switch${gap}`;
-}
-
-export function renderSummary(results: readonly StepResult[]): string[] {
-  const lines = ['summary (fault/heal -> default route moved, seen as a kernel route event):'];
+/**
+ * The summary: per step the figure, its bound and the LAN's outage in a table, then one line per
+ * step on why the figure sits where it does. Every line fits 80 columns.
+ */
+export function renderSummary(results: readonly StepResult[], t: Timing | null = null): string[] {
+  const lines = [
+    'summary: "moved" = from the fault or heal to the kernel default route change;',
+    '"LAN no answer" = the longest the LAN host waited for an echo, from its last',
+    'echo before the fault or heal to its first echo after the switch',
+    `  ${'step'.padEnd(22)} ${'route'.padEnd(6)} ${'moved'.padStart(7)}  ${'bound'.padEnd(10)} LAN no answer`,
+  ];
   for (const r of results) {
-    const t = r.ms === null ? `FAILED: ${r.error ?? 'no change'}` : `${(r.ms / 1000).toFixed(2)} s`;
-    const lan = r.lan === undefined ? '' : `   ${renderFlow(r.lan)}`;
-    lines.push(`  ${r.step.padEnd(34)} -> ${r.expected.padEnd(5)} ${t}${lan}`);
+    const moved = r.ms === null ? 'FAILED' : `${(r.ms / 1000).toFixed(2)} s`;
+    const bound = t === null ? '?' : stepBound(r.kind, t, r.onSecondaryMs).text;
+    lines.push(`  ${r.step.padEnd(22)} ${r.expected.padEnd(6)} ${moved.padStart(7)}  ${bound.padEnd(10)} ${renderLan(r.lan)}`.trimEnd());
+  }
+  lines.push('why:');
+  for (const r of results) {
+    const why = r.ms === null ? `FAILED: ${r.error ?? 'no change'}` : t === null ? '?' : explainStep(r.kind, r.ms, t, r.onSecondaryMs);
+    lines.push(...wrap(why, `  ${r.step}: `, '      '));
   }
   return lines;
 }

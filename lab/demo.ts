@@ -8,7 +8,8 @@ import { openAgent, type Agent } from './agent-client.js';
 import { RouteWatch } from './route-watch.js';
 import { openLanClient, type LanClient, type UdpFlow } from './lan.js';
 import { LiveScreen } from './live-screen.js';
-import { flowAroundSwitch, renderConfig, renderFlow, renderStatus, renderSummary, viewKey, type StepResult, type ViewContext } from './demo-view.js';
+import { renderConfig, renderStatus, renderSummary, timingOf, viewKey, type StepResult, type ViewContext } from './demo-view.js';
+import { labCommandLines, lanOutage, renderLan, wrap, type StepKind } from './demo-figures.js';
 import { DEFAULT_PREFIX } from './lab-plan.js';
 import { runDir } from './lab-cli.js';
 import { LabUsageError, takePrefixOption } from './lab-args.js';
@@ -42,7 +43,7 @@ function parseArgs(argv: readonly string[]): DemoOptions | string {
   for (const a of args) {
     if (a === '--keep') opts.keep = true;
     else if (a === '--verbose' || a === '-v') opts.verbose = true;
-    else return `unknown argument "${a}"; usage: npm run lab [-- --keep] [--verbose] [--prefix NAME], or npm run lab -- help`;
+    else return `unknown argument "${a}": expected --keep, --verbose or --prefix NAME (npm run lab -- help)`;
   }
   return opts;
 }
@@ -120,68 +121,91 @@ function startLiveView(agent: Agent, daemon: DaemonHandle, screen: LiveScreen, w
   };
 }
 
+/** How long the demo waits for the LAN flow's first echo before the story starts. */
+const FLOW_START_MS = 5000;
 /** How long a step waits for the LAN flow to come back after the switch. */
 const FLOW_RESUME_MS = 3000;
 
+interface StoryStep {
+  /** Short, for the summary ("wan1 upstream outage"). */
+  name: string;
+  /** What happens, for the step's first line. */
+  what: string;
+  kind: StepKind;
+  expect: string;
+  timeoutMs: number;
+  act: () => Promise<void>;
+}
+
 /**
  * One story step: act, then time how long until the kernel default route sits on `expect`; with a
- * LAN flow, also how long the LAN host's UDP flow was silent around the switch.
+ * LAN flow, also what the LAN host lived through from the fault to its first echo after the switch.
+ * `lastSwitchAt`: when the route last moved (performance.now()), for min_secondary_time.
  */
-async function step(
-  screen: LiveScreen, watch: RouteWatch, flow: UdpFlow | null, name: string, expect: string, timeoutMs: number, act: () => Promise<void>,
-): Promise<StepResult> {
-  screen.log(`>>> ${name}; waiting for the default route on ${expect} (max ${timeoutMs / 1000} s)`);
+async function step(screen: LiveScreen, watch: RouteWatch, flow: UdpFlow | null, s: StoryStep, lastSwitchAt: number): Promise<StepResult> {
+  for (const line of wrap(`${s.what}; waiting for the default route on ${s.expect} (max ${s.timeoutMs / 1000} s)`, '>>> ')) screen.log(line);
   const start = performance.now();
-  await act();
+  const base = { step: s.name, kind: s.kind, expected: s.expect, ...(s.kind === 'return' ? { onSecondaryMs: start - lastSwitchAt } : {}) };
+  await s.act();
   let result: StepResult;
   try {
-    const at = await watch.waitFor(expect, timeoutMs);
+    const at = await watch.waitFor(s.expect, s.timeoutMs);
     const ms = Math.max(0, at - start);
-    screen.log(`<<< default route on ${expect} after ${(ms / 1000).toFixed(2)} s`);
-    result = { step: name, expected: expect, ms };
+    // The live table still shows the old route until the next poll: it is not redrawn under this line.
+    screen.log(`<<< default route on ${s.expect} after ${(ms / 1000).toFixed(2)} s`, { stale: true });
+    result = { ...base, ms };
   } catch (e) {
     const error = e instanceof Error ? e.message : String(e);
     screen.log(`!!! ${error}`);
-    return { step: name, expected: expect, ms: null, error };
+    return { ...base, ms: null, error };
   }
   if (flow !== null) {
     // Echo times are wall-clock (lan.ts epochNow()); the route watch's are performance.now().
     const switchAt = performance.timeOrigin + watch.current.atMs;
     const first = await flow.waitForEcho(switchAt, FLOW_RESUME_MS).catch(() => null);
-    result.lan = flowAroundSwitch(flow.echoes.map((e) => e.at), switchAt, first?.at ?? null);
-    screen.log(`    ${renderFlow(result.lan)}`);
+    result.lan = lanOutage(flow.echoes, performance.timeOrigin + start, first);
+    screen.log(`    LAN host: ${result.lan === null ? 'no echo came back' : `no answer for ${renderLan(result.lan)}`}`);
   }
   return result;
 }
 
 async function story(lab: Lab, screen: LiveScreen, watch: RouteWatch, flow: UdpFlow | null): Promise<StepResult[]> {
   const [w1, w2] = [lab.links[0]!.iface, lab.links[1]!.iface];
+  const steps: StoryStep[] = [
+    { name: `${w1} upstream outage`, what: `${w1} upstream outage (its ISP drops all forwarded traffic)`, kind: 'upstream',
+      expect: w2, timeoutMs: SWITCH_TIMEOUT_MS, act: () => lab.fail(1, 'upstream') },
+    { name: `${w1} upstream healed`, what: `${w1} upstream healed`, kind: 'return', expect: w1, timeoutMs: RETURN_TIMEOUT_MS,
+      act: () => lab.heal(1) },
+    { name: `${w1} carrier loss`, what: `${w1} carrier loss (its cable pulled)`, kind: 'carrier', expect: w2,
+      timeoutMs: SWITCH_TIMEOUT_MS, act: () => lab.fail(1, 'carrier') },
+    { name: `${w1} carrier back`, what: `${w1} carrier back`, kind: 'return', expect: w1, timeoutMs: RETURN_TIMEOUT_MS,
+      act: () => lab.heal(1) },
+  ];
   const results: StepResult[] = [];
-  const hold = async (): Promise<void> => {
-    screen.log(`    (fault held ${HOLD_MS / 1000} s)`);
-    await new Promise((r) => setTimeout(r, HOLD_MS));
-  };
-  results.push(await step(screen, watch, flow, `${w1} upstream outage (ISP drops)`, w2, SWITCH_TIMEOUT_MS, () => lab.fail(1, 'upstream')));
-  await hold();
-  results.push(await step(screen, watch, flow, `${w1} upstream healed`, w1, RETURN_TIMEOUT_MS, () => lab.heal(1)));
-  results.push(await step(screen, watch, flow, `${w1} carrier loss (cable pulled)`, w2, SWITCH_TIMEOUT_MS, () => lab.fail(1, 'carrier')));
-  await hold();
-  results.push(await step(screen, watch, flow, `${w1} carrier back`, w1, RETURN_TIMEOUT_MS, () => lab.heal(1)));
+  for (const s of steps) {
+    const r = await step(screen, watch, flow, s, watch.current.atMs);
+    results.push(r);
+    if (s.kind !== 'return' && r.ms !== null) {
+      screen.log(`    (${w1} stays broken ${HOLD_MS / 1000} s, so the live view shows it down)`);
+      await new Promise((res) => setTimeout(res, HOLD_MS));
+    }
+  }
   return results;
 }
 
 async function keepLab(lab: Lab, daemon: DaemonHandle): Promise<void> {
-  // The demo's daemon writes to our pipes; hand over to a detached one that outlives us.
+  // The demo's daemon and echo server write to our pipes; hand over to detached ones that outlive us.
   await daemon.dispose();
   const { pid, files } = await startDetachedDaemon(lab, labConfig(lab), runDir(lab.prefix));
-  lab.detach();
-  const r = lab.routerNs;
-  console.log(`\nlab kept. daemon pid ${pid}, config ${files.configPath}, output ${files.dir}/daemon.out`);
-  console.log(`  enter the router:  ip netns exec ${r} bash`);
-  console.log(`  API:               ip netns exec ${r} curl -s -H 'Authorization: Bearer ${files.apiKey}' http://127.0.0.1:${files.apiPort}/api/status`);
-  const p = prefixOption(lab.prefix, DEFAULT_PREFIX);
-  console.log(`  faults:            npm run lab -- fail 1 upstream|gateway|carrier${p}; npm run lab -- heal 1${p}`);
-  console.log(`  tear down:         ${downCommand(lab.prefix, DEFAULT_PREFIX)}`);
+  await lab.keep();
+  const out = [
+    '',
+    `lab kept: daemon pid ${pid}, config ${files.configPath}`,
+    `  output ${files.dir}/daemon.out`,
+    ...labCommandLines({ routerNs: lab.routerNs, configPath: files.configPath, apiKey: files.apiKey, apiPort: files.apiPort,
+      prefixOpt: prefixOption(lab.prefix, DEFAULT_PREFIX), down: downCommand(lab.prefix, DEFAULT_PREFIX) }),
+  ];
+  for (const line of out) console.log(line);
 }
 
 export async function runDemo(argv: readonly string[]): Promise<number> {
@@ -233,14 +257,18 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
     lanClient = await openLanClient(lab);
     const flow = await lanClient.startUdpFlow({ maxMs: 300_000 });
     const lan = lab.lan!;
-    console.log(`LAN host ${lan.clientAddress} behind the router (${lan.nat} NAT): UDP to ${lan.echoAddress}:${lan.echoPort} every 50 ms from port ${flow.srcPort}`);
+    for (const line of wrap(`LAN host ${lan.clientAddress} behind the router (${lan.nat} NAT): UDP to ` +
+      `${lan.echoAddress}:${lan.echoPort} every 50 ms from port ${flow.srcPort}`, '', '  ')) console.log(line);
+    // The story starts once the flow runs, so its first fault has echoes before it to measure from.
+    await flow.waitForEcho(0, FLOW_START_MS);
     view = startLiveView(agent, daemon, screen, watch, ctx, t0);
+    await new Promise((r) => setTimeout(r, VIEW_EVERY_MS));
     const results = await story(lab, screen, watch, flow);
     await flow.stop();
     await view.finish();
     view = null;
     screen.freeze();
-    for (const line of renderSummary(results)) console.log(line);
+    for (const line of renderSummary(results, timingOf(config))) console.log(line);
     // The kernel's route event can reach us before the daemon's log line about it: wait (bounded) for the lines.
     const logs = daemon.logs;
     const logged = (): number => logs.filter((l) => l.msg === 'default route switched').length;

@@ -9,6 +9,7 @@ import { labConfig, DAEMON_MAIN, startDetachedDaemon } from './daemon-runner.js'
 import { parseLabArgs, LabUsageError, LAB_USAGE, type LabArgs } from './lab-args.js';
 import { downCommand, prefixOption } from './lab-reuse.js';
 import { DEFAULT_PREFIX } from './lab-plan.js';
+import { commandLines, labCommandLines } from './demo-figures.js';
 
 /** Where a persistent lab keeps the daemon's config, state files and output. */
 export function runDir(prefix: string): string {
@@ -45,7 +46,7 @@ async function up(prefix: string, links: number, daemon: boolean, ipv6: boolean)
     out(`  ${l.iface}: ${l.address}/24, gateway ${l.gateway} (${l.ispNs})${v6}`);
   }
   out(`  targets: ${[...lab.targets, ...lab.targets6].join(', ')}`);
-  out(`enter the router:  ip netns exec ${lab.routerNs} bash`);
+  for (const line of commandLines('  enter the router:', ['ip', 'netns', 'exec', lab.routerNs, 'bash'])) out(line);
   if (!daemon) return EXIT_OK;
   if (!existsSync(DAEMON_MAIN)) {
     err(`daemon not built (${DAEMON_MAIN} missing): run 'npm run build', then 'npm run lab -- up${withPrefix(prefix)}' again`);
@@ -53,11 +54,12 @@ async function up(prefix: string, links: number, daemon: boolean, ipv6: boolean)
   }
   await rm(runDir(prefix), { recursive: true, force: true });
   const { pid, files } = await startDetachedDaemon(lab, labConfig(lab), runDir(prefix));
-  out(`daemon started (pid ${pid}), config ${files.configPath}, output ${files.dir}/daemon.out`);
-  out(`API (inside the router ns): ip netns exec ${lab.routerNs} curl -s -H 'Authorization: Bearer ${files.apiKey}' http://127.0.0.1:${files.apiPort}/api/status`);
-  out(`wanctl:  ip netns exec ${lab.routerNs} node dist/src/cli/wanctl.js status -c ${files.configPath}`);
-  const p = withPrefix(prefix);
-  out(`faults:  npm run lab -- fail 1 upstream|gateway|carrier${p}; npm run lab -- heal 1${p}; ${downCommand(prefix, DEFAULT_PREFIX)}`);
+  out(`daemon started (pid ${pid}), config ${files.configPath}`);
+  out(`  output ${files.dir}/daemon.out`);
+  const lines = labCommandLines({ routerNs: lab.routerNs, configPath: files.configPath, apiKey: files.apiKey, apiPort: files.apiPort,
+    prefixOpt: withPrefix(prefix), down: downCommand(prefix, DEFAULT_PREFIX) });
+  // "enter the router" was printed with the lab, before the daemon started.
+  for (const line of lines.filter((l) => !l.startsWith('  enter the router:'))) out(line);
   return EXIT_OK;
 }
 

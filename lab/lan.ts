@@ -114,7 +114,7 @@ export async function bcp38Drops(plan: LabPlan, i: number): Promise<number> {
 }
 
 /** Builds the LAN into an existing lab (namespaces, NAT, BCP38, echo services). */
-export async function buildLan(host: LanHost, plan: LabPlan, opts: LanOptions = {}): Promise<LanInfo> {
+export async function buildLan(host: LanHost, plan: LabPlan, opts: LanOptions = {}): Promise<{ info: LanInfo; echo: ChildProcess }> {
   const nat = opts.nat ?? 'masquerade';
   const bcp38 = opts.bcp38 ?? true;
   const r = plan.routerNs;
@@ -135,10 +135,31 @@ export async function buildLan(host: LanHost, plan: LabPlan, opts: LanOptions = 
   await run('ip', ['-n', plan.netNs, 'addr', 'add', `${ECHO_ADDRESS}/32`, 'dev', 'lo']);
   const echo = host.spawn(plan.netNs, process.execPath, [ECHO_JS, ECHO_ADDRESS, String(ECHO_PORT)]);
   await firstLine(echo, `echo server in ${plan.netNs}`, (m) => m.ready === true, START_TIMEOUT_MS);
-  return {
+  const info: LanInfo = {
     ns: c, clientAddress: LAN_CLIENT_ADDRESS, clientIface: LAN_CLIENT_IFACE, routerAddress: LAN_ROUTER_ADDRESS,
     routerIface: LAN_ROUTER_IFACE, subnet: LAN_SUBNET, echoAddress: ECHO_ADDRESS, echoPort: ECHO_PORT, nat, bcp38,
   };
+  return { info, echo };
+}
+
+/**
+ * For a kept lab (`npm run lab -- --keep`): the echo service as its own detached process, in its
+ * own process group, with no pipe to us, so it neither keeps this process alive nor dies with
+ * it. It lives until `npm run lab -- down` kills every process in the lab's namespaces. Returns its pid.
+ */
+export async function startDetachedEcho(plan: LabPlan): Promise<number> {
+  const echo = spawnInNs(plan.netNs, process.execPath, [ECHO_JS, ECHO_ADDRESS, String(ECHO_PORT), '--detached'], {
+    detached: true, stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  try {
+    await firstLine(echo, `detached echo server in ${plan.netNs}`, (m) => m.ready === true, START_TIMEOUT_MS);
+  } catch (e) {
+    await terminate(echo, 'SIGKILL', 1000);
+    throw e;
+  }
+  echo.stdout?.destroy();
+  echo.unref();
+  return echo.pid ?? -1;
 }
 
 // ---- the LAN client -------------------------------------------------------------------------

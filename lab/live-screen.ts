@@ -21,7 +21,10 @@ export class LiveScreen {
   private current: string[] = [];
 
   // Erase, text and redraw go out in ONE write, so the block never flickers away between them.
-  log(line: string): void {
+  // `stale`: the line reports a change the block does not show yet (a route moved): the block is
+  // erased and not redrawn until the next view(), so no line sits above a table it contradicts.
+  log(line: string, opts: { stale?: boolean } = {}): void {
+    if (opts.stale === true) this.current = [];
     this.out.write(this.erase() + line + '\n' + (this.tty ? this.draw(this.current) : ''));
   }
 

@@ -9,7 +9,7 @@
 //   lab.fail(i, 'upstream' | 'gateway' | 'carrier', { lossPct?, family?: 'ipv4' | 'ipv6' | 'both' })
 //   lab.heal(i); lab.changeGateway(i, addr); lab.exec(ns, cmd, args); lab.spawn(ns, cmd, args)
 //   lab.lan, lab.setNat(style | 'none'), lab.bcp38Drops(i), and openLanClient(lab): see lan.ts
-//   lab.destroy() (idempotent; also at exit unless persist), lab.detach()
+//   lab.destroy() (idempotent; also at exit unless persist), lab.detach(), lab.keep()
 // Dual-stack (ipv6: true): wanI 2001:db8:I::2/64, the ISP 2001:db8:I::1 and fe80::1, a
 // `proto ra` default via fe80::1 per WAN (metric 1024 + I - 1), targets 2001:db8:ff00::1 and
 // 2001:db8:ff01::1, IPv6 forwarding in the ISPs, DAD off everywhere.
@@ -21,7 +21,7 @@ import { decideExistingLab, type LabProcess } from './lab-reuse.js';
 import { faultRuleset, FAULT_TABLE, type FaultKind, type FaultOptions } from './nft-rules.js';
 import { guardExit } from './exit-guard.js';
 import { requireTools } from './preflight.js';
-import { applyNat, bcp38Drops, buildLan, type LanInfo, type LanOptions, type NatStyle } from './lan.js';
+import { applyNat, bcp38Drops, buildLan, startDetachedEcho, type LanInfo, type LanOptions, type NatStyle } from './lan.js';
 
 export interface LabLink {
   index: number;
@@ -74,8 +74,13 @@ export interface Lab {
   spawn(ns: string, cmd: string, args: readonly string[]): ChildProcess;
   /** Kills what the lab spawned and deletes its namespaces. Idempotent. */
   destroy(): Promise<void>;
-  /** Gives the lab up to outlive this process: no teardown at exit any more (`--keep`). */
+  /** Gives the lab up to outlive this process: no teardown at exit any more. */
   detach(): void;
+  /**
+   * `--keep`: restarts what the lab itself runs (the LAN echo service) as detached processes, so
+   * nothing holds this process open, then detach(). `npm run lab -- down` ends them.
+   */
+  keep(): Promise<void>;
 }
 
 export interface CreateLabOptions {
@@ -115,6 +120,16 @@ async function pidsIn(ns: string): Promise<number[]> {
     .filter((p) => /^[0-9]+$/.test(p))
     .map(Number)
     .filter((p) => p !== process.pid);
+}
+
+/** pidsIn for the exit path, where nothing can be awaited. */
+function pidsInSync(ns: string): number[] {
+  try {
+    return execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] })
+      .split(/\s+/).filter((p) => /^[0-9]+$/.test(p)).map(Number).filter((p) => p !== process.pid);
+  } catch {
+    return [];
+  }
 }
 
 async function processesIn(namespaces: readonly string[]): Promise<LabProcess[]> {
@@ -236,6 +251,7 @@ class NamespaceLab implements Lab {
   private destroyed = false;
   private unguard: (() => void) | null = null;
   private lanInfo: LanInfo | null = null;
+  private echo: ChildProcess | null = null;
   /** Set by createLab before building the LAN, so teardown covers a half-built one. */
   withLan = false;
 
@@ -257,7 +273,9 @@ class NamespaceLab implements Lab {
 
   /** createLab only: builds the LAN into this lab. */
   async addLan(opts: LanOptions): Promise<void> {
-    this.lanInfo = await buildLan(this, this.plan, opts);
+    const { info, echo } = await buildLan(this, this.plan, opts);
+    this.lanInfo = info;
+    this.echo = echo;
   }
 
   async setNat(style: NatStyle | 'none'): Promise<void> {
@@ -345,12 +363,31 @@ class NamespaceLab implements Lab {
     this.unguard = null;
   }
 
+  async keep(): Promise<void> {
+    if (this.echo !== null) {
+      // Stopped before the detached one starts: both listen on the same address and port.
+      await terminate(this.echo, 'SIGTERM', 2000);
+      this.echo = null;
+      await startDetachedEcho(this.plan);
+    }
+    this.detach();
+  }
+
   /** Exit-time variant: no awaiting possible, so SIGKILL and synchronous `ip netns del`. */
   private destroySync(): void {
     if (this.destroyed) return;
     this.destroyed = true;
     for (const c of this.children) if (isRunning(c)) c.kill('SIGKILL');
     for (const ns of this.namespaces()) {
+      // Also what runs there detached (a daemon being handed over for --keep): `ip netns del`
+      // alone would leave it running in a namespace nobody can name any more.
+      for (const pid of pidsInSync(ns)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
       try {
         execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore', timeout: 5000 });
       } catch {

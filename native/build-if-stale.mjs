@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm run build:native`: runs `node-gyp rebuild` only when an addon is missing or older than
 // binding.gyp or a file under native/src, so `npm test` and `npm run lab` right after setup do
-// not recompile (about 25 s on a small router). `--force` always rebuilds.
+// not recompile (about 25 s on a small router). `--force` always rebuilds. Quiet: nothing when up
+// to date, one line when it builds; node-gyp's and the compiler's output only when the build fails,
+// so the first screen of `npm run lab` is the demo's.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -32,10 +34,12 @@ function stale() {
 }
 
 const why = process.argv.includes('--force') ? 'forced' : stale();
-if (why === null) {
-  process.stdout.write('native addon up to date (npm run build:native -- --force rebuilds)\n');
-} else {
-  process.stdout.write(`building the native addon: ${why}\n`);
-  const r = spawnSync('node-gyp', ['rebuild', '--directory', here], { stdio: 'inherit' });
+if (why !== null) {
+  process.stdout.write(`building the native addon (${why}) ...\n`);
+  const r = spawnSync('node-gyp', ['rebuild', '--directory', here], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) {
+    process.stderr.write(`${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? `${r.error.message}\n` : ''}`);
+    process.stderr.write(`native addon build failed (node-gyp exit ${r.status ?? r.signal}); its output is above\n`);
+  }
   process.exit(r.status ?? 1);
 }

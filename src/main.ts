@@ -3,12 +3,12 @@
 // plus signals (TERM/INT stop cleanly, HUP reopens the log file and reloads) and exit codes (0 clean,
 // 1 start-up failure, 2 usage). Only a config that cannot work stops it: config warnings are logged,
 // and the API is an extension that may be off (bad key) or retrying (bind failed) while failover runs.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { API_EXTENSION, ApiExtension, type ApiSettings } from './api/api-extension.js';
 import { ExtensionHost } from './bus/extension-host.js';
 import { checkCapabilities } from './capabilities.js';
 import { systemClock } from './clock.js';
+import { packageVersion } from './version.js';
 import { sysClassNet } from './config/host-interfaces.js';
 import { loadConfigReport, type ConfigReport } from './config/load.js';
 import { hasErrors, reportLines } from './config/report-lines.js';
@@ -31,10 +31,7 @@ import { SystemdExtension } from './systemd/systemd-extension.js';
 const DEFAULT_CONFIG = '/etc/wan-failover/config.yaml';
 const STOP_DEADLINE_MS = 10_000;
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+const version = packageVersion;
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`wan-failover: ${message}\n`);

@@ -17,6 +17,10 @@ function message(e: unknown): string {
 /** A config is required (status/switch/auto): failures are one CliError with the loader's text. */
 export function requireConfig(path: string | undefined): Config {
   const file = path ?? DEFAULT_CONFIG_PATH;
+  if (path === undefined && !existsSync(file)) {
+    throw new CliError(`no config at ${file} (the default path; wanctl reads the daemon's api_host, api_port and api_key ` +
+      `from it): give the daemon's config with -c FILE`);
+  }
   try {
     return loadConfig(file);
   } catch (e) {

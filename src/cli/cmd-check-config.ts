@@ -1,6 +1,6 @@
 // `wanctl check-config [FILE]`: the daemon's own loader run without starting anything, so a config
 // can be checked before a restart. Warnings (the config runs) exit 0; errors (it cannot) exit 1.
-import { describeError } from '../errors.js';
+import { describeError, isWanError } from '../errors.js';
 import { sysClassNet } from '../config/host-interfaces.js';
 import { loadConfigReport } from '../config/load.js';
 import { hasErrors, reportLines } from '../config/report-lines.js';
@@ -11,7 +11,7 @@ import { EXIT_FAILED, EXIT_OK, type CommandContext } from './command.js';
 export const CHECK_CONFIG_HELP = `usage: wanctl check-config [FILE]
 
 Validates FILE (default ${DEFAULT_CONFIG_PATH}) exactly as the daemon does at start.
-Errors (the daemon would not start): each printed, exit 1. Warnings (it runs, but you should
+Errors (the daemon would not start): each printed, then "failed: FILE (N errors)", exit 1. Warnings (it runs, but you should
 know: a weak api_key turns the API off, an interface missing on this machine, keys left to their
 default, ping_timeout >= check_interval, a config holding secrets that others may read): each
 printed, then "ok: FILE", exit 0. Something refused while the rest runs (hooks in a file others
@@ -22,6 +22,16 @@ options:
   -h, --help    this help`;
 
 const text = (e: unknown): string => describeError(e);
+
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** The last line on a refusal, as "ok: FILE" is on success: how many errors (and warnings) there were. */
+export function countLine(file: string, e: unknown): string {
+  const d = isWanError(e) ? e.details : {};
+  const errors = Array.isArray(d['problems']) ? d['problems'].length : 1;
+  const warnings = Array.isArray(d['warnings']) ? d['warnings'].length : 0;
+  return `failed: ${file} (${plural(errors, 'error')}${warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''}; the daemon would not start with it)`;
+}
 
 export async function runCheckConfig(argv: string[], ctx: CommandContext): Promise<number> {
   const p = parseCommand(argv, { config: { type: 'string', short: 'c' } });
@@ -40,6 +50,7 @@ export async function runCheckConfig(argv: string[], ctx: CommandContext): Promi
   } catch (e) {
     // The loader's message lists every problem, one per line: keep them, they are the point here.
     for (const line of text(e).split('\n')) ctx.io.err(line);
+    ctx.io.err(countLine(file, e));
     return EXIT_FAILED;
   }
   for (const line of lines) ctx.io.out(line);

@@ -108,7 +108,7 @@ export function parseOnOff(v: string): boolean {
   const s = v.toLowerCase();
   if (s === 'on' || s === 'true' || s === 'enable' || s === '1') return true;
   if (s === 'off' || s === 'false' || s === 'disable' || s === '0') return false;
-  throw new UsageError(`auto: expected on or off, got '${v}'`);
+  throw new UsageError(`expected on or off, got '${v}'`);
 }
 
 export async function runAuto(argv: string[], ctx: CommandContext): Promise<number> {

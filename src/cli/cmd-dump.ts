@@ -25,7 +25,7 @@ const SECTIONS: Record<string, DumpSection[]> = {
 
 export function dumpSections(what: string | undefined): DumpSection[] {
   const s = SECTIONS[what ?? 'all'];
-  if (s === undefined) throw new UsageError(`dump: unknown section '${what}', expected links, addrs, routes, rules or all`);
+  if (s === undefined) throw new UsageError(`unknown section '${what}', expected links, addrs, routes, rules or all`);
   return s;
 }
 

@@ -28,6 +28,8 @@ export function shortTime(iso: string | null | undefined): string {
 
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '-';
+  // Below 1 ms (a LAN gateway, the lab) two significant digits: 0.04 ms, not 0.0 ms.
+  if (ms > 0 && ms < 1) return `${Number(ms.toPrecision(2))} ms`;
   return ms >= 100 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`;
 }
 

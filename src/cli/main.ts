@@ -1,6 +1,7 @@
 // wanctl's dispatcher: picks the subcommand, loads its module on demand (so `status` never loads
 // the netlink or raw-socket native addons), and turns every failure into one stderr line + exit code.
 import { isWanError } from '../errors.js';
+import { packageVersion } from '../version.js';
 import { CliError, UsageError } from './args.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Command, type CommandContext } from './command.js';
 
@@ -19,7 +20,7 @@ commands:
   probe IFACE TARGET [-c N]       ICMP echo out of one interface with the daemon's probe code
   check-config [FILE]             validate a config file as the daemon would
 
-Run 'wanctl COMMAND --help' for a command's options.
+Run 'wanctl COMMAND --help' for a command's options; 'wanctl --version' prints the version.
 Exit status: 0 ok, 1 the operation failed, 2 usage error.`;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
@@ -44,6 +45,10 @@ export async function main(argv: string[], ctx: CommandContext): Promise<number>
   if (name === undefined) {
     ctx.io.err(`wanctl: missing command (see 'wanctl --help')`);
     return EXIT_USAGE;
+  }
+  if (name === '-V' || name === '--version') {
+    ctx.io.out(`wanctl ${packageVersion()}`);
+    return EXIT_OK;
   }
   if (name === '-h' || name === '--help' || name === 'help') {
     if (name === 'help' && rest[0] !== undefined && rest[0] in COMMANDS) return main([rest[0], '--help'], ctx);

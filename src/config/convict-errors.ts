@@ -6,6 +6,16 @@ const UNDECLARED = /^configuration param '(.+)' not declared in the schema$/;
 const MISSING = /^configuration param '(.+)' missing from config, did you override its parent\?$/;
 const VALUE_SUFFIX = ': value was ';
 
+/** The schema's names at the same level as dotted path `key` (for "did you mean"). */
+function siblings(key: string, leafPaths: readonly string[]): string[] {
+  const depth = key.split('.').length - 1;
+  const parent = key.split('.').slice(0, depth).join('.');
+  return [...new Set(leafPaths
+    .map((p) => p.split('.'))
+    .filter((parts) => parts.length > depth && parts.slice(0, depth).join('.') === parent)
+    .map((parts) => parts[depth]!))];
+}
+
 /**
  * @param message   the Error message convict's validate() threw
  * @param leafPaths every dotted schema path, to split "<path>: <message>: value was <json>" safely
@@ -22,7 +32,7 @@ export function parseConvictErrors(
     if (line.trim() === '') continue;
     const undeclared = UNDECLARED.exec(line);
     if (undeclared?.[1] !== undefined) {
-      problems.push({ key: undeclared[1], value: valueAt(undeclared[1]), expected: UNKNOWN_KEY });
+      problems.push({ key: undeclared[1], value: valueAt(undeclared[1]), expected: UNKNOWN_KEY, known: siblings(undeclared[1], leafPaths) });
       continue;
     }
     const missing = MISSING.exec(line);

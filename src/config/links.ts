@@ -18,6 +18,11 @@ import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
 import { LINK_ENTRY_KEYS } from './schema.js';
 import type { ConntrackFlushMode, LinkConfig } from './types.js';
 
+/** "a" or "an" before a key name (an interface, a name). */
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
+}
+
 /** One link as written, with the key path it came from (`primary`, `links[2]`). */
 interface LinkDraft {
   path: string;
@@ -56,7 +61,7 @@ function draftFrom(path: string, entry: Record<string, unknown>, problems: Confi
   let ok = true;
   for (const key of Object.keys(entry)) {
     // Reported, but the link still works: load.ts turns unknown keys into warnings.
-    if (!LINK_ENTRY_KEYS.includes(key)) problems.push({ key: `${path}.${key}`, value: entry[key], expected: UNKNOWN_KEY });
+    if (!LINK_ENTRY_KEYS.includes(key)) problems.push({ key: `${path}.${key}`, value: entry[key], expected: UNKNOWN_KEY, known: LINK_ENTRY_KEYS });
   }
   for (const [key, check, optional] of FIELD_CHECKS) {
     const value = entry[key];
@@ -106,7 +111,7 @@ function checkUnique(drafts: readonly LinkDraft[], field: 'name' | 'interface', 
     if (d[field] === '') continue; // already reported as invalid
     const first = seen.get(d[field]);
     if (first !== undefined) {
-      problems.push({ key: `${d.path}.${field}`, value: d[field], expected: `a ${field} not already used by ${first}` });
+      problems.push({ key: `${d.path}.${field}`, value: d[field], expected: `${article(field)} ${field} not already used by ${first}` });
     } else {
       seen.set(d[field], d.path);
     }

@@ -79,7 +79,8 @@ export function buildMqtt(section: unknown): MqttResult {
   }
   const problems: ConfigProblem[] = [];
   const problem = (key: string, expected: string): void => {
-    problems.push({ key: `${MQTT_SECTION}.${key}`, value: SECRET_KEYS.has(key) ? REDACTED : section[key], expected });
+    problems.push({ key: `${MQTT_SECTION}.${key}`, value: SECRET_KEYS.has(key) ? REDACTED : section[key], expected,
+      ...(expected === UNKNOWN_KEY ? { known: Object.keys(MQTT_KEYS) } : {}) });
   };
   for (const key of Object.keys(section)) if (!(key in MQTT_KEYS)) problem(key, UNKNOWN_KEY);
   const given = (key: string): boolean => section[key] !== undefined && section[key] !== null;

@@ -3,7 +3,7 @@
 // checked here, as links.ts does for `links:`, so each problem names its exact key path.
 import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
 
-/** Events hooks and webhooks can subscribe to (README "Hooks and webhooks"). */
+/** Events hooks and webhooks can subscribe to (README "Metrics, hooks and webhooks"). */
 export const NOTIFY_EVENTS = ['switch', 'link_down', 'link_up', 'all_down', 'degraded'] as const;
 export type NotifyEventName = (typeof NOTIFY_EVENTS)[number];
 
@@ -64,7 +64,7 @@ function checkTimeout(path: string, v: unknown, fallbackS: number, problems: Con
 }
 
 function unknownKeys(path: string, entry: Record<string, unknown>, allowed: string[], problems: ConfigProblem[]): void {
-  for (const k of Object.keys(entry)) if (!allowed.includes(k)) problems.push({ key: `${path}.${k}`, value: entry[k], expected: UNKNOWN_KEY });
+  for (const k of Object.keys(entry)) if (!allowed.includes(k)) problems.push({ key: `${path}.${k}`, value: entry[k], expected: UNKNOWN_KEY, known: allowed });
 }
 
 function hookFrom(path: string, entry: unknown, problems: ConfigProblem[]): HookConfig | null {

@@ -8,6 +8,8 @@ export interface ConfigProblem {
   value: unknown;
   /** What a valid value looks like; for FILE_KEY problems a whole statement ("invalid YAML at line 3, ..."). */
   expected: string;
+  /** An unknown key (UNKNOWN_KEY): the keys valid at its place, for a "did you mean" hint. */
+  known?: readonly string[];
   /** 1-based position in the file, when known (YAML syntax errors). */
   line?: number;
   column?: number;

@@ -57,7 +57,8 @@ export function buildQuality(section: unknown, probeIntervalS: number | null, pr
   }
   const problems: ConfigProblem[] = [];
   const problem = (key: string, expected: string): void => {
-    problems.push({ key: `${QUALITY_SECTION}.${key}`, value: section[key], expected });
+    problems.push({ key: `${QUALITY_SECTION}.${key}`, value: section[key], expected,
+      ...(expected === UNKNOWN_KEY ? { known: Object.keys(QUALITY_KEYS) } : {}) });
   };
   for (const key of Object.keys(section)) if (!(key in QUALITY_KEYS)) problem(key, UNKNOWN_KEY);
   const given = (key: string): boolean => section[key] !== undefined && section[key] !== null;

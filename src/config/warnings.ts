@@ -3,6 +3,7 @@
 // for configs that truly cannot work (problems.ts).
 import { API_KEY_HOW_TO, apiKeyProblem } from '../api/api-key.js';
 import type { HostInterfaces } from './host-interfaces.js';
+import { closestKey } from './did-you-mean.js';
 import { renderValue, UNKNOWN_KEY, type ConfigProblem } from './problems.js';
 import { effectivePeriodMs, failoverWindowMs } from './timing.js';
 import type { LinkConfig } from './types.js';
@@ -29,7 +30,10 @@ const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'ob
 
 /** The original ignored keys it did not know; we do too, but name them (a typo shows up here). */
 export function unknownKeyWarning(p: ConfigProblem): ConfigWarning {
-  return { key: p.key, value: p.value, message: `unknown key "${p.key}" ignored (a typo? the original daemon ignored it too)` };
+  const name = p.key.slice(p.key.lastIndexOf('.') + 1);
+  const near = p.known === undefined ? null : closestKey(name, p.known);
+  const hint = near === null ? 'a typo?' : `did you mean \`${near}\`?`;
+  return { key: p.key, value: p.value, message: `unknown key "${p.key}" ignored (${hint} the original daemon ignored it too)` };
 }
 
 export function isUnknownKey(p: ConfigProblem): boolean {

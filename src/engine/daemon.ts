@@ -253,7 +253,7 @@ export class Daemon implements Engine {
     const label = this.facts.get(target)?.cfg.displayName ?? target;
     const v6 = family === 'ipv6' ? ' IPv6' : '';
     if (verdict === 'no_gateway') return `${label} has no known${v6} gateway`;
-    if (verdict === 'link_down') return `${label} is down${family === 'ipv6' ? ' for IPv6' : ''}; use force to switch anyway`;
+    if (verdict === 'link_down') return `${label} is down${family === 'ipv6' ? ' for IPv6' : ''}; use --force (wanctl switch) or "force": true (API) to switch anyway`;
     return `Unknown link: ${target}`;
   }
 

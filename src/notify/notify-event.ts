@@ -43,7 +43,7 @@ export function toNotifyEvent(e: DaemonEvent): NotifyEvent | null {
   }
 }
 
-/** The WAN_* variables a hook receives (README "Hooks and webhooks"). */
+/** The WAN_* variables a hook receives (README "Hooks", under "Metrics, hooks and webhooks"). */
 export function hookEnv(n: NotifyEvent): Record<string, string> {
   return {
     WAN_EVENT: n.event,

@@ -84,6 +84,8 @@ test('install.sh --root: install, re-run keeps config, uninstall keeps only conf
     assert.ok(!confText.includes(PLACEHOLDER), 'placeholder replaced');
     assert.match(confText, /^# EDIT BEFORE STARTING: primary\/secondary interface/m, 'the generated config says what still needs editing');
     assert.match(apiKey(confText), /^[0-9a-f]{64}$/);
+    const keyLine = /^api_key:.*$/m.exec(confText)?.[0] ?? '';
+    assert.doesNotMatch(keyLine, /change this/i, 'no "change this!" beside the freshly generated key');
 
     // The daemon is launched as install/daemon-launch says (the same file the lab and bench read); wanctl plainly.
     const launch = parseDaemonLaunch(readFileSync(path.join(INSTALL_DIR, 'daemon-launch'), 'utf8'));

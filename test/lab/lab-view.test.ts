@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { flowAroundSwitch, renderConfig, renderFlow, renderStatus, renderSummary, viewKey } from '../../lab/demo-view.js';
+import { renderConfig, renderStatus, renderSummary, timingOf, viewKey } from '../../lab/demo-view.js';
 import { parseJsonLine, onLines } from '../../lab/json-lines.js';
 import { pickDefaultRoutes } from '../../lab/agent-client.js';
 import { findOnPath, requireTools } from '../../lab/preflight.js';
@@ -30,10 +30,10 @@ test('renderStatus: status line, column header, one line per link, active marked
 test('renderStatus with the demo context: kernel route, loss window and failure count in the header', () => {
   const s = { ...status, links: status.links.map((l) => ({ ...l, consecutive_failures: l.name === 'wan1' ? 2 : 0, carrier: l.name === 'wan1' ? false : true })) };
   const lines = renderStatus(s, 1000, { kernelRoute: 'wan2', lossWindow: 3, failureThreshold: 3 });
-  assert.match(lines[0]!, /kernel default route: wan2/);
+  assert.match(lines[0]!, /kernel route: wan2/);
   assert.match(lines[1]!, /loss\/3 +fails\/3$/);
   assert.match(lines[2]!, /^ {4}wan1 +wan1 +down +no +yes +no +- +100% +2$/, 'carrier:no while it lasts');
-  assert.match(renderStatus(s, 0, { kernelRoute: null })[0]!, /kernel default route: none/);
+  assert.match(renderStatus(s, 0, { kernelRoute: null })[0]!, /kernel route: none/);
 });
 
 test('renderConfig: the config and the failover window it implies', () => {
@@ -42,11 +42,13 @@ test('renderConfig: the config and the failover window it implies', () => {
     ping_count: 1, failure_threshold: 3, recovery_threshold: 3, min_secondary_time: 5, stats_window: 3,
   }).join('\n');
   assert.match(lines, /check_interval 1 s, ping_timeout 0\.5 s/);
-  assert.match(lines, /upstream outage -> failover expected 2\.5 s to 3\.5 s after the fault/);
+  assert.match(lines, /upstream outage -> failover in 2\.5-3\.5 s: 3 failed checks 1 s apart/);
   assert.match(lines, /carrier loss +-> failover at once/);
-  assert.match(lines, /after 3 good checks \(3 s\) and at least 5 s on the secondary/);
+  assert.match(lines, /return +-> in 2-3 s: 3 good checks, the first one 0-1 s after the\s+heal, and at least 5 s on the secondary/);
   assert.match(lines, /loss over the last 3 checks/);
-  assert.match(renderConfig({ check_interval: 2, ping_timeout: 1, failure_threshold: 2 }).join('\n'), /expected 3 s to 5 s/);
+  const other = { check_interval: 2, ping_timeout: 1, failure_threshold: 2, recovery_threshold: 2, min_secondary_time: 0 };
+  assert.match(renderConfig(other).join('\n'), /failover in 3-5 s/);
+  assert.ok(renderConfig({ ping_targets: ['198.51.100.1'] }).every((l) => !/bounds/.test(l)), 'no bounds without the timing keys');
 });
 
 test('viewKey ignores RTT and loss, sees health and the active link', () => {
@@ -55,13 +57,17 @@ test('viewKey ignores RTT and loss, sees health and the active link', () => {
   assert.notEqual(viewKey({ ...status, active_link: 'wan1' }), viewKey(status));
 });
 
-test('renderSummary shows times and failures', () => {
+test('renderSummary shows times, bounds and failures', () => {
+  const t = timingOf({ check_interval: 1, ping_timeout: 0.5, failure_threshold: 3, recovery_threshold: 3, min_secondary_time: 5 });
   const lines = renderSummary([
-    { step: 'outage', expected: 'wan2', ms: 3060 },
-    { step: 'heal', expected: 'wan1', ms: null, error: 'timeout' },
-  ]);
-  assert.match(lines[1]!, /outage .*-> wan2 +3\.06 s/);
-  assert.match(lines[2]!, /FAILED: timeout/);
+    { step: 'outage', kind: 'upstream', expected: 'wan2', ms: 3060 },
+    { step: 'heal', kind: 'return', expected: 'wan1', ms: null, error: 'timeout' },
+  ], t);
+  const text = lines.join('\n');
+  assert.match(text, /\n {2}outage +wan2 +3\.06 s +2\.5-3\.5 s/);
+  assert.match(text, /\n {2}heal +wan1 +FAILED/);
+  assert.match(text, /heal: FAILED: timeout/);
+  assert.match(text, /outage: 0\.56 s until the next check/);
 });
 
 test('parseJsonLine keeps objects only', () => {
@@ -102,14 +108,4 @@ test('preflight names the missing tool and its package', () => {
   assert.equal(findOnPath('definitely-not-a-tool-wfl'), null);
   assert.throws(() => requireTools(['definitely-not-a-tool-wfl']), /definitely-not-a-tool-wfl/);
   assert.doesNotThrow(() => requireTools(['sh']));
-});
-
-test('flowAroundSwitch: the silence around a switch, from the last echo before it to the first after', () => {
-  const f = flowAroundSwitch([1000, 1050, 1100, 4000], 3000, 3080);
-  assert.deepEqual(f, { gapMs: 1980, resumedAfterMs: 80 });
-  assert.match(renderFlow(f), /resumed 80 ms after the switch; no echo for 1\.98 s/);
-  assert.deepEqual(flowAroundSwitch([1000], 3000, null), { gapMs: null, resumedAfterMs: null });
-  assert.match(renderFlow({ gapMs: null, resumedAfterMs: null }), /did not resume/);
-  const lines = renderSummary([{ step: 'outage', expected: 'wan2', ms: 3060, lan: f }]);
-  assert.match(lines[1]!, /3\.06 s +LAN UDP flow resumed 80 ms/);
 });

@@ -78,7 +78,12 @@ test('small formatters', () => {
   assert.equal(formatDuration(0), '0s');
   assert.equal(formatDuration(65), '1m 05s');
   assert.equal(formatDuration(90061), '1d 01h 01m');
-  assert.equal(formatMs(0.4567), '0.5 ms');
+  // Below 1 ms two significant digits (the JSON's 0.04 is not "0.0 ms"); above, one decimal.
+  assert.equal(formatMs(0.4567), '0.46 ms');
+  assert.equal(formatMs(0.04), '0.04 ms');
+  assert.equal(formatMs(0.0071), '0.0071 ms');
+  assert.equal(formatMs(0), '0.0 ms');
+  assert.equal(formatMs(1.25), '1.3 ms');
   assert.equal(formatMs(150.4), '150 ms');
   assert.equal(formatMs(null), '-');
   assert.equal(formatPct(33.333), '33.3%');

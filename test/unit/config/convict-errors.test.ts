@@ -17,7 +17,7 @@ test('maps each line to a problem', () => {
   assert.deepEqual(problems, [
     { key: 'ping_timeout', value: -1, expected: 'a positive number of seconds' },
     { key: 'primary.interface', value: 'a: b', expected: 'a Linux interface name' },
-    { key: 'pign', value: 3, expected: 'no such key' },
+    { key: 'pign', value: 3, expected: 'no such key', known: ['primary', 'ping_timeout', 'ping'] },
     { key: 'primary', value: undefined, expected: 'a mapping of keys' },
   ]);
 });

@@ -132,7 +132,7 @@ test('both: IPv4 decides the errors, and a refused switch moves nothing', async 
   probers.healthy6.set('secondary', true);
   await clock.advanceAsync(3000);
   const before = nl.mainReplaces().length;
-  await assert.rejects(daemon.switchTo('secondary', { force: false }), rejectsWith('WAN_ERR_LINK_DOWN', /^Digi is down; use force/));
+  await assert.rejects(daemon.switchTo('secondary', { force: false }), rejectsWith('WAN_ERR_LINK_DOWN', /^Digi is down; use --force \(wanctl switch\) or "force": true \(API\) to switch anyway$/));
   await assert.rejects(daemon.switchTo('nope', { force: false, family: 'ipv6' }), rejectsWith('WAN_ERR_UNKNOWN_LINK'));
   assert.equal(nl.mainReplaces().length, before);
   assert.equal(daemon.status().activeIpv6, 'primary');
