@@ -66,13 +66,16 @@ async function oneRun(rig: PairRig, flow: UdpFlow, watch: { added: number[] }): 
   return { allDownMs: logAt(allDown) - t0, vipMs: vip - t0, flowMs: resumed.at - t0, bSwitches };
 }
 
+/** From A's daemon reporting all down to B holding the address: keepalived's part, per method. */
 function boundText(method: HealthMethod): string {
   const down = masterDownMs(ADVERT_INT, B_PRIORITY) / 1000;
   const skew = ((256 - B_PRIORITY) / 256) * ADVERT_INT;
-  const script = method.startsWith('script') ? `${SCRIPT.fall} x ${SCRIPT.interval} s (fall x interval) + up to ${SCRIPT.interval} s + ` : '';
-  return method.endsWith('_fault')
-    ? `${script}B's skew ${skew.toFixed(2)} s (A in FAULT sends priority 0: B takes over after Skew_Time)`
-    : `${script}3 x advert_int + skew = ${down.toFixed(2)} s (RFC 3768 Master_Down_Interval, advert_int ${ADVERT_INT} s, B priority ${B_PRIORITY})`;
+  const scriptS = method.startsWith('script') ? (SCRIPT.fall + 1) * SCRIPT.interval : 0;
+  const script = scriptS > 0 ? `${SCRIPT.fall} x ${SCRIPT.interval} s (fall x interval) + up to ${SCRIPT.interval} s (the check's phase) + ` : '';
+  const vrrp = method.endsWith('_fault')
+    ? { s: skew, text: `B's Skew_Time ${skew.toFixed(2)} s (A in FAULT sends priority 0: B takes over after Skew_Time)` }
+    : { s: down, text: `3 x advert_int + skew = ${down.toFixed(2)} s (RFC 3768 Master_Down_Interval, advert_int ${ADVERT_INT} s, B priority ${B_PRIORITY})` };
+  return `${script}${vrrp.text}${scriptS > 0 ? ` = ${(scriptS + vrrp.s).toFixed(2)} s` : ''}`;
 }
 
 async function method(m: HealthMethod): Promise<void> {
