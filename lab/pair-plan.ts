@@ -10,7 +10,7 @@
 //   PREFIX-ispI uplink 198.18.I.1 -> PREFIX-net ispI 198.18.I.2 (targets 198.51.100.1, 203.0.113.1, echo 203.0.113.7)
 //   PREFIX-sw  br0 with ports pa, pb, ph (the LAN segment)
 //   PREFIX-lan eth0 100.64.100.10/24, default via the VIP 100.64.100.1
-import { ECHO_ADDRESS, ECHO_PORT, LAB_TARGETS, validatePrefix } from './lab-plan.js';
+import { ECHO_ADDRESS, ECHO_PORT, LAB_TARGETS, validatePrefix, type LabLinkPlan } from './lab-plan.js';
 
 export type RouterId = 'a' | 'b';
 
@@ -19,18 +19,8 @@ export const PAIR_LAN_PREFIX_LENGTH = 24;
 export const PAIR_LAN_HOST = '100.64.100.10';
 export const PAIR_VRID = 51;
 
-export interface PairLinkPlan {
-  /** 1-based index of the ISP (and of the router's WAN). */
-  index: number;
-  iface: string;
-  address: string;
-  gateway: string;
-  prefixLength: number;
-  ispNs: string;
-  /** The ISP's interface towards this router: the fault target of this router's link. */
-  cpeIface: string;
-  wanSubnet: string;
-}
+/** One WAN of a router, as the single-router lab names it; cpeIface is the fault target of this router's link. */
+export type PairLinkPlan = Pick<LabLinkPlan, 'index' | 'iface' | 'address' | 'gateway' | 'prefixLength' | 'ispNs' | 'cpeIface' | 'wanSubnet'>;
 
 export interface PairRouterPlan {
   id: RouterId;

@@ -13,7 +13,7 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { run, runInNs, spawnInNs, terminate, isRunning, type RunResult } from './exec.js';
 import { guardExit } from './exit-guard.js';
-import type { LabLink } from './topology.js';
+import { deleteNamespace, type LabLink } from './topology.js';
 import type { DaemonLab } from './daemon-runner.js';
 import { startEcho, type LanInfo } from './lan.js';
 import { natRuleset } from './nat-rules.js';
@@ -179,12 +179,8 @@ class NamespacePair implements Pair {
     if (this.destroyed) return;
     this.destroyed = true;
     await Promise.all([...this.children].map((c) => terminate(c, 'SIGTERM', 2000)));
-    for (const ns of pairNamespaces(this.plan)) {
-      // Only the run's own namespaces: whatever is still inside them (a keepalived VRRP child) goes with them.
-      const pids = (await run('ip', ['netns', 'pids', ns]).catch(() => ({ stdout: '' }))).stdout.split(/\s+/).filter((x) => /^[0-9]+$/.test(x)).map(Number);
-      for (const pid of pids) if (pid !== process.pid) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-      await run('ip', ['netns', 'del', ns]).catch(() => undefined);
-    }
+    // Only the run's own namespaces: whatever is still inside them (a keepalived VRRP child) goes with them.
+    for (const ns of pairNamespaces(this.plan)) await deleteNamespace(ns);
     this.unguard?.();
     this.unguard = null;
   }
