@@ -2,7 +2,7 @@
 // keepalived on both routers (lab/pair-rig.ts), per health method: the time from router A's last
 // link failing (both WANs lose upstream at once) to A's daemon reporting all links down, to the
 // virtual address on B (B's own `ip monitor address` line) and to the LAN host's UDP flow resuming
-// through B; then `wanctl status --check`'s wall time. Prints each figure with its config and the
+// through B; what a kill -9 of A's daemon does; then `wanctl status --check`'s wall time. Prints each figure with its config and the
 // bound it implies. A benchmark, never a pass/fail test.
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
@@ -22,6 +22,7 @@ const ADVERT_INT = 1;
 const B_PRIORITY = 100;
 const SCRIPT = { interval: 1, fall: 2 };
 const FLOW_EVERY_MS = 20;
+const KILL_WINDOW_MS = 15_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const logAt = (l: LogLine): number => (typeof l.time === 'string' ? Date.parse(l.time) : Number.NaN);
@@ -95,13 +96,29 @@ async function method(m: HealthMethod): Promise<void> {
     console.log(`  A's last link fails -> address on B:                 ${s((r) => r.vipMs)}`);
     console.log(`  A's last link fails -> LAN UDP flow resumes via B:   ${s((r) => r.flowMs)} (flow: one datagram / ${FLOW_EVERY_MS} ms)`);
     console.log(`  B's daemon switched meanwhile: ${runs.map((r) => r.bSwitches).join(', ')} time(s) (its links are fine: 0 expected)`);
-    await flow.stop();
     if (m === 'track_file') await checkTimes(rig);
+    console.log(`  kill -9 of A's daemon (its links fine): ${await killNine(rig, watch)}`);
+    await flow.stop();
   } finally {
     watch.stop();
     await client.close();
     await rig.stop();
   }
+}
+
+/** kill -9 of A's daemon while it holds the address and its links are fine: what keepalived does. */
+async function killNine(rig: PairRig, watch: { added: number[] }): Promise<string> {
+  await rig.waitVip('a', 30_000);
+  await sleep(3000);
+  const seen = watch.added.length;
+  const t0 = epochNow();
+  await rig.a.daemon.kill9();
+  const deadline = Date.now() + KILL_WINDOW_MS;
+  while (Date.now() < deadline && watch.added.length === seen) await sleep(20);
+  const moved = watch.added[seen];
+  return moved === undefined
+    ? `the address stayed on A for the ${KILL_WINDOW_MS / 1000} s watched (track file: ${await rig.a.weight()})`
+    : `the address moved to B after ${((moved - t0) / 1000).toFixed(2)} s`;
 }
 
 function timed(ns: string, args: readonly string[]): Promise<{ ms: number; code: number }> {
