@@ -75,21 +75,23 @@ export class VrrpExtension implements Extension {
     });
   }
 
+  /** Runs outside the bus's own isolation (a microtask, a timer): nothing may escape it. */
   private sync(): void {
     if (!this.running) return;
-    const want = trackWeight(this.deps.status(), this.deps.config);
-    if (want === null) return;
     const { trackFile } = this.deps.config;
-    if (want === this.written) {
-      // A failed write left the old file in place (rename is all or nothing): it holds `want` again.
-      if (this.failures > 0) this.recovered(trackFile, want);
-      return;
-    }
+    let want: number | null;
     try {
+      want = trackWeight(this.deps.status(), this.deps.config);
+      if (want === null) return;
+      if (want === this.written) {
+        // A failed write left the old file in place (rename is all or nothing): it holds `want` again.
+        if (this.failures > 0) this.recovered(trackFile, want);
+        return;
+      }
       (this.deps.write ?? writeFileAtomically)(trackFile, `${want}\n`);
     } catch (err) {
       if (this.failures === 0) {
-        this.deps.log.warn({ file: trackFile, weight: want, error: describeError(err) }, 'vrrp: cannot write the track file; retrying with backoff');
+        this.deps.log.warn({ file: trackFile, error: describeError(err) }, 'vrrp: cannot update the track file; retrying with backoff');
       }
       this.failures += 1;
       this.armRetry();

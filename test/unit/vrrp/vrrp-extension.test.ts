@@ -110,7 +110,7 @@ describe('VrrpExtension', () => {
     await Promise.resolve();
     const warns = t.logged.filter((l) => l.level === 'warn');
     assert.equal(warns.length, 1, `one warning for the streak: ${JSON.stringify(t.logged)}`);
-    assert.match(warns[0]!.msg, /cannot write the track file/);
+    assert.match(warns[0]!.msg, /cannot update the track file/);
     assert.match(JSON.stringify(warns[0]!.obj), /EROFS/);
     assert.equal(t.clock.pendingTimers, 1, 'one retry armed, not one per attempt');
     t.io.failing = false;
@@ -137,6 +137,27 @@ describe('VrrpExtension', () => {
     const delays = t.attempts.map((at, i) => at - (i === 0 ? t0 : t.attempts[i - 1]!));
     assert.deepEqual(delays, [0, 1000, 2000, 4000, 8000, 8000, 8000, 8000], 'first attempt at start, then 1, 2, 4, 8, 8 ... s (40 s)');
     await t.ext.stop();
+  });
+
+  it('a status that throws is contained (logged once, retried), never an uncaught exception', async () => {
+    const t = setup();
+    t.state.links = [{ state: 'up' }, { state: 'up' }];
+    let broken = true;
+    const ext = new VrrpExtension({
+      bus: t.bus, clock: t.clock, log: { info: () => undefined, warn: (obj, msg) => { t.logged.push({ level: 'warn', msg, obj }); } },
+      status: () => { if (broken) throw new Error('status unavailable'); return t.state; },
+      config: { trackFile: '/run/wf/vrrp-weight', downWeight: -100, perLinkWeight: null },
+      write: (path, text) => { t.writes.push({ path, text }); }, backoff: { firstMs: 1000, maxMs: 8000 },
+    });
+    await ext.start();
+    t.step(['down', 'down'], true);
+    await Promise.resolve();
+    assert.equal(t.logged.filter((l) => l.level === 'warn').length, 1);
+    assert.match(JSON.stringify(t.logged[0]!.obj), /status unavailable/);
+    broken = false;
+    t.clock.advance(1000);
+    assert.deepEqual(texts(t.writes), ['-100\n'], 'the retry wrote once the status could be read');
+    await ext.stop();
   });
 
   it('after stop nothing is written', async () => {
