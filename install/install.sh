@@ -97,6 +97,8 @@ install_app() {
     [ ! -f "$SRC_DIR/config.example.yaml" ] || cp "$SRC_DIR/config.example.yaml" "$stage/"
     # The unit's Documentation= points here.
     cp "$SRC_DIR/README.md" "$stage/"
+    # The keepalived examples for a VRRP pair (README "Two routers").
+    [ ! -d "$SRC_DIR/install/keepalived" ] || cp -a "$SRC_DIR/install/keepalived" "$stage/keepalived"
     # The product only: dist/src. The lab, tests and benchmarks build to dist/lab, dist/test and
     # dist/bench and are never installed; dist/src/lab is what builds from before the lab moved out
     # of src/ left behind.

@@ -19,7 +19,7 @@ export interface DaemonFiles {
 }
 
 /** A sane config for the lab: fast checks so a demo fails over in seconds. Overrides win. */
-export function labConfig(lab: Lab, overrides: DaemonConfig = {}): DaemonConfig {
+export function labConfig(lab: Pick<Lab, 'links' | 'targets'>, overrides: DaemonConfig = {}): DaemonConfig {
   return {
     links: lab.links.map((l) => ({ name: l.iface, interface: l.iface, display_name: `ISP ${l.index}` })),
     ping_targets: [...lab.targets],
@@ -47,7 +47,7 @@ export async function writeGatewayState(stateDir: string, iface: string, gateway
  * Fills gateway_state_dir and log_file (inside `dir`) unless the caller set them, writes the
  * config and (unless a test brings its own DHCP client) one state file per lab link.
  */
-export async function writeDaemonFiles(lab: Lab, config: DaemonConfig, dir: string, stateFiles = true): Promise<DaemonFiles> {
+export async function writeDaemonFiles(lab: Pick<Lab, 'links'>, config: DaemonConfig, dir: string, stateFiles = true): Promise<DaemonFiles> {
   const stateDir = typeof config.gateway_state_dir === 'string' ? config.gateway_state_dir : join(dir, 'state');
   const logFile = typeof config.log_file === 'string' ? config.log_file : join(dir, 'wan-failover.log');
   const full: DaemonConfig = { ...config, gateway_state_dir: stateDir, log_file: logFile };

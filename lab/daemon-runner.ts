@@ -55,6 +55,9 @@ export interface StartDaemonOptions {
   owner?: { uid: number; gid: number };
 }
 
+/** What starting a daemon needs of a lab: a single-router Lab, or one router of the VRRP pair (pair.ts). */
+export type DaemonLab = Pick<Lab, 'prefix' | 'routerNs' | 'links' | 'targets' | 'spawn'>;
+
 export const DAEMON_MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
 interface Waiter {
@@ -161,7 +164,7 @@ async function chownTree(dir: string, uid: number, gid: number): Promise<void> {
 }
 
 /** Writes the config into a fresh temp dir and starts the daemon inside the lab's router ns. */
-export async function startDaemon(lab: Lab, config: DaemonConfig, opts: StartDaemonOptions = {}): Promise<DaemonHandle> {
+export async function startDaemon(lab: DaemonLab, config: DaemonConfig, opts: StartDaemonOptions = {}): Promise<DaemonHandle> {
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), `${lab.prefix}-daemon-`)));
   const files = await writeDaemonFiles(lab, config, dir, opts.stateFiles ?? true);
   const args = [...(opts.nodeArgs ?? daemonNodeFlags()), opts.mainPath ?? DAEMON_MAIN, '--config', files.configPath];

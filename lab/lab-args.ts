@@ -18,6 +18,8 @@ export const LAB_USAGE = `usage: npm run lab [-- --keep] [--verbose]        play
                            [--family ipv4|ipv6|both]
        npm run lab -- heal LINK
        npm run lab -- down
+       npm run lab -- --pair [--script] [--nopreempt]
+                           two routers with keepalived (VRRP), live
   Every command takes --prefix NAME: the lab's namespaces are NAME-r,
   NAME-isp1.., NAME-net (default ${DEFAULT_PREFIX}). LINK is 1..4 or wan1..wan4. A lab
   whose namespaces still hold processes is never rebuilt over: remove it with

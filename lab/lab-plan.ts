@@ -113,11 +113,11 @@ export function planLab(prefix: string = DEFAULT_PREFIX, links = 2): LabPlan {
   return { prefix, routerNs: `${prefix}-r`, netNs: `${prefix}-net`, lanNs: `${prefix}-lan`, links: list, targets: [...LAB_TARGETS], targets6: [...LAB_TARGETS6] };
 }
 
-/** Every namespace name that belongs to a lab of this prefix, out of a list of existing ones. */
+/** Every namespace name that belongs to a lab of this prefix (the VRRP pair lab's ra, rb, sw too), out of a list of existing ones. */
 export function labNamespaces(prefix: string, existing: readonly string[]): string[] {
   validatePrefix(prefix);
   const esc = prefix.replace(/[-]/g, '\\-');
-  const re = new RegExp(`^${esc}-(r|net|lan|isp[1-9][0-9]*)$`);
+  const re = new RegExp(`^${esc}-(r|ra|rb|sw|net|lan|isp[1-9][0-9]*)$`);
   return existing.filter((n) => re.test(n));
 }
 

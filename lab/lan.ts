@@ -94,6 +94,14 @@ function firstLine(child: ChildProcess, what: string, ok: (m: JsonObject) => boo
   });
 }
 
+/** The UDP/TCP echo service on ECHO_ADDRESS in the internet namespace (also the VRRP pair lab's). */
+export async function startEcho(host: LanHost, netNs: string): Promise<ChildProcess> {
+  await run('ip', ['-n', netNs, 'addr', 'add', `${ECHO_ADDRESS}/32`, 'dev', 'lo']);
+  const echo = host.spawn(netNs, process.execPath, [ECHO_JS, ECHO_ADDRESS, String(ECHO_PORT)]);
+  await firstLine(echo, `echo server in ${netNs}`, (m) => m.ready === true, START_TIMEOUT_MS);
+  return echo;
+}
+
 /** The router's NAT table in one style, or removed ('none'). */
 export async function applyNat(plan: LabPlan, style: NatStyle | 'none'): Promise<void> {
   if (style === 'none') {
@@ -132,9 +140,7 @@ export async function buildLan(host: LanHost, plan: LabPlan, opts: LanOptions = 
   if (bcp38) {
     for (const l of plan.links) await runInNs(l.ispNs, 'nft', ['-f', '-'], { input: bcp38Ruleset(l.cpeIface, l.wanSubnet) });
   }
-  await run('ip', ['-n', plan.netNs, 'addr', 'add', `${ECHO_ADDRESS}/32`, 'dev', 'lo']);
-  const echo = host.spawn(plan.netNs, process.execPath, [ECHO_JS, ECHO_ADDRESS, String(ECHO_PORT)]);
-  await firstLine(echo, `echo server in ${plan.netNs}`, (m) => m.ready === true, START_TIMEOUT_MS);
+  const echo = await startEcho(host, plan.netNs);
   const info: LanInfo = {
     ns: c, clientAddress: LAN_CLIENT_ADDRESS, clientIface: LAN_CLIENT_IFACE, routerAddress: LAN_ROUTER_ADDRESS,
     routerIface: LAN_ROUTER_IFACE, subnet: LAN_SUBNET, echoAddress: ECHO_ADDRESS, echoPort: ECHO_PORT, nat, bcp38,

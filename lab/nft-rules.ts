@@ -16,6 +16,18 @@ export interface FaultOptions {
   lossPct?: number;
   /** Default 'both'. Carrier faults always hit both families. */
   family?: FaultFamily;
+  /**
+   * Only packets in or out of this ISP interface (the VRRP pair lab: one router's link into an ISP
+   * both routers use). The fault then has a table of its own (faultTable(iface)).
+   */
+  iface?: string;
+}
+
+/** The fault table of one ISP (or, with `iface`, of one customer interface of it). */
+export function faultTable(iface?: string): string {
+  if (iface === undefined) return FAULT_TABLE;
+  if (!/^[A-Za-z0-9_]{1,15}$/.test(iface)) throw new Error(`invalid interface ${iface} for a fault table`);
+  return `${FAULT_TABLE}_${iface}`;
 }
 
 export function isFaultFamily(s: string): s is FaultFamily {
@@ -48,15 +60,18 @@ function dropStatement(lossPct: number | undefined): string {
 export function faultRuleset(kind: 'upstream' | 'gateway', opts: FaultOptions = {}): string {
   if (opts.family !== undefined && !isFaultFamily(opts.family)) throw new Error(`invalid family ${String(opts.family)}: expected ipv4, ipv6 or both`);
   const drop = familyMatch(opts.family) + dropStatement(opts.lossPct);
-  const chains = [`  chain forward_hook { type filter hook forward priority 0; policy accept; ${drop}; }`];
+  const table = faultTable(opts.iface);
+  const on = (dir: 'iifname' | 'oifname'): string => (opts.iface === undefined ? '' : `${dir} "${opts.iface}" `);
+  const forward = opts.iface === undefined ? `${drop};` : `${on('iifname')}${drop}; ${on('oifname')}${drop};`;
+  const chains = [`  chain forward_hook { type filter hook forward priority 0; policy accept; ${forward} }`];
   if (kind === 'gateway') {
-    chains.push(`  chain input_hook { type filter hook input priority 0; policy accept; ${drop}; }`);
+    chains.push(`  chain input_hook { type filter hook input priority 0; policy accept; ${on('iifname')}${drop}; }`);
   }
   // Re-adding the table first makes the script idempotent: flush old rules of ours, then add.
   return [
-    `table inet ${FAULT_TABLE} {}`,
-    `delete table inet ${FAULT_TABLE}`,
-    `table inet ${FAULT_TABLE} {`,
+    `table inet ${table} {}`,
+    `delete table inet ${table}`,
+    `table inet ${table} {`,
     ...chains,
     '}',
     '',

@@ -144,7 +144,7 @@ async function processesIn(namespaces: readonly string[]): Promise<LabProcess[]>
 }
 
 /** Kills every process still inside the namespace (only ever lab namespaces), then deletes it. */
-async function deleteNamespace(ns: string): Promise<void> {
+export async function deleteNamespace(ns: string): Promise<void> {
   const pids = await pidsIn(ns);
   for (const pid of pids) {
     try {

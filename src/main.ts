@@ -177,8 +177,8 @@ async function main(): Promise<void> {
     reload(configPath, daemon, logger, notifier.reloading, notifier.ready, config, (next) => {
       currentConfig = next;
       if (JSON.stringify(next.mqtt ?? null) !== JSON.stringify(config.mqtt ?? null)) logger.warn({}, 'mqtt settings changed: restart to apply them');
-      const ops = (c: Config): string => JSON.stringify([c.hooks ?? [], c.webhooks ?? [], c.metricsPublic ?? false]);
-      if (ops(next) !== ops(config)) logger.warn({}, 'hooks, webhooks or metrics_public changed: restart to apply them');
+      const ops = (c: Config): string => JSON.stringify([c.hooks ?? [], c.webhooks ?? [], c.metricsPublic ?? false, c.vrrp ?? null]);
+      if (ops(next) !== ops(config)) logger.warn({}, 'hooks, webhooks, metrics_public or vrrp changed: restart to apply them');
       if (api?.update(apiSettings(next))) void extensions.restart(API_EXTENSION);
     });
   });

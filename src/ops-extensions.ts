@@ -1,5 +1,6 @@
-// Composition of the operations extensions (Prometheus metrics, hooks, webhooks) from the config:
-// the only place that picks their real adapters (prom-client registry, child processes, fetch).
+// Composition of the operations extensions (Prometheus metrics, hooks, webhooks, the VRRP track
+// file) from the config: the only place that picks their real adapters (prom-client registry,
+// child processes, fetch, the track file's write + rename).
 // The daemon is netlink-native and spawns no program; the one exception is hooks the admin
 // configured. Without `hooks:` the hook adapter (the only importer of node:child_process) is not
 // even loaded.
@@ -14,6 +15,7 @@ import type { HookSpawner } from './notify/hook-process.js';
 import { HooksExtension, type NotifyLog } from './notify/hooks-extension.js';
 import { fetchPost } from './notify/webhook-post.js';
 import { WebhooksExtension } from './notify/webhooks-extension.js';
+import { VrrpExtension } from './vrrp/vrrp-extension.js';
 
 export interface OpsExtensions {
   metrics: MetricsExtension;
@@ -42,5 +44,7 @@ export async function opsExtensions(deps: OpsDeps): Promise<OpsExtensions> {
     all.push(new HooksExtension({ bus, hooks: config.hooks ?? [], spawn, log }));
   }
   if ((config.webhooks ?? []).length > 0) all.push(new WebhooksExtension({ bus, webhooks: config.webhooks ?? [], post: fetchPost, clock, log }));
+  // keepalived's track file (issue 25): only with a `vrrp:` section.
+  if (config.vrrp) all.push(new VrrpExtension({ bus, status: () => deps.engine.status(), config: config.vrrp, clock, log }));
   return { metrics, all };
 }

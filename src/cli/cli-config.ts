@@ -5,8 +5,9 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { CliError } from './args.js';
+import { DEFAULT_CONFIG_PATH } from './cli-config-path.js';
 
-export const DEFAULT_CONFIG_PATH = '/etc/wan-failover/config.yaml';
+export { DEFAULT_CONFIG_PATH };
 /** The config's default route_protocol, used by `dump` when no config file exists. */
 export const DEFAULT_ROUTE_PROTOCOL = 201;
 

@@ -10,13 +10,15 @@ import type { SwitchResponseJson } from './status-json.js';
 
 const CONFIG_OPTION = `  -c FILE       the daemon's config (default /etc/wan-failover/config.yaml): api host, port, key`;
 
-export const STATUS_HELP = `usage: wanctl status [--json] [-c FILE]
+export const STATUS_HELP = `usage: wanctl status [--json | --check] [-c FILE]
 
 Shows the running daemon's view: active link, auto failover, per-link health, gateway
 reachability, gateway, RTT, loss, carrier and throughput, then the recent events.
 
 options:
   --json        the daemon's /api/status JSON as is
+  --check       one line and exit 0 (a link carries traffic), 1 (all down) or 3 (no
+                answer), for keepalived's vrrp_script (see 'wanctl status --check --help')
 ${CONFIG_OPTION}
   -h, --help    this help`;
 

@@ -11,6 +11,7 @@ Operator's tool for the wan-failover daemon.
 
 commands:
   status [--json]                 the daemon's links, health and recent events (via its API)
+  status --check                  exit 0/1/3: a link carries traffic / all down / no answer (keepalived)
   switch LINK [--force] [--family ipv4|ipv6|both]
                                   move the default route to LINK and hold it
   auto on|off                     enable or disable automatic failover
@@ -21,10 +22,11 @@ commands:
   check-config [FILE]             validate a config file as the daemon would
 
 Run 'wanctl COMMAND --help' for a command's options; 'wanctl --version' prints the version.
-Exit status: 0 ok, 1 the operation failed, 2 usage error.`;
+Exit status: 0 ok, 1 the operation failed, 2 usage error (status --check: 1 all down, 3 no answer).`;
 
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  status: async () => (await import('./cmd-daemon.js')).runStatus,
+const COMMANDS: Record<string, (argv: readonly string[]) => Promise<Command>> = {
+  // --check (keepalived's vrrp_script, issue 25) has its own light module: no config loader.
+  status: async (argv) => (argv.includes('--check') ? (await import('./cmd-status-check.js')).runStatusCheck : (await import('./cmd-daemon.js')).runStatus),
   switch: async () => (await import('./cmd-daemon.js')).runSwitch,
   auto: async () => (await import('./cmd-daemon.js')).runAuto,
   dump: async () => (await import('./cmd-dump.js')).runDump,
@@ -61,7 +63,7 @@ export async function main(argv: string[], ctx: CommandContext): Promise<number>
     return EXIT_USAGE;
   }
   try {
-    const run = await load();
+    const run = await load(rest);
     return await run(rest, ctx);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -10,6 +10,7 @@ import { buildMqtt, MQTT_SECTION } from './mqtt.js';
 import { checkFileMode } from './file-mode.js';
 import { buildNotify } from './notify.js';
 import { buildQuality, QUALITY_SECTION } from './quality.js';
+import { buildVrrp, VRRP_SECTION } from './vrrp.js';
 import { FILE_KEY, configError, type ConfigProblem } from './problems.js';
 import { crossKeyProblems } from './rules.js';
 import { SCHEMA, isSchemaLeaf } from './schema.js';
@@ -71,6 +72,9 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
   found.push(...mqtt.problems);
 
   delete forSchema[QUALITY_SECTION];
+  delete forSchema[VRRP_SECTION];
+  const vrrp = buildVrrp(raw[VRRP_SECTION]);
+  found.push(...vrrp.problems);
 
   const { values, problems: schemaProblems } = applySchema(forSchema);
   found.push(...schemaProblems);
@@ -94,6 +98,7 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
   const config = toConfig(values, links, sourcePath, mqtt.mqtt);
   if (probeInterval !== null) config.probeIntervalMs = Math.round(probeInterval * 1000);
   if (quality.quality !== null) config.quality = quality.quality;
+  if (vrrp.vrrp !== null) config.vrrp = vrrp.vrrp;
   warnings.push(
     ...defaultedInterfaceWarnings(raw, links),
     ...missingInterfaceWarnings(raw, links, opts.interfaces ?? unknownInterfaces),

@@ -78,6 +78,18 @@ export interface Config {
   probeIntervalMs?: number | null;
   /** The `quality:` section (src/config/quality.ts); absent/null = only the consecutive-failure rule. */
   quality?: QualityConfig | null;
+  /** The `vrrp:` section (src/config/vrrp.ts): the keepalived track file; absent/null = none. */
+  vrrp?: VrrpConfig | null;
+}
+
+/** The `vrrp:` section: where the daemon keeps the weight keepalived tracks, and its values (src/vrrp/). */
+export interface VrrpConfig {
+  /** Absolute path; written atomically (write + rename) on every change of the weight. */
+  trackFile: string;
+  /** Written while every link is down (default -100). */
+  downWeight: number;
+  /** Added per down link; null = off. */
+  perLinkWeight: number | null;
 }
 
 /** The `quality:` section: the link-quality thresholds over a time window, whose one owner is the

@@ -35,6 +35,8 @@ test('unit declares the required service settings', () => {
     PrivateTmp: 'yes',
     RestrictAddressFamilies: 'AF_NETLINK AF_INET AF_INET6 AF_UNIX',
     StateDirectory: 'wan-failover',
+    RuntimeDirectory: 'wan-failover',
+    RuntimeDirectoryPreserve: 'yes',
     LogsDirectory: 'wan-failover',
     ConfigurationDirectory: 'wan-failover',
     ExecReload: '/bin/kill -HUP $MAINPID',

@@ -34,3 +34,12 @@ test('hooks configured: the adapter is loaded once and the hooks extension is bu
   assert.equal(r.loads, 1);
   assert.ok(r.names.includes('hooks'), r.names.join(', '));
 });
+
+test('a vrrp: section builds the VRRP track-file extension; without it there is none', async () => {
+  const build = async (vrrp: boolean): Promise<string[]> => (await opsExtensions({
+    config: testConfig(vrrp ? { vrrp: { trackFile: '/run/wan-failover/vrrp-weight', downWeight: -100, perLinkWeight: null } } : {}),
+    bus: new SyncEventBus(log), engine: { status: () => { throw new Error('not read while composing'); } }, clock: systemClock, log,
+  })).all.map((e) => e.name);
+  assert.ok((await build(true)).includes('vrrp'));
+  assert.ok(!(await build(false)).includes('vrrp'));
+});
