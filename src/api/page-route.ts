@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { errorBody } from './error-handler.js';
 import type { PublicRouteConfig } from './metrics-route.js';
 
 /** dist/src/page/static, beside this file's directory once built. */
@@ -48,7 +49,7 @@ export const pageRoute: FastifyPluginAsync<PageRouteOptions> = async (fastify, o
   const config = { public: true } satisfies PublicRouteConfig;
   const serve = (name: string, req: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const a = assets.get(name);
-    if (a === undefined) return reply.callNotFound() as unknown as FastifyReply;
+    if (a === undefined) return reply.code(404).type('application/json; charset=utf-8').send(errorBody('WAN_ERR_NOT_FOUND', `no asset ${name}`));
     reply.header('cache-control', 'no-cache').header('etag', a.etag).header('x-content-type-options', 'nosniff')
       .header('vary', 'accept-encoding');
     if (a.type.startsWith('text/html')) reply.header('content-security-policy', CSP).header('referrer-policy', 'no-referrer');
