@@ -11,7 +11,10 @@ export type FiguresOf = (link: string, family: AddressFamily) => StreakFigures |
 export function historyEvent(e: DaemonEvent, figuresOf: FiguresOf): HistoryEvent | null {
   switch (e.kind) {
     case 'link-state': {
-      const f = figuresOf(e.link, e.family);
+      // The rounds are quoted when they are the cause: failing rounds for down, passing ones for
+      // up. A carrier loss takes a link down between passing rounds; those would only mislead.
+      const rounds = figuresOf(e.link, e.family);
+      const f = rounds !== null && rounds.healthy === (e.to === 'up') ? rounds : null;
       const tail = f !== null ? `; ${streakText(f)}` : '';
       return { timeMs: e.timeMs, kind: 'state', link: e.link, family: e.family,
         message: `${e.link} ${e.family} ${e.to}: ${e.reason}${tail}`,
@@ -19,7 +22,8 @@ export function historyEvent(e: DaemonEvent, figuresOf: FiguresOf): HistoryEvent
     }
     case 'switched': {
       const from = e.from?.link ?? null;
-      const f = from !== null ? figuresOf(from, e.family) : null;
+      const rounds = from !== null ? figuresOf(from, e.family) : null;
+      const f = rounds !== null && !rounds.healthy ? rounds : null;
       const why = f !== null && e.reason !== 'manual' && e.reason !== 'initial' ? `; ${from}: ${streakText(f)}` : '';
       return { timeMs: e.timeMs, kind: 'switch', link: e.to.link, family: e.family,
         message: `${e.family} ${from ?? 'none'} -> ${e.to.link} (${e.reason}): ${e.detail ?? e.message}${why}`,

@@ -20,7 +20,8 @@ export interface StreakFigures {
 
 interface Streak { healthy: boolean; rounds: number; echoes: number; lost: number; rttSum: number; firstMs: number; lastMs: number; last: ProbeSample[] }
 
-const describe = (p: ProbeSample): string => (p.ok ? `${p.target} ${p.rttMs === null ? 'ok' : `${p.rttMs.toFixed(1)} ms`}` : `${p.target} ${p.error ?? 'failed'}`);
+const ms = (v: number): string => (v > 0 && v < 1 ? v.toPrecision(2) : v.toFixed(1));
+const describe = (p: ProbeSample): string => (p.ok ? `${p.target} ${p.rttMs === null ? 'ok' : `${ms(p.rttMs)} ms`}` : `${p.target} ${p.error ?? 'failed'}`);
 
 export class RoundStreaks {
   private readonly streaks = new Map<string, Streak>();

@@ -46,7 +46,10 @@ function signOut(message) {
 }
 
 function fmt(v, unit, digits = 1) {
-  return v === null || v === undefined ? '–' : `${Number(v).toFixed(digits)} ${unit}`;
+  if (v === null || v === undefined) return '–';
+  const n = Number(v);
+  // Sub-millisecond RTTs (a LAN gateway) keep two significant digits instead of reading 0.0.
+  return `${n !== 0 && Math.abs(n) < 1 ? n.toPrecision(2) : n.toFixed(digits)} ${unit}`;
 }
 
 function row(dl, term, value) {
@@ -162,7 +165,8 @@ async function loadCharts() {
   const since = new Date(Date.now() - r.ms).toISOString();
   try {
     const h = await api(`/api/history?family=${$('family').value}&step=${r.step}&since=${encodeURIComponent(since)}`);
-    for (const [link, points] of Object.entries(h.links)) await drawLinkChart($('charts'), link, points);
+    const window = { min: (Date.now() - r.ms) / 1000, max: Date.now() / 1000 };
+    for (const [link, points] of Object.entries(h.links)) await drawLinkChart($('charts'), link, points, window);
   } catch (err) {
     if (err instanceof Unauthorized) return signOut(err.message);
     $('conn').textContent = `history: ${err.message}`;

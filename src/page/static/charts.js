@@ -23,8 +23,8 @@ function widthOf(el) {
   return Math.max(200, Math.floor(el.clientWidth));
 }
 
-/** Draws (or redraws) the chart of one link: points = [{time, rtt_ms, loss_pct}]. */
-export async function drawLinkChart(container, link, points) {
+/** Draws (or redraws) the chart of one link: points = [{time, rtt_ms, loss_pct}] over window {min, max} (epoch s). */
+export async function drawLinkChart(container, link, points, window) {
   const uPlot = await loadUplot();
   const data = [
     points.map((p) => Date.parse(p.time) / 1000),
@@ -40,9 +40,10 @@ export async function drawLinkChart(container, link, points) {
     title.textContent = link;
     box.append(title);
     container.append(box);
+    c = { plot: null, box, window };
     const plot = new uPlot({
       width: widthOf(container), height: 180,
-      scales: { x: { time: true }, loss: { range: [0, 100] } },
+      scales: { x: { time: true, range: () => [c.window.min, c.window.max] }, loss: { range: [0, 100] } },
       series: [
         {},
         { label: 'RTT ms', stroke: '#1565c0', width: 1.5, spanGaps: false },
@@ -50,9 +51,10 @@ export async function drawLinkChart(container, link, points) {
       ],
       axes: [{}, { label: 'ms' }, { scale: 'loss', side: 1, label: '%', grid: { show: false } }],
     }, data, box);
-    c = { plot, box };
+    c.plot = plot;
     charts.set(link, c);
   } else {
+    c.window = window;
     c.plot.setData(data);
   }
 }

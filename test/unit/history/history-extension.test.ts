@@ -84,3 +84,18 @@ test('the history is saved every period and at stop, and a restart reads it back
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a carrier loss between passing rounds is not explained by those rounds', async () => {
+  const { clock, bus, ext } = rig(null);
+  await ext.start();
+  const t = clock.wallMs();
+  bus.publish({ kind: 'probe-round', link: 'primary', family: 'ipv4', gateway: null,
+    targets: [{ target: '198.51.100.1', ok: true, rttMs: 0.25, error: null }], healthy: true, timeMs: t });
+  bus.publish({ kind: 'link-state', link: 'primary', interface: 'eth0', family: 'ipv4', from: 'up', to: 'down', reason: 'carrier lost', timeMs: t + 10 });
+  bus.publish({ kind: 'link-state', link: 'primary', interface: 'eth0', family: 'ipv4', from: 'down', to: 'up', reason: 'probes pass', timeMs: t + 20 });
+  assert.deepEqual(ext.eventsSince(0).map((e) => e.message), [
+    'primary ipv4 down: carrier lost',
+    'primary ipv4 up: probes pass; 1 passing round; loss 0 % over 0.0 s; rtt 0.3 ms; targets 198.51.100.1 0.25 ms',
+  ]);
+  await ext.stop();
+});
