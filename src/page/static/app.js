@@ -103,6 +103,8 @@ function renderStatus(next) {
   status = next;
   const focused = document.activeElement?.closest?.('[data-link]')?.dataset.link;
   $('links').replaceChildren(...next.links.map(renderLink));
+  // The bench reads this mark: navigation start to the first links on screen.
+  if (prev === null && performance.getEntriesByName('wf-first-status').length === 0) performance.mark('wf-first-status');
   if (focused) document.querySelector(`[data-link="${CSS.escape(focused)}"] button`)?.focus();
   $('auto').checked = next.auto_enabled;
   if (prev !== null && prev.active_link !== next.active_link) announce(`Switched to ${next.active_link ?? 'no link'}`);
