@@ -54,6 +54,8 @@ function historyMemory(): string[] {
   const links = ['wan1', 'wan2', 'wan3', 'wan4'];
   const t0 = Date.UTC(2026, 0, 1);
   const seconds = 7 * 24 * 3600;
+  const gc = (globalThis as { gc?: () => void }).gc ?? ((): void => undefined);
+  gc();
   const heap0 = process.memoryUsage();
   const c0 = process.cpuUsage();
   for (let s = 0; s < seconds; s++) {
@@ -63,6 +65,7 @@ function historyMemory(): string[] {
     }
   }
   const c1 = process.cpuUsage(c0);
+  gc();
   const heap1 = process.memoryUsage();
   const records = seconds * links.length * 2;
   const e0 = performance.now();
@@ -70,7 +73,8 @@ function historyMemory(): string[] {
   const e1 = performance.now();
   return [
     `history after a simulated 7 days (4 links x 2 families, 1 sample/s each = ${records} samples): rings ${(store.byteLength() / 1048576).toFixed(2)} MiB `
-      + `(bound: 8 MiB), heap+arrayBuffers growth ${(((heap1.heapUsed + heap1.arrayBuffers) - (heap0.heapUsed + heap0.arrayBuffers)) / 1048576).toFixed(2)} MiB`,
+      + `(bound: 8 MiB); process growth after GC: ${((heap1.arrayBuffers - heap0.arrayBuffers) / 1048576).toFixed(2)} MiB array buffers, `
+      + `${((heap1.heapUsed - heap0.heapUsed) / 1048576).toFixed(2)} MiB JS heap`,
     `  recording: ${(((c1.user + c1.system) / records)).toFixed(2)} µs CPU per sample; history.bin ${(file.length / 1048576).toFixed(2)} MiB, encoded in ${(e1 - e0).toFixed(0)} ms`,
   ];
 }
@@ -95,6 +99,7 @@ async function labFigures(): Promise<string[]> {
     d = await startDaemon(lab, labConfig(lab, CFG));
     await d.waitForLog((l) => l.msg === 'daemon ready', 20_000);
     await waitActive(agent, 'wan1', 30_000);
+    await sleep(5000); // past the start-up work
     const idle0 = cpuSeconds(d.pid);
     await sleep(CPU_S * 1000);
     const idle = cpuSeconds(d.pid) - idle0;
@@ -111,6 +116,7 @@ async function labFigures(): Promise<string[]> {
     }
     out.push(`first render (navigation start -> links on screen, key in sessionStorage, ${RUNS} loads): ${summary(renders, 'ms', 0)}`);
 
+    await sleep(2000);
     const busy0 = cpuSeconds(d.pid);
     await sleep(CPU_S * 1000);
     const busy = cpuSeconds(d.pid) - busy0;

@@ -50,7 +50,7 @@ export class RoundStreaks {
       healthy: s.healthy, rounds: s.rounds, echoes: s.echoes, lost: s.lost,
       lossPct: s.echoes > 0 ? Math.round((s.lost / s.echoes) * 1000) / 10 : 0,
       spanS: Math.round((s.lastMs - s.firstMs) / 100) / 10,
-      rttMs: answered > 0 ? Math.round((s.rttSum / answered) * 10) / 10 : null,
+      rttMs: answered > 0 ? Math.round((s.rttSum / answered) * 1000) / 1000 : null,
       targets: s.last.map(describe),
     };
   }
@@ -59,7 +59,7 @@ export class RoundStreaks {
 /** "3 failed rounds; loss 100 % over 6.0 s; targets 198.51.100.1 timeout, 198.51.100.2 timeout". */
 export function streakText(f: StreakFigures): string {
   const rounds = `${f.rounds} ${f.healthy ? 'passing' : 'failed'} round${f.rounds === 1 ? '' : 's'}`;
-  const rtt = f.rttMs !== null ? `; rtt ${f.rttMs} ms` : '';
+  const rtt = f.rttMs !== null ? `; rtt ${ms(f.rttMs)} ms` : '';
   const targets = f.targets.length > 0 ? `; targets ${f.targets.join(', ')}` : '';
   return `${rounds}; loss ${f.lossPct} % over ${f.spanS.toFixed(1)} s${rtt}${targets}`;
 }

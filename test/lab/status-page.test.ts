@@ -21,7 +21,6 @@ test('the status page in Chromium: sign in, both links, a failover after carrier
   { skip: notRoot || noChromium, timeout: 60_000 }, async (t) => {
     const shots = await mkdtemp(join(tmpdir(), 'wf-status-page-'));
     t.diagnostic(`screenshots: ${shots}`);
-    process.stdout.write(`# status page screenshots: ${shots}\n`);
     await withRig('pge', async (rig) => {
       // A long min_secondary_time: once on wan2, the daemon stays there until the page switches back.
       const d = await rig.start({ min_secondary_time: 300 });
