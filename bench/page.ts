@@ -8,7 +8,7 @@ import { build } from '../src/api/app.js';
 import { SyncEventBus } from '../src/bus/event-bus.js';
 import { systemClock } from '../src/clock.js';
 import type { Engine } from '../src/engine/types.js';
-import { HistoryExtension } from '../src/history/history-extension.js';
+import { HistoryExtension, type HistoryProvider } from '../src/history/history-extension.js';
 import { encodeHistory } from '../src/history/persist.js';
 import { HistoryStore } from '../src/history/store.js';
 import { openAgent, type Agent } from '../lab/agent-client.js';
@@ -49,7 +49,7 @@ async function transferSize(): Promise<string> {
   return `page transfer (${ASSETS.length} files, headers included): ${(gz / 1024).toFixed(1)} KiB gzip, ${(plain / 1024).toFixed(1)} KiB uncompressed (bound: 150 KiB)`;
 }
 
-function historyMemory(): string[] {
+async function historyMemory(): Promise<string[]> {
   const store = new HistoryStore();
   const links = ['wan1', 'wan2', 'wan3', 'wan4'];
   const t0 = Date.UTC(2026, 0, 1);
@@ -71,12 +71,44 @@ function historyMemory(): string[] {
   const e0 = performance.now();
   const file = encodeHistory(store, t0 + seconds * 1000);
   const e1 = performance.now();
+  const api = await historyRequests(store, links, t0 + seconds * 1000);
   return [
     `history after a simulated 7 days (4 links x 2 families, 1 sample/s each = ${records} samples): rings ${(store.byteLength() / 1048576).toFixed(2)} MiB `
       + `(bound: 8 MiB); process growth after GC: ${((heap1.arrayBuffers - heap0.arrayBuffers) / 1048576).toFixed(2)} MiB array buffers, `
       + `${((heap1.heapUsed - heap0.heapUsed) / 1048576).toFixed(2)} MiB JS heap`,
+    ...api,
     `  recording: ${(((c1.user + c1.system) / records)).toFixed(2)} µs CPU per sample; history.bin ${(file.length / 1048576).toFixed(2)} MiB, encoded in ${(e1 - e0).toFixed(0)} ms`,
   ];
+}
+
+/** GET /api/history over the full store: the largest answers the page asks for (7 d and 1 h, every link). */
+async function historyRequests(store: HistoryStore, links: string[], nowMs: number): Promise<string[]> {
+  const provider: HistoryProvider = {
+    query: (family, step, sinceMs, link) => store.query(family, step, sinceMs, nowMs, link),
+    eventsSince: (s) => store.eventsSince(s), links: () => links, subscribe: () => () => undefined,
+  };
+  const engine = { status: () => { throw new Error('no status'); } } as unknown as Engine;
+  const key = randomBytes(16).toString('hex');
+  const app = await build({ engine, apiKey: key, history: provider });
+  const out: string[] = [];
+  try {
+    for (const [step, span, link] of [[60, 7 * 86400e3, undefined], [60, 7 * 86400e3, links[0]], [1, 3600e3, links[0]]] as const) {
+      const url = `/api/history?step=${step}&since=${new Date(nowMs - span).toISOString()}${link ? `&link=${link}` : ''}`;
+      const times: number[] = [];
+      let bytes = 0;
+      for (let i = 0; i < 5; i++) {
+        const a = performance.now();
+        const res = await app.inject({ url, headers: { authorization: `Bearer ${key}` } });
+        times.push(performance.now() - a);
+        bytes = res.rawPayload.length;
+      }
+      out.push(`  GET /api/history step=${step} over ${span / 3600e3} h, ${link ? 'one link (as the page asks)' : `${links.length} links`}: `
+        + `${(bytes / 1048576).toFixed(2)} MiB JSON, ${summary(times, 'ms', 0)}`);
+    }
+  } finally {
+    await app.close();
+  }
+  return out;
 }
 
 /** Epoch ms (performance.timeOrigin-based) when wan2 is shown carrying, after the next frame. */
@@ -149,7 +181,7 @@ async function labFigures(): Promise<string[]> {
 async function main(): Promise<void> {
   console.log(`wan-failover page bench — config: ${JSON.stringify(CFG)}; load: whatever else runs on this machine (say so when quoting)`);
   console.log(await transferSize());
-  for (const l of historyMemory()) console.log(l);
+  for (const l of await historyMemory()) console.log(l);
   if (process.getuid?.() !== 0) {
     console.log('lab figures skipped: need root (network namespaces)');
     return;

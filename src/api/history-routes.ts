@@ -18,7 +18,14 @@ export interface HistoryRoutesOptions {
   engine: Engine;
   /** Milliseconds between keep-alive comments on the stream (tests shorten it). */
   keepAliveMs?: number;
+  /** Open streams at most (default MAX_STREAMS); one more is a 503. */
+  maxStreams?: number;
 }
+
+/** A router has a handful of people looking; each stream holds a socket and a listener. */
+export const MAX_STREAMS = 16;
+/** A client that stops reading is dropped once this much is queued for it, so memory stays bounded. */
+export const STREAM_BACKLOG_BYTES = 1024 * 1024;
 
 const HOUR_MS = 3_600_000;
 const WEEK_MS = 7 * 24 * HOUR_MS;
@@ -47,6 +54,7 @@ interface HistoryQuery { link?: string; family?: AddressFamily; since?: string; 
 export const historyRoutes: FastifyPluginAsync<HistoryRoutesOptions> = async (fastify, opts) => {
   const { history, engine } = opts;
   const keepAliveMs = opts.keepAliveMs ?? 25_000;
+  const maxStreams = opts.maxStreams ?? MAX_STREAMS;
 
   fastify.get<{ Querystring: HistoryQuery }>('/history',
     { schema: { querystring: historyQuerySchema, response: { 200: historyResponseSchema, ...errorResponses } } },
@@ -72,16 +80,26 @@ export const historyRoutes: FastifyPluginAsync<HistoryRoutesOptions> = async (fa
   fastify.addHook('onClose', async () => { for (const end of [...open]) end(); });
 
   fastify.get('/stream', { schema: { response: errorResponses } }, async (req: FastifyRequest, reply) => {
+    if (open.size >= maxStreams) {
+      reply.header('retry-after', '30');
+      throw new WanError('WAN_ERR_BUSY', `too many open streams (${maxStreams}); close a page and retry`);
+    }
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
-    const send = (event: string, data: unknown): void => { res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`); };
+    const send = (event: string, data: unknown): void => {
+      if (res.writableEnded) return;
+      if (res.writableLength > STREAM_BACKLOG_BYTES) {
+        end();
+        return;
+      }
+      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
     let pending = false;
     const sendStatus = (): void => {
       pending = false;
-      if (!res.writableEnded) send('status', toStatusPayload(engine.status()));
+      send('status', toStatusPayload(engine.status()));
     };
-    sendStatus();
     // Several status changes in one turn of the loop (a switch touches both links) make one message.
     const off = history.subscribe((m) => {
       if (m.type === 'event') send('event', eventPayload(m.event));
@@ -90,14 +108,15 @@ export const historyRoutes: FastifyPluginAsync<HistoryRoutesOptions> = async (fa
         setImmediate(sendStatus);
       }
     });
-    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs);
-    const end = (): void => {
+    const keepAlive = setInterval(() => { if (!res.writableEnded) res.write(': keep-alive\n\n'); }, keepAliveMs);
+    function end(): void {
       off();
       clearInterval(keepAlive);
       open.delete(end);
       if (!res.writableEnded) res.end();
-    };
+    }
     open.add(end);
     req.raw.on('close', end);
+    sendStatus();
   });
 };

@@ -6,6 +6,7 @@ import { build } from '../../src/api/app.js';
 import { SyncEventBus } from '../../src/bus/event-bus.js';
 import { systemClock } from '../../src/clock.js';
 import { HistoryExtension } from '../../src/history/history-extension.js';
+import { MAX_STREAMS } from '../../src/api/history-routes.js';
 import { FakeEngine } from './fake-engine.js';
 import { auth, KEY } from './helpers.js';
 
@@ -149,5 +150,30 @@ test('GET /api/stream sends the status at once and each event as it happens', as
   } finally {
     ac.abort();
     await r.close();
+  }
+});
+
+test('GET /api/stream refuses more open streams than its bound with a 503 JSON error', async () => {
+  const engine = new FakeEngine();
+  const bus = new SyncEventBus(quiet);
+  const history = new HistoryExtension({ bus, engine, clock: systemClock, log: quiet, stateDir: null, links: () => ['primary'] });
+  await history.start();
+  const app = await build({ engine, apiKey: KEY, history });
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const ac = new AbortController();
+  try {
+    const streams = [];
+    for (let i = 0; i < MAX_STREAMS; i++) {
+      const res = await fetch(`${address}/api/stream`, { headers: auth, signal: ac.signal });
+      assert.equal(res.status, 200);
+      streams.push(res);
+    }
+    const over = await fetch(`${address}/api/stream`, { headers: auth, signal: ac.signal });
+    assert.equal(over.status, 503);
+    assert.equal((await over.json() as { code: string }).code, 'WAN_ERR_BUSY');
+  } finally {
+    ac.abort();
+    await app.close();
+    await history.stop();
   }
 });

@@ -109,6 +109,8 @@ function renderStatus(next) {
   $('auto').checked = next.auto_enabled;
   if (prev !== null && prev.active_link !== next.active_link) announce(`Switched to ${next.active_link ?? 'no link'}`);
   if (prev === null || prev.links.length !== next.links.length) keepCharts(next.links.map((l) => l.name));
+  // The charts know the links from the first status.
+  if (prev === null) void loadCharts();
 }
 
 function announce(text) {
@@ -165,10 +167,15 @@ async function loadCharts() {
   clearTimeout(chartTimer);
   const r = RANGES[range];
   const since = new Date(Date.now() - r.ms).toISOString();
+  const window = { min: (Date.now() - r.ms) / 1000, max: Date.now() / 1000 };
   try {
-    const h = await api(`/api/history?family=${$('family').value}&step=${r.step}&since=${encodeURIComponent(since)}`);
-    const window = { min: (Date.now() - r.ms) / 1000, max: Date.now() / 1000 };
-    for (const [link, points] of Object.entries(h.links)) await drawLinkChart($('charts'), link, points, window);
+    // One link per request: 7 days of a link is ~1 MiB of JSON, and the daemon serialises one
+    // answer in one stretch of its event loop; smaller answers keep each stretch short.
+    for (const l of status?.links ?? []) {
+      const q = `link=${encodeURIComponent(l.name)}&family=${$('family').value}&step=${r.step}&since=${encodeURIComponent(since)}`;
+      const h = await api(`/api/history?${q}`);
+      await drawLinkChart($('charts'), l.name, h.links[l.name] ?? [], window);
+    }
   } catch (err) {
     if (err instanceof Unauthorized) return signOut(err.message);
     $('conn').textContent = `history: ${err.message}`;
@@ -213,6 +220,7 @@ async function stream() {
     $('conn').textContent = `reconnecting (${err.message})`;
   }
   if (signal.aborted || key === null) return;
+  status = null;
   // Bounded backoff: 1 s doubling to 30 s.
   setTimeout(() => { if (key !== null && !signal.aborted) void stream(); }, retryMs);
   retryMs = Math.min(retryMs * 2, 30_000);
@@ -230,7 +238,6 @@ async function start() {
     $('conn').textContent = err.message;
   }
   void stream();
-  void loadCharts();
 }
 
 $('login').addEventListener('submit', (ev) => {
