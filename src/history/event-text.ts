@@ -21,14 +21,18 @@ export function historyEvent(e: DaemonEvent, figuresOf: FiguresOf): HistoryEvent
         figures: { from: e.from, to: e.to, reason: e.reason, ...(f !== null ? { probes: f } : {}) } };
     }
     case 'switched': {
+      // Failover: the failing rounds of the link left. Recovery: the passing rounds of the link
+      // returned to. Manual and initial switches have no figures behind them.
       const from = e.from?.link ?? null;
-      const rounds = from !== null ? figuresOf(from, e.family) : null;
-      const f = rounds !== null && !rounds.healthy ? rounds : null;
-      const why = f !== null && e.reason !== 'manual' && e.reason !== 'initial' ? `; ${from}: ${streakText(f)}` : '';
+      const recovery = e.reason === 'recovery';
+      const subject = recovery ? e.to.link : from;
+      const rounds = subject !== null && e.reason !== 'manual' && e.reason !== 'initial' ? figuresOf(subject, e.family) : null;
+      const f = rounds !== null && rounds.healthy === recovery ? rounds : null;
+      const why = f !== null ? `; ${subject}: ${streakText(f)}` : '';
       return { timeMs: e.timeMs, kind: 'switch', link: e.to.link, family: e.family,
         message: `${e.family} ${from ?? 'none'} -> ${e.to.link} (${e.reason}): ${e.detail ?? e.message}${why}`,
         figures: { from, to: e.to.link, reason: e.reason, detail: e.detail ?? null, gateway: e.to.gateway ?? null, apply_ms: e.applyMs,
-          ...(f !== null ? { from_probes: f } : {}) } };
+          ...(f !== null ? { [recovery ? 'to_probes' : 'from_probes']: f } : {}) } };
     }
     case 'switch-failed':
       return { timeMs: e.timeMs, kind: 'switch-failed', link: e.to, family: e.family,

@@ -77,6 +77,7 @@ export class HistoryExtension implements Extension, HistoryProvider {
   private offs: (() => void)[] = [];
   private timer: TimerHandle | null = null;
   private loaded = false;
+  private saving: Promise<void> = Promise.resolve();
   private readonly saveFailures: Streak<string>;
 
   constructor(private readonly deps: HistoryDeps) {
@@ -169,7 +170,13 @@ export class HistoryExtension implements Extension, HistoryProvider {
     });
   }
 
-  private async save(): Promise<void> {
+  /** Saves one at a time: the period's save and the one at stop never write the file together. */
+  private save(): Promise<void> {
+    this.saving = this.saving.then(() => this.saveNow());
+    return this.saving;
+  }
+
+  private async saveNow(): Promise<void> {
     if (this.deps.stateDir === null) return;
     try {
       await saveHistory(this.deps.stateDir, this.store, this.deps.clock.wallMs());

@@ -99,3 +99,23 @@ test('a carrier loss between passing rounds is not explained by those rounds', a
   ]);
   await ext.stop();
 });
+
+test('a recovery switch quotes the passing rounds of the link it returns to; a manual one quotes none', async () => {
+  const { clock, bus, ext } = rig(null);
+  await ext.start();
+  const t = clock.wallMs();
+  for (let i = 0; i < 2; i++) {
+    bus.publish({ kind: 'probe-round', link: 'primary', family: 'ipv4', gateway: null,
+      targets: [{ target: '203.0.113.1', ok: true, rttMs: 12, error: null }], healthy: true, timeMs: t + i * 1000 });
+  }
+  const end = (link: string) => ({ link, interface: link, addresses: [] });
+  bus.publish({ kind: 'switched', family: 'ipv4', from: end('secondary'), to: end('primary'), reason: 'recovery', detail: 'primary is back',
+    message: 'm', timeMs: t + 2000, applyMs: 1 });
+  bus.publish({ kind: 'switched', family: 'ipv4', from: end('primary'), to: end('secondary'), reason: 'manual', detail: 'manual switch',
+    message: 'm', timeMs: t + 3000, applyMs: 1 });
+  assert.deepEqual(ext.eventsSince(0).map((e) => e.message), [
+    'ipv4 secondary -> primary (recovery): primary is back; primary: 2 passing rounds; loss 0 % over 1.0 s; rtt 12.0 ms; targets 203.0.113.1 12.0 ms',
+    'ipv4 primary -> secondary (manual): manual switch',
+  ]);
+  await ext.stop();
+});
