@@ -65,7 +65,9 @@ function renderLink(l) {
   el.className = 'link';
   el.dataset.link = l.name;
   el.dataset.state = l.state;
-  el.dataset.carrying = String(l.active);
+  // `share` (load balancing) when the status has it, else the link of the default route carries all.
+  const share = typeof l.share === 'number' ? l.share : l.active ? 1 : 0;
+  el.dataset.carrying = String(share > 0);
   const h = document.createElement('h3');
   const name = document.createElement('span');
   name.textContent = l.display_name === l.name ? l.name : `${l.display_name} (${l.name})`;
@@ -73,10 +75,10 @@ function renderLink(l) {
   state.className = 'badge state';
   state.textContent = l.state;
   h.append(name, state);
-  if (l.active) {
+  if (share > 0) {
     const c = document.createElement('span');
     c.className = 'badge carrying';
-    c.textContent = 'carrying';
+    c.textContent = share < 1 ? `carrying ${Math.round(share * 100)} %` : 'carrying';
     h.append(c);
   }
   const dl = document.createElement('dl');
