@@ -1,7 +1,7 @@
 // The history file in state_dir: a JSON header (version, series, events) and the rings' typed
 // arrays as raw bytes. Written to a temporary file, fsynced and renamed over the old one, so a
 // crash or power cut leaves the previous complete file (rename(2) is atomic within a directory).
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressFamily } from '../bus/events.js';
 import { WanError } from '../errors.js';
@@ -74,6 +74,8 @@ export function decodeHistory(buf: Buffer, fresh: () => HistoryStore = () => new
 export async function saveHistory(dir: string, store: HistoryStore, savedMs: number): Promise<void> {
   const path = join(dir, HISTORY_FILE);
   const tmp = `${path}.tmp-${process.pid}`;
+  // The unit's StateDirectory exists already; a daemon run by hand gets the directory it was told.
+  await mkdir(dir, { recursive: true, mode: 0o750 });
   const fh = await open(tmp, 'w', 0o600);
   try {
     await fh.writeFile(encodeHistory(store, savedMs));

@@ -31,6 +31,16 @@ test('a saved history reads back with its points and events', async () => {
   }
 });
 
+test('a save creates a missing state_dir', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'wf-history-'));
+  try {
+    await saveHistory(join(dir, 'a', 'b'), filled(), T0);
+    assert.deepEqual(await readdir(join(dir, 'a', 'b')), [HISTORY_FILE]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('no file is no history; a damaged file throws instead of being misread', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'wf-history-'));
   try {
