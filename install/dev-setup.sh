@@ -21,6 +21,7 @@ command -v make >/dev/null || need+=(make)
 command -v python3 >/dev/null || need+=(python3)
 command -v mosquitto >/dev/null || need+=(mosquitto)   # MQTT broker for the Home Assistant tests
 command -v keepalived >/dev/null || need+=(keepalived)   # VRRP pair lab (issue 25)
+command -v chromium >/dev/null || need+=(chromium)     # headless browser for the status page test (test/lab/status-page.test.ts)
 if [ "${#need[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq

@@ -50,7 +50,9 @@ export async function writeGatewayState(stateDir: string, iface: string, gateway
 export async function writeDaemonFiles(lab: Pick<Lab, 'links'>, config: DaemonConfig, dir: string, stateFiles = true): Promise<DaemonFiles> {
   const stateDir = typeof config.gateway_state_dir === 'string' ? config.gateway_state_dir : join(dir, 'state');
   const logFile = typeof config.log_file === 'string' ? config.log_file : join(dir, 'wan-failover.log');
-  const full: DaemonConfig = { ...config, gateway_state_dir: stateDir, log_file: logFile };
+  // The history file (state_dir) stays in the run's directory too, never the host's /var/lib.
+  const historyDir = typeof config.state_dir === 'string' ? config.state_dir : stateDir;
+  const full: DaemonConfig = { ...config, gateway_state_dir: stateDir, state_dir: historyDir, log_file: logFile };
   await mkdir(stateDir, { recursive: true });
   if (stateFiles) for (const l of lab.links) await writeGatewayState(stateDir, l.iface, l.gateway);
   const configPath = join(dir, 'config.yaml');

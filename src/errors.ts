@@ -20,6 +20,7 @@ export const ERRORS = {
   WAN_ERR_PROBE: { status: 500, message: 'probe failed' },
   WAN_ERR_CAPABILITY: { status: 500, message: 'missing capability' },
   WAN_ERR_API_DISABLED: { status: 503, message: 'the API is disabled' },
+  WAN_ERR_BUSY: { status: 503, message: 'too many open streams' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

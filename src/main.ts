@@ -139,7 +139,7 @@ async function main(): Promise<void> {
   const systemd = new SystemdExtension({ bus: daemon.bus, notifier, summary: () => daemon.statusSummary(), note: () => api?.statusNote() ?? null });
   // API, wanctl (through the API) and MQTT commands: one serialized queue (src/engine/command-queue.ts).
   const commands = new CommandQueue(daemon);
-  api = new ApiExtension({ engine: commands, logger, version: version(), metrics: ops.metrics, onNoteChange: () => systemd.refresh() },
+  api = new ApiExtension({ engine: commands, logger, version: version(), metrics: ops.metrics, history: ops.history, onNoteChange: () => systemd.refresh() },
     apiSettings(config));
   const extensions = new ExtensionHost(systemClock, logger);
   extensions.add(api);

@@ -9,6 +9,7 @@ import type { EventBus } from './bus/event-bus.js';
 import type { Extension } from './bus/extension.js';
 import type { Config } from './config/types.js';
 import type { Engine } from './engine/types.js';
+import { HistoryExtension } from './history/history-extension.js';
 import { MetricsExtension } from './metrics/metrics-extension.js';
 import { createPromRegistry } from './metrics/prom-registry.js';
 import type { HookSpawner } from './notify/hook-process.js';
@@ -19,6 +20,7 @@ import { VrrpExtension } from './vrrp/vrrp-extension.js';
 
 export interface OpsExtensions {
   metrics: MetricsExtension;
+  history: HistoryExtension;
   all: Extension[];
 }
 
@@ -38,7 +40,10 @@ export async function opsExtensions(deps: OpsDeps): Promise<OpsExtensions> {
   const { config, bus, clock, log } = deps;
   const metrics = new MetricsExtension({ bus, engine: deps.engine, registry: createPromRegistry({ defaultMetrics: true }), clock,
     public: config.metricsPublic === true });
-  const all: Extension[] = [metrics];
+  // History (src/history/): kept in state_dir; its start reads the saved file, then only subscribes.
+  const history = new HistoryExtension({ bus, engine: deps.engine, clock, log, stateDir: config.stateDir ?? null,
+    links: () => config.links.map((l) => l.name) });
+  const all: Extension[] = [metrics, history];
   if ((config.hooks ?? []).length > 0) {
     const spawn = await (deps.loadHookSpawner ?? loadSpawnHook)();
     all.push(new HooksExtension({ bus, hooks: config.hooks ?? [], spawn, log }));
@@ -46,5 +51,5 @@ export async function opsExtensions(deps: OpsDeps): Promise<OpsExtensions> {
   if ((config.webhooks ?? []).length > 0) all.push(new WebhooksExtension({ bus, webhooks: config.webhooks ?? [], post: fetchPost, clock, log }));
   // keepalived's track file (issue 25): only with a `vrrp:` section.
   if (config.vrrp) all.push(new VrrpExtension({ bus, status: () => deps.engine.status(), config: config.vrrp, clock, log }));
-  return { metrics, all };
+  return { metrics, history, all };
 }

@@ -6,6 +6,7 @@ import type { Engine } from '../engine/types.js';
 import { describeError, errorCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { MetricsProvider } from '../metrics/metrics-extension.js';
+import type { HistoryProvider } from '../history/history-extension.js';
 import { apiKeyProblem } from './api-key.js';
 import { startApi, type RunningApi, type StartApiOptions } from './server.js';
 
@@ -23,6 +24,8 @@ export interface ApiExtensionDeps {
   version: string;
   /** Served as GET /metrics by the full API. */
   metrics?: MetricsProvider;
+  /** Served as /api/history, /api/events, /api/stream and the status page. */
+  history?: HistoryProvider;
   /** Called whenever statusNote() may have changed (sd_notify STATUS shows it). */
   onNoteChange?: () => void;
   /** The socket owner; tests inject a fake. */
@@ -81,6 +84,7 @@ export class ApiExtension implements Extension {
         engine: this.deps.engine, apiKey: this.settings.apiKey, logger: this.deps.logger, host: this.settings.host,
         port: this.settings.port, version: this.deps.version, disabledReason: reason,
         ...(this.deps.metrics ? { metrics: this.deps.metrics } : {}),
+        ...(this.deps.history ? { history: this.deps.history } : {}),
       });
       this.setListenError(null);
     } catch (err) {

@@ -10,6 +10,9 @@ import { registerAuth } from './auth.js';
 import { clientErrorHandler, errorBody, errorHandler, frameworkErrorHandler, notFoundHandler } from './error-handler.js';
 import { wanApi } from './plugin.js';
 import { metricsRoute } from './metrics-route.js';
+import { historyRoutes } from './history-routes.js';
+import { pageRoute } from './page-route.js';
+import type { HistoryProvider } from '../history/history-extension.js';
 import type { MetricsProvider } from '../metrics/metrics-extension.js';
 import { RedactingLogController } from './request-log.js';
 
@@ -25,6 +28,8 @@ export interface BuildOptions {
   version?: string;
   /** Serves GET /metrics when given (the metrics extension). */
   metrics?: MetricsProvider;
+  /** Serves /api/history, /api/events, /api/stream and the status page at / when given. */
+  history?: HistoryProvider;
   /** For the quiet period that ends a streak of failed logins (default the system clock). */
   clock?: Clock;
 }
@@ -64,6 +69,10 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
   await registerAuth(app, opts.apiKey);
   await app.register(wanApi, { engine: opts.engine, version: opts.version ?? '0.0.0', prefix: '/api' });
   if (opts.metrics) await app.register(metricsRoute, { metrics: opts.metrics });
+  if (opts.history) {
+    await app.register(historyRoutes, { history: opts.history, engine: opts.engine, prefix: '/api' });
+    await app.register(pageRoute, {});
+  }
   await app.ready();
   return app;
 }

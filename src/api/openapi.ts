@@ -9,6 +9,13 @@ import {
   switchBodySchema,
   switchResponseSchema,
 } from './schemas.js';
+import { eventsQuerySchema, eventsResponseSchema, historyQuerySchema, historyResponseSchema } from './history-schemas.js';
+
+/** A JSON-schema object of query parameters as OpenAPI parameters (api_key is the security scheme's). */
+function queryParams(schema: { properties: Record<string, { description?: string }> }): Record<string, unknown>[] {
+  return Object.entries(schema.properties).filter(([name]) => name !== 'api_key')
+    .map(([name, s]) => ({ name, in: 'query', required: false, schema: s, ...(s.description ? { description: s.description } : {}) }));
+}
 
 export type OpenApiDocument = Record<string, unknown>;
 
@@ -72,6 +79,26 @@ export function buildOpenApiDocument(version: string): OpenApiDocument {
       },
       '/api/auto': {
         post: command('Enable or disable automatic failover', autoBodySchema, autoResponseSchema),
+      },
+      '/api/history': {
+        get: {
+          summary: 'Per link RTT, loss, jitter, state, share and traffic: 1 s points for the last hour, 1 min for 7 days',
+          parameters: queryParams(historyQuerySchema),
+          responses: { '200': json('History points per link', historyResponseSchema), ...errors(400, 401) },
+        },
+      },
+      '/api/events': {
+        get: {
+          summary: 'State changes and switches with their reasons and the figures that decided them',
+          parameters: queryParams(eventsQuerySchema),
+          responses: { '200': json('Events, oldest first', eventsResponseSchema), ...errors(400, 401) },
+        },
+      },
+      '/api/stream': {
+        get: {
+          summary: 'Server-sent events: `status` (the /api/status body) at once and on each change, `event` (an /api/events entry) as it happens',
+          responses: { '200': { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(401) },
+        },
       },
       '/api/openapi.json': {
         get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' }, ...errors(401) } },

@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import { WanError, errorCode } from '../errors.js';
 import { build, buildDisabled } from './app.js';
 import type { MetricsProvider } from '../metrics/metrics-extension.js';
+import type { HistoryProvider } from '../history/history-extension.js';
 
 export interface StartApiOptions {
   engine: Engine;
@@ -17,6 +18,8 @@ export interface StartApiOptions {
   version?: string;
   /** Serves GET /metrics when given. */
   metrics?: MetricsProvider;
+  /** Serves the history routes and the status page when given. */
+  history?: HistoryProvider;
   /** Set: serve only 503 WAN_ERR_API_DISABLED with this reason (no usable key). */
   disabledReason?: string | null;
 }

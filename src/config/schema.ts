@@ -102,6 +102,11 @@ export const SCHEMA: SchemaTree = {
     format: 'wan-path',
     default: '/var/lib/wan-failover',
   },
+  state_dir: {
+    doc: 'Directory where the daemon keeps its history (history.bin): the systemd unit\'s StateDirectory.',
+    format: 'wan-path',
+    default: '/var/lib/wan-failover',
+  },
   api_host: { doc: 'Address the REST API listens on.', format: 'wan-host', default: '0.0.0.0' },
   api_port: { doc: 'TCP port of the REST API.', format: 'wan-port', default: 8780 },
   api_key: {

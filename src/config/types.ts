@@ -45,6 +45,8 @@ export interface Config {
   /** Cycles kept for the rolling RTT/loss figures. */
   statsWindow: number;
   gatewayStateDir: string;
+  /** Where the history is kept (src/history/); always set by the loader. */
+  stateDir?: string;
   apiHost: string;
   apiPort: number;
   apiKey: string;

@@ -53,7 +53,7 @@ describe('GET /api/status and /api/health', () => {
     const doc = res.json();
     assert.equal(doc.openapi, '3.1.0');
     assert.deepEqual(Object.keys(doc.paths).sort(), [
-      '/api/auto', '/api/health', '/api/openapi.json', '/api/status', '/api/switch',
+      '/api/auto', '/api/events', '/api/health', '/api/history', '/api/openapi.json', '/api/status', '/api/stream', '/api/switch',
     ]);
     assert.equal(doc.paths['/api/switch'].post.requestBody.content['application/json'].schema.required[0], 'target');
   });

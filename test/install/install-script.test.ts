@@ -112,6 +112,10 @@ test('install.sh --root: install, re-run keeps config, uninstall keeps only conf
     }
     assert.deepEqual(readdirSync(path.join(app, 'native/build/Release')), ['wan_failover_native.node'], 'the product addon only');
     assert.ok(!existsSync(path.join(app, 'node_modules/typescript')), 'dev dependencies pruned');
+    // The status page ships with its vendored chart library (gzip beside each file), no CDN.
+    for (const f of ['index.html', 'index.html.gz', 'app.js', 'uPlot.iife.min.js', 'uPlot.iife.min.js.gz']) {
+      assert.ok(existsSync(path.join(app, 'dist/src/page/static', f)), `status page asset ${f}`);
+    }
     assert.ok(!existsSync(path.join(app, 'dist/test')), 'tests are not installed');
     for (const dev of ['dist/lab', 'dist/bench', 'dist/src/lab']) assert.ok(!existsSync(path.join(app, dev)), `${dev} is not installed`);
     assert.deepEqual(importsLeaving(path.join(app, 'dist/src')), [], 'the installed code imports nothing outside dist/src');

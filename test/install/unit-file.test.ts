@@ -7,6 +7,7 @@ import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, re
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { INSTALL_DIR } from './paths.js';
+import { SCHEMA, type SchemaLeaf } from '../../src/config/schema.js';
 
 const UNIT = path.join(INSTALL_DIR, 'wan-failover.service');
 
@@ -45,6 +46,11 @@ test('unit declares the required service settings', () => {
     ProtectKernelTunables: 'yes',
   };
   for (const [key, value] of Object.entries(expected)) assert.equal(s.get(key), value, key);
+});
+
+test('state_dir defaults to the directory systemd gives the unit (StateDirectory), where the history is written', () => {
+  const s = settings(readFileSync(UNIT, 'utf8'));
+  assert.equal((SCHEMA['state_dir'] as SchemaLeaf).default, `/var/lib/${s.get('StateDirectory')}`);
 });
 
 function findUnitDir(): string | null {
