@@ -77,11 +77,18 @@ export function parseResponse(raw: Buffer, head: boolean): ParsedResponse | null
   return null;
 }
 
-export type Verdict = 'json' | 'empty' | 'non-json';
+export type Verdict = 'json' | 'empty' | 'page' | 'non-json';
 
-/** Every answer that carries a body must carry a JSON object or array (the API's only shape). */
+/** The status page's assets (src/api/page-route.ts): served without the key, as HTML, CSS or JS. */
+const PAGE_TYPE = /^(text\/html|text\/css|text\/javascript|application\/javascript)\b/;
+
+/**
+ * Every answer that carries a body must carry a JSON object or array (the API's only shape),
+ * except a 200 of the status page's static assets, which hold no data.
+ */
 export function judgeBody(res: ParsedResponse): Verdict {
   if (res.body.length === 0) return 'empty';
+  if (res.status === 200 && PAGE_TYPE.test(res.headers['content-type'] ?? '')) return 'page';
   try {
     const v: unknown = JSON.parse(res.body.toString('utf8'));
     return typeof v === 'object' && v !== null ? 'json' : 'non-json';

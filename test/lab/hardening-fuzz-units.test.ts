@@ -47,6 +47,9 @@ test('parseResponse: content-length, 100 Continue, chunked, HEAD, partial', () =
   assert.equal(parseResponse(Buffer.from('garbage'), false), null);
   assert.equal(judgeBody({ status: 400, headers: {}, body: Buffer.from('Bad Request'), complete: true }), 'non-json');
   assert.equal(judgeBody({ status: 200, headers: {}, body: Buffer.from('"str"'), complete: true }), 'non-json');
+  // The status page's assets are HTML/CSS/JS by design; an error in HTML is still not JSON.
+  assert.equal(judgeBody({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: Buffer.from('<!doctype html>'), complete: true }), 'page');
+  assert.equal(judgeBody({ status: 404, headers: { 'content-type': 'text/html' }, body: Buffer.from('<p>no</p>'), complete: true }), 'non-json');
 });
 
 test('tally: answers, 5xx, non-JSON and closes are counted apart', () => {
