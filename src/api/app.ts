@@ -10,6 +10,7 @@ import { wanApi } from './plugin.js';
 import { metricsRoute } from './metrics-route.js';
 import type { MetricsProvider } from '../metrics/metrics-extension.js';
 import { RedactingLogController } from './request-log.js';
+import { precompiledSchemas, type SchemaController } from './schema-compilers.js';
 
 /** Every request body is a tiny JSON object; 64 KiB is generous and bounds memory per request. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -23,6 +24,13 @@ export interface BuildOptions {
   version?: string;
   /** Serves GET /metrics when given (the metrics extension). */
   metrics?: MetricsProvider;
+  /** Validator and serializer compilers; default the build-time precompiled ones (schema-compilers.ts). */
+  schemaController?: SchemaController;
+}
+
+function compilers(given: SchemaController | undefined): { schemaController?: SchemaController } {
+  const schemaController = given ?? precompiledSchemas();
+  return schemaController ? { schemaController } : {};
 }
 
 export async function build(opts: BuildOptions): Promise<FastifyInstance> {
@@ -42,6 +50,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
     return503OnClosing: true,
+    ...compilers(opts.schemaController),
   });
 
   // Only JSON bodies: fastify would otherwise accept text/plain and answer 400 instead of 415.
@@ -82,6 +91,7 @@ export async function buildDisabled(opts: DisabledOptions): Promise<FastifyInsta
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
     return503OnClosing: true,
+    ...compilers(undefined),
   });
   const body = errorBody('WAN_ERR_API_DISABLED', opts.reason);
   const refuse = (reply: FastifyReply): FastifyReply =>
