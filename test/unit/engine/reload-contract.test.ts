@@ -90,3 +90,12 @@ test('the running config carries the live keys of a reload and keeps the restart
   assert.equal(running.routeMetric, 0, 'route_metric waits for a restart');
   await daemon.stop();
 });
+
+test('a reload the plan refuses (the API key gone) changes nothing in the running daemon', async () => {
+  const { daemon } = await setup();
+  const before = daemon.config();
+  assert.throws(() => daemon.reload(testConfig({ apiKey: '', checkIntervalMs: 60_000 })), /reload refused: it would remove the API key/);
+  assert.equal(daemon.config(), before, 'the running config is the same object');
+  assert.equal(daemon.config().checkIntervalMs, 1000);
+  await daemon.stop();
+});
