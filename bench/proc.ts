@@ -47,3 +47,14 @@ export function contextSwitches(pid: number): { total: number; main: number } {
   }
   return { total, main };
 }
+
+/** CPU seconds of every thread of the process, at nanosecond resolution (/proc/PID/task/TID/schedstat). */
+export function cpuSecondsPrecise(pid: number): number {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch { /* thread ended */ }
+  }
+  return ns / 1e9;
+}
