@@ -4,7 +4,7 @@
 // silently when their address goes). Runs half an interval out of phase with the probe rounds, so
 // parsing a dump does not sit on top of arriving replies. Its period is timing.ts's housekeepingPeriodMs.
 import type { Clock, TimerHandle } from '../clock.js';
-import { housekeepingPeriodMs } from '../config/timing.js';
+import { housekeepingPeriodMs, trafficPeriodMs } from '../config/timing.js';
 import type { Config } from '../config/types.js';
 import { describeError } from '../errors.js';
 import type { LinkFactsStore } from '../facts/link-facts.js';
@@ -32,6 +32,7 @@ export class Housekeeping {
   private timer: TimerHandle | null = null;
   private running = false;
   private lastVerifyMs = 0;
+  private lastTrafficMs = Number.NEGATIVE_INFINITY;
   private readonly warnedNoGateway = new Set<string>();
 
   constructor(private readonly deps: HousekeepingDeps) {}
@@ -79,7 +80,10 @@ export class Housekeeping {
   }
 
   private async run(): Promise<void> {
-    await Promise.all([this.sampleTraffic(), this.refreshStateFiles().catch((err: unknown) =>
+    const now0 = this.deps.clock.nowMs();
+    const traffic = now0 - this.lastTrafficMs >= trafficPeriodMs(this.deps.config());
+    if (traffic) this.lastTrafficMs = now0;
+    await Promise.all([traffic ? this.sampleTraffic() : undefined, this.refreshStateFiles().catch((err: unknown) =>
       this.deps.log.debug({ error: describeError(err) }, 'reading gateway state files failed'))]);
     this.warnUnknownGateways();
     const now = this.deps.clock.nowMs();
