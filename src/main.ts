@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   const identifier = (process.pid ^ 0x5746) & 0xffff;
   // The running config is the daemon's (daemon.config(); SIGHUP replaces it through daemon.reload):
   // every consumer below reads it through a getter, none keeps a copy.
-  const daemon: Daemon = new Daemon({
+  const daemon = new Daemon({
     config,
     netlink: createNetlink({
       onRequestSocketError: (err) => logger.warn({ error: describeError(err) }, 'rtnetlink request socket failed; requests go to a fresh socket'),
