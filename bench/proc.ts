@@ -26,3 +26,35 @@ export function children(pid: number): number[] {
   }
   return out;
 }
+
+/**
+ * Context switches of every thread of the process (voluntary + nonvoluntary, from
+ * /proc/PID/task/TID/status): each one is a thread that went to sleep or was preempted, so their
+ * rate is the process's wake-up rate. `main` is the event-loop thread (TID = PID) alone.
+ */
+export function contextSwitches(pid: number): { total: number; main: number } {
+  let total = 0;
+  let main = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+    } catch { continue; /* thread ended */ }
+    const get = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+    const n = get('voluntary_ctxt_switches') + get('nonvoluntary_ctxt_switches');
+    total += n;
+    if (Number(tid) === pid) main = n;
+  }
+  return { total, main };
+}
+
+/** CPU seconds of every thread of the process, at nanosecond resolution (/proc/PID/task/TID/schedstat). */
+export function cpuSecondsPrecise(pid: number): number {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch { /* thread ended */ }
+  }
+  return ns / 1e9;
+}

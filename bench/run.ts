@@ -8,17 +8,20 @@ import { createLab, type Lab } from '../lab/topology.js';
 import { openAgent, type Agent } from '../lab/agent-client.js';
 import { labConfig, startDaemon, type DaemonHandle } from '../lab/daemon-runner.js';
 import { linkLost, routeMovedTo, waitActive, type BenchFamily } from './route-events.js';
-import { children, cpuSeconds, memoryKiB } from './proc.js';
+import { children, memoryKiB } from './proc.js';
 import { bareNodeKiB, footprintLines, heapFigures, importFloorKiB, launchText, sampleRss } from './footprint.js';
 import { statusLoadBench } from './status-load.js';
 import { summary } from './stats.js';
 import { benchMqtt } from './mqtt-delay.js';
 import { metricsBench } from './metrics-load.js';
+import { idleFigures, idleLines } from './idle.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const STEADY_S = Number(process.env.BENCH_STEADY_S ?? 30);
 const SCRAPE_S = Number(process.env.BENCH_SCRAPE_S ?? 20);
 const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 10);
+const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 15);
+const PROBE_INTERVAL_S = 0.2;
 const CFG = { check_interval: 1, ping_timeout: 0.5, ping_count: 1, failure_threshold: 3, recovery_threshold: 2, min_secondary_time: 2 };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -42,8 +45,8 @@ async function measure(lab: Lab, agent: Agent, kind: 'upstream' | 'carrier', fam
   return out;
 }
 
-/** BENCH_ONLY=failover,steady,api,metrics,ipv6,mqtt runs only those parts (default: all). */
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'failover,steady,api,metrics,ipv6,mqtt').split(','));
+/** BENCH_ONLY=failover,steady,continuous,api,metrics,ipv6,mqtt runs only those parts (default: all). */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'failover,steady,continuous,api,metrics,ipv6,mqtt').split(','));
 
 function boundLine(): string {
   const ci = CFG.check_interval, ft = CFG.failure_threshold, pt = CFG.ping_timeout;
@@ -78,16 +81,27 @@ async function ipv4Parts(): Promise<void> {
     }
     if (ONLY.has('steady')) {
       await waitActive(agent, 'wan1', 30_000);
+      await sleep(WARMUP_S * 1000);
       const floor = { bare: await bareNodeKiB(lab), imports: await importFloorKiB(lab) };
-      const cpu0 = cpuSeconds(d.pid);
-      const rss = await sampleRss(d.pid, STEADY_S);
-      const cpu1 = cpuSeconds(d.pid);
-      console.log(`steady state over ${STEADY_S} s (2 links, ${targets} targets + gateways, every ${CFG.check_interval} s): `
-        + `CPU ${(cpu1 - cpu0).toFixed(2)} s (${(((cpu1 - cpu0) / STEADY_S) * 100).toFixed(2)} % of one core)`);
+      const [idle, rss] = await Promise.all([idleFigures(d.pid, STEADY_S), sampleRss(d.pid, STEADY_S)]);
+      for (const line of idleLines('cycle mode', `2 links, ${targets} targets + gateways, check_interval ${CFG.check_interval} s, after ${WARMUP_S} s warm-up`,
+        idle, { wakeupsPerS: 20, cpuPer30S: 0.1 })) console.log(line);
       for (const line of footprintLines(STEADY_S, rss, memoryKiB(d.pid).peak, floor, await heapFigures(agent, d))) console.log(line);
     }
     if (ONLY.has('api')) for (const line of await statusLoadBench(lab, agent, d, LOAD_S)) console.log(line);
     if (ONLY.has('metrics')) for (const line of await metricsBench(lab, agent, d, SCRAPE_S)) console.log(line);
+    if (ONLY.has('continuous')) {
+      // The same lab and links, probing continuously: a fresh daemon (cycles vs continuous needs a restart).
+      await d.dispose();
+      const cfgC = labConfig(lab, { ...CFG, probe_interval: PROBE_INTERVAL_S });
+      d = await startDaemon(lab, cfgC);
+      await d.waitForLog((l) => l.msg === 'daemon ready', 20_000);
+      await sleep(WARMUP_S * 1000);
+      const [idle, rss] = await Promise.all([idleFigures(d.pid, STEADY_S), sampleRss(d.pid, STEADY_S)]);
+      for (const line of idleLines('continuous mode', `2 links, ${targets} targets + gateways, probe_interval ${PROBE_INTERVAL_S} s, `
+        + `check_interval ${CFG.check_interval} s, after ${WARMUP_S} s warm-up`, idle, { wakeupsPerS: 60, cpuPer30S: 0.3 })) console.log(line);
+      console.log(`  memory, continuous mode: peak RSS ${(rss.peak / 1024).toFixed(1)} MiB over ${STEADY_S} s (bound 60 MiB)`);
+    }
     clearInterval(watch);
     console.log(`child processes spawned by the daemon: ${kids.size} (sampled every 20 ms over the whole run; no hooks configured)`);
   } finally {
@@ -122,7 +136,7 @@ async function main(): Promise<void> {
     process.stderr.write('bench: needs root (it builds network namespaces)\n');
     process.exit(2);
   }
-  if (['failover', 'steady', 'api', 'metrics'].some((p) => ONLY.has(p))) await ipv4Parts();
+  if (['failover', 'steady', 'continuous', 'api', 'metrics'].some((p) => ONLY.has(p))) await ipv4Parts();
   if (ONLY.has('ipv6')) await ipv6Part();
   if (ONLY.has('mqtt')) await benchMqtt(RUNS);
 }

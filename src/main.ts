@@ -27,6 +27,8 @@ import { createNotifier } from './systemd/sd-notify.js';
 import { createConntrackExtension } from './conntrack/create.js';
 import { opsExtensions } from './ops-extensions.js';
 import { SystemdExtension } from './systemd/systemd-extension.js';
+import { startProgressWatchdog } from './systemd/progress-watchdog.js';
+import { mqttStateIntervalMs } from './config/timing.js';
 
 const DEFAULT_CONFIG = '/etc/wan-failover/config.yaml';
 const STOP_DEADLINE_MS = 10_000;
@@ -104,8 +106,8 @@ async function main(): Promise<void> {
   });
   let api: ApiExtension | null = null;
   const identifier = (process.pid ^ 0x5746) & 0xffff;
-  // The running config (SIGHUP replaces it): one variable, read by each consumer through a getter.
-  let currentConfig = config;
+  // The running config is the daemon's (daemon.config(); SIGHUP replaces it through daemon.reload):
+  // every consumer below reads it through a getter, none keeps a copy.
   const daemon = new Daemon({
     config,
     netlink: createNetlink({
@@ -117,7 +119,7 @@ async function main(): Promise<void> {
       ...(managedFamilies(config).includes('ipv6') ? {
         sockets6: chooseProbeSockets(systemClock, 'ipv6', (why) => logger.warn({ why }, 'kernel-stamped ICMPv6 probe socket unavailable; RTTs are stamped in JS (raw-socket)')),
       } : {}),
-      clock: systemClock, identifier, config: () => currentConfig,
+      clock: systemClock, identifier,
       onTargetDead: (link, target, dead, silentForMs) => (dead
         ? logger.warn({ link: link.name, target, silentS: Math.round(silentForMs / 1000) }, 'probe target silent while the others answer: reported dead and ignored for health')
         : logger.info({ link: link.name, target }, 'probe target answers again: counted for health')),
@@ -133,7 +135,7 @@ async function main(): Promise<void> {
   for (const ext of ops.all) opsHost.add(ext);
   // Conntrack too: its start only subscribes, and a switch the daemon makes while starting (a restart
   // that adopts a route on a link which died meanwhile) must flush that link's NAT flows as well.
-  opsHost.add(createConntrackExtension({ bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'conntrack' }), config: () => currentConfig }));
+  opsHost.add(createConntrackExtension({ bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'conntrack' }), config: () => daemon.config() }));
   // STATUS= carries the API's state ("API off: ...") so `systemctl status` shows it. Stopped first
   // (hosts stop in reverse order, this host before the daemon): STOPPING=1 leads the shutdown.
   const systemd = new SystemdExtension({ bus: daemon.bus, notifier, summary: () => daemon.statusSummary(), note: () => api?.statusNote() ?? null });
@@ -147,7 +149,7 @@ async function main(): Promise<void> {
   // Outputs on the event bus; each isolated and retried with backoff, none awaited by failover.
   // MQTT.js is a large library: loaded only when the config has an `mqtt:` section (issue 10, footprint).
   const mqtt = config.mqtt ? (await import('./mqtt/create.js')).createMqttExtension({ config, engine: commands, bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'mqtt' }),
-    version: version(), intervalMs: () => currentConfig.checkIntervalMs }) : null;
+    version: version(), intervalMs: () => mqttStateIntervalMs(daemon.config()) }) : null;
   if (mqtt) extensions.add(mqtt);
   extensions.add(systemd);
 
@@ -174,12 +176,8 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => {
     // logrotate's postrotate sends SIGHUP: new lines go to a fresh file at log_file's path.
     reopenLog();
-    reload(configPath, daemon, logger, notifier.reloading, notifier.ready, config, (next) => {
-      currentConfig = next;
-      if (JSON.stringify(next.mqtt ?? null) !== JSON.stringify(config.mqtt ?? null)) logger.warn({}, 'mqtt settings changed: restart to apply them');
-      const ops = (c: Config): string => JSON.stringify([c.hooks ?? [], c.webhooks ?? [], c.metricsPublic ?? false, c.vrrp ?? null]);
-      if (ops(next) !== ops(config)) logger.warn({}, 'hooks, webhooks, metrics_public or vrrp changed: restart to apply them');
-      if (api?.update(apiSettings(next))) void extensions.restart(API_EXTENSION);
+    reload(configPath, daemon, logger, notifier.reloading, notifier.ready, (running) => {
+      if (api?.update(apiSettings(running))) void extensions.restart(API_EXTENSION);
     });
   });
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
@@ -202,25 +200,28 @@ async function main(): Promise<void> {
   await api.settled();
   notifier.ready();
   // The watchdog pets only while probe rounds finish: a hung probe loop lets systemd restart us.
-  const stallMs = Math.max(config.checkIntervalMs, config.pingTimeoutMs) * 3 + 5_000;
-  notifier.startWatchdog(() => systemClock.nowMs() - daemon.lastProgressMs() < stallMs);
+  startProgressWatchdog(notifier, systemClock, daemon);
   logger.info({ api: api.address(), links: config.links.map((l) => `${l.name}=${l.interface}`), config: configPath }, 'daemon ready');
 }
 
-/** SIGHUP: a bad new config is refused with one clear line and the old one keeps running. */
+/**
+ * SIGHUP: the new file goes through the same validation as at start; the daemon plans and applies
+ * it (src/config/reload.ts: live keys in place, restart keys kept, a file that would lose the key,
+ * every link or every target refused). A refused config is one clear line, the old one keeps running.
+ */
 function reload(path: string, daemon: Daemon, logger: Logger, reloading: () => void, ready: () => void,
-  started: Config, applyApi: (next: Config) => void): void {
+  applyApi: (running: Config) => void): void {
   reloading();
   try {
     const report = loadConfigReport(path, { interfaces: sysClassNet });
-    const next = report.config;
+    const plan = daemon.reload(report.config);
     logWarnings(logger, report);
-    // The API extension applies key, host and port itself (restarting the API only); the daemon
-    // keeps its start values, so it does not report them as needing a restart.
-    const needRestart = daemon.reload({ ...next, apiKey: started.apiKey, apiHost: started.apiHost, apiPort: started.apiPort });
-    applyApi(next);
-    setLevel(logger, next.logLevel);
-    logger.info({ config: path, needRestart }, 'configuration reloaded');
+    // The API extension applies key, host and port itself (restarting the API only).
+    applyApi(plan.applied);
+    setLevel(logger, plan.applied.logLevel);
+    const line = { config: path, changed: plan.changed, needRestart: plan.needRestart };
+    if (plan.needRestart.length > 0) logger.warn(line, 'configuration reloaded');
+    else logger.info(line, 'configuration reloaded');
   } catch (err) {
     logger.error({ config: path, error: describeError(err) }, 'configuration reload refused; keeping the running configuration');
   }

@@ -15,6 +15,7 @@ import { pageRoute } from './page-route.js';
 import type { HistoryProvider } from '../history/history-extension.js';
 import type { MetricsProvider } from '../metrics/metrics-extension.js';
 import { RedactingLogController } from './request-log.js';
+import { precompiledSchemas, type SchemaController } from './schema-compilers.js';
 
 /** Every request body is a tiny JSON object; 64 KiB is generous and bounds memory per request. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -32,6 +33,13 @@ export interface BuildOptions {
   history?: HistoryProvider;
   /** For the quiet period that ends a streak of failed logins (default the system clock). */
   clock?: Clock;
+  /** Validator and serializer compilers; default the build-time precompiled ones (schema-compilers.ts). */
+  schemaController?: SchemaController;
+}
+
+function compilers(given: SchemaController | undefined): { schemaController?: SchemaController } {
+  const schemaController = given ?? precompiledSchemas();
+  return schemaController ? { schemaController } : {};
 }
 
 export async function build(opts: BuildOptions): Promise<FastifyInstance> {
@@ -52,6 +60,7 @@ export async function build(opts: BuildOptions): Promise<FastifyInstance> {
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
     return503OnClosing: true,
+    ...compilers(opts.schemaController),
   });
 
   // Only JSON bodies: fastify would otherwise accept text/plain and answer 400 instead of 415.
@@ -98,6 +107,7 @@ export async function buildDisabled(opts: DisabledOptions): Promise<FastifyInsta
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
     return503OnClosing: true,
+    ...compilers(undefined),
   });
   const body = errorBody('WAN_ERR_API_DISABLED', opts.reason);
   const refuse = (reply: FastifyReply): FastifyReply =>

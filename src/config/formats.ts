@@ -4,6 +4,7 @@ import { isIP, isIPv6 } from 'node:net';
 import { bytesToIp, ipToBytes } from '../netlink/ip-format.js';
 import type { LogLevel } from './types.js';
 import { checkProbeInterval } from './quality.js';
+import { TIMING_FLOOR_S } from './timing.js';
 
 export type Check = (value: unknown) => string | null;
 
@@ -87,10 +88,14 @@ export const checkPingTarget: Check = (v) => {
 
 /** Seconds as a float in the file; the cap keeps the milliseconds inside Node's 32-bit timer range. */
 const MAX_SECONDS = 86_400;
-export const checkPositiveSeconds: Check = (v) =>
-  typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= MAX_SECONDS
+/**
+ * check_interval and ping_timeout: the original took any positive number, but 0.001 s makes a
+ * router flood its targets and flap (issue 19, defect 10), so both have probe_interval's floor.
+ */
+export const checkProbeSeconds: Check = (v) =>
+  typeof v === 'number' && Number.isFinite(v) && v >= TIMING_FLOOR_S && v <= MAX_SECONDS
     ? null
-    : `a positive number of seconds (at most ${MAX_SECONDS})`;
+    : `a number of seconds from ${TIMING_FLOOR_S} (the floor: faster floods the targets) to ${MAX_SECONDS}`;
 
 export const checkNonNegativeSeconds: Check = (v) =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_SECONDS
@@ -175,7 +180,7 @@ export const checkOptionalList: Check = (v) => (v === null || Array.isArray(v) ?
 export const FORMATS: Readonly<Record<string, Check>> = {
   'wan-ifname': checkIfname,
   'wan-ipv4': checkIpv4,
-  'wan-positive-seconds': checkPositiveSeconds,
+  'wan-probe-seconds': checkProbeSeconds,
   'wan-non-negative-seconds': checkNonNegativeSeconds,
   'wan-port': checkPort,
   'wan-log-level': checkLogLevel,

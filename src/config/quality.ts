@@ -4,6 +4,7 @@
 // cycles and consecutive-failure rule, unchanged.
 import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
 import type { QualityConfig } from './types.js';
+import { TIMING_FLOOR_S } from './timing.js';
 
 export const QUALITY_SECTION = 'quality';
 
@@ -22,7 +23,7 @@ export const QUALITY_KEYS: Readonly<Record<string, string>> = {
 export const QUALITY_DEFAULTS = { windowS: 10, lossDownPct: 40, lossUpPct: 10, degradedLossPct: 10 } as const;
 
 /** Bounds of probe_interval in seconds: faster floods the targets, slower is what cycles are for. */
-export const PROBE_INTERVAL_MIN_S = 0.05;
+export const PROBE_INTERVAL_MIN_S = TIMING_FLOOR_S;
 export const PROBE_INTERVAL_MAX_S = 60;
 const MAX_WINDOW_S = 3600;
 const MAX_MS = 60_000;

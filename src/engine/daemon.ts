@@ -7,6 +7,8 @@
 import type { AddressFamily, SwitchEnd } from '../bus/events.js';
 import { SyncEventBus, type EventBus } from '../bus/event-bus.js';
 import type { Clock } from '../clock.js';
+import { planReload, type ReloadPlan } from '../config/reload.js';
+import { probePeriodMs } from '../config/timing.js';
 import type { Config } from '../config/types.js';
 import { describeError, WanError } from '../errors.js';
 import { LinkFactsStore, type FactChange } from '../facts/link-facts.js';
@@ -93,8 +95,8 @@ export class Daemon implements Engine {
     });
     this.probes = new ProbeLoop(deps.config.links, this.families, {
       clock: deps.clock,
-      newProber: deps.newProber,
-      intervalMs: () => this.cfg.checkIntervalMs,
+      newProber: (link, family) => deps.newProber(link, family, this.cfg),
+      intervalMs: () => probePeriodMs(this.cfg),
       gateway: (link, family) => this.facts.get(link)?.families[family].gateway ?? null,
       onRound: (link, family, r) => this.onRound(link, family, r),
       onOpenError: (link, _family, err) => this.record('error', 'error', link.name,
@@ -262,23 +264,26 @@ export class Daemon implements Engine {
     await this.reconciler.idle();
   }
 
-  /** SIGHUP: thresholds, targets and timing change in place; link and API changes need a restart. */
-  reload(next: Config): string[] {
-    const needRestart: string[] = [];
-    if (JSON.stringify(next.links) !== JSON.stringify(this.cfg.links)) needRestart.push('links');
-    for (const k of ['apiHost', 'apiPort', 'apiKey', 'routeMetric', 'routeProtocol', 'rulePriority'] as const) {
-      if (next[k] !== this.cfg[k]) needRestart.push(k);
-    }
-    // Cycles vs continuous probing is a different prober: a restart switches between them.
-    if (((next.probeIntervalMs ?? null) === null) !== ((this.cfg.probeIntervalMs ?? null) === null)) needRestart.push('probe_interval');
-    this.cfg = { ...next, links: this.cfg.links, apiHost: this.cfg.apiHost, apiPort: this.cfg.apiPort, apiKey: this.cfg.apiKey,
-      routeMetric: this.cfg.routeMetric, routeProtocol: this.cfg.routeProtocol, rulePriority: this.cfg.rulePriority };
-    this.probes.reconfigure((f) => (f === 'ipv6' ? next.pingTargets6 ?? [] : next.pingTargets),
-      { timeoutMs: next.pingTimeoutMs, count: next.pingCount, minTargetsUp: next.minTargetsUp, window: next.statsWindow,
-        ...(next.probeIntervalMs ? { intervalMs: next.probeIntervalMs, quality: next.quality ?? null } : {}) });
+  /** The running config: the one every part of the daemon runs on (SIGHUP replaces it, reload()). */
+  config(): Config {
+    return this.cfg;
+  }
+
+  /**
+   * SIGHUP: the new config becomes the running one as src/config/reload.ts plans it (live keys in
+   * place, restart keys kept); throws WAN_ERR_CONFIG, changing nothing, when the plan refuses it.
+   */
+  reload(next: Config): ReloadPlan {
+    const plan = planReload(this.cfg, next);
+    const cfg = plan.applied;
+    this.cfg = cfg;
+    this.probes.reconfigure((f) => (f === 'ipv6' ? cfg.pingTargets6 ?? [] : cfg.pingTargets),
+      { timeoutMs: cfg.pingTimeoutMs, count: cfg.pingCount, minTargetsUp: cfg.minTargetsUp, window: cfg.statsWindow,
+        ...(cfg.probeIntervalMs ? { intervalMs: cfg.probeIntervalMs, quality: cfg.quality ?? null } : {}) });
     void this.deps.netlink.dump().then((snap) => this.warnTargets(snap), () => undefined);
-    this.record('config', 'info', null, `Configuration reloaded${needRestart.length ? ` (restart needed for: ${needRestart.join(', ')})` : ''}`);
-    return needRestart;
+    const restart = plan.needRestart;
+    this.record('config', 'info', null, `Configuration reloaded${restart.length ? ` (restart needed for: ${restart.join(', ')})` : ''}`);
+    return plan;
   }
 
   // ---- inputs ------------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 // traffic figures, the dhclient state files for gateways, and a periodic full dump that lets the
 // reconciler notice kernel objects lost without a notification (the kernel flushes IPv4 routes
 // silently when their address goes). Runs half an interval out of phase with the probe rounds, so
-// parsing a dump does not sit on top of arriving replies.
+// parsing a dump does not sit on top of arriving replies. Its period is timing.ts's housekeepingPeriodMs.
 import type { Clock, TimerHandle } from '../clock.js';
+import { housekeepingPeriodMs, trafficPeriodMs } from '../config/timing.js';
 import type { Config } from '../config/types.js';
 import { describeError } from '../errors.js';
 import type { LinkFactsStore } from '../facts/link-facts.js';
@@ -31,6 +32,7 @@ export class Housekeeping {
   private timer: TimerHandle | null = null;
   private running = false;
   private lastVerifyMs = 0;
+  private lastTrafficMs = Number.NEGATIVE_INFINITY;
   private readonly warnedNoGateway = new Set<string>();
 
   constructor(private readonly deps: HousekeepingDeps) {}
@@ -38,7 +40,7 @@ export class Housekeeping {
   start(): void {
     this.running = true;
     this.lastVerifyMs = this.deps.clock.nowMs();
-    this.arm(this.deps.config().checkIntervalMs / 2);
+    this.arm(housekeepingPeriodMs(this.deps.config()) / 2);
   }
 
   stop(): void {
@@ -73,12 +75,15 @@ export class Housekeeping {
     if (!this.running) return;
     this.timer = this.deps.clock.setTimer(ms, () => {
       this.timer = null;
-      void this.run().finally(() => this.arm(this.deps.config().checkIntervalMs));
+      void this.run().finally(() => this.arm(housekeepingPeriodMs(this.deps.config())));
     });
   }
 
   private async run(): Promise<void> {
-    await Promise.all([this.sampleTraffic(), this.refreshStateFiles().catch((err: unknown) =>
+    const now0 = this.deps.clock.nowMs();
+    const traffic = now0 - this.lastTrafficMs >= trafficPeriodMs(this.deps.config());
+    if (traffic) this.lastTrafficMs = now0;
+    await Promise.all([traffic ? this.sampleTraffic() : undefined, this.refreshStateFiles().catch((err: unknown) =>
       this.deps.log.debug({ error: describeError(err) }, 'reading gateway state files failed'))]);
     this.warnUnknownGateways();
     const now = this.deps.clock.nowMs();

@@ -1,7 +1,7 @@
 // The small interfaces the daemon needs from its surroundings, so tests hand in fakes:
 // a logger (pino satisfies it), the per-link prober, and the filesystem bits.
 import type { AddressFamily } from '../bus/events.js';
-import type { LinkConfig, QualityConfig } from '../config/types.js';
+import type { Config, LinkConfig, QualityConfig } from '../config/types.js';
 import type { CycleResult, ProbeStats } from '../probe/types.js';
 
 export interface LogPort {
@@ -24,9 +24,13 @@ export interface ProberPort {
   readonly paced?: boolean;
 }
 
-/** Opens a prober for a link and family; throws (errno-coded) when its transport cannot be opened. */
+/**
+ * Opens a prober for a link and family, set up from `config`, the daemon's running config (the
+ * factory keeps none of its own: a prober opened after a reload follows the running config, issue
+ * 20); throws (errno-coded) when its transport cannot be opened.
+ */
 export interface ProberFactory {
-  (link: LinkConfig, family: AddressFamily): ProberPort;
+  (link: LinkConfig, family: AddressFamily, config: Config): ProberPort;
 }
 
 export interface HostPort {

@@ -7,11 +7,12 @@ import type { Clock, TimerHandle } from '../clock.js';
 import type { LinkConfig } from '../config/types.js';
 import { describeError } from '../errors.js';
 import type { CycleResult, ProbeStats } from '../probe/types.js';
-import type { ProberFactory, ProberPort } from './ports.js';
+import type { ProberPort } from './ports.js';
 
 export interface ProbeLoopDeps {
   clock: Clock;
-  newProber: ProberFactory;
+  /** Opens a link's prober (the daemon hands the factory its running config). */
+  newProber(link: LinkConfig, family: AddressFamily): ProberPort;
   intervalMs(): number;
   /** The gateway to probe as the diagnostic, or null. */
   gateway(link: string, family: AddressFamily): string | null;

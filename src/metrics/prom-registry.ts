@@ -35,9 +35,18 @@ export interface RegistryOptions {
   defaultMetrics: boolean;
 }
 
+/**
+ * prom-client's event-loop-lag histogram (nodejs_eventloop_lag_{min,max,mean,p50,...}_seconds) is
+ * perf_hooks.monitorEventLoopDelay, a libuv timer sampling every `resolution` ms: at prom-client's
+ * default of 10 ms it woke the idle daemon 100 times a second, most of its wake-ups and a third
+ * of its CPU at rest (issue 20). Once a second still shows a stalled loop (the max of a scrape
+ * interval) at one wake-up a second; nodejs_eventloop_lag_seconds is measured at scrape time.
+ */
+export const EVENT_LOOP_LAG_RESOLUTION_MS = 1_000;
+
 export function createPromRegistry(opts: RegistryOptions): MetricRegistry {
   const registry = new client.Registry();
-  if (opts.defaultMetrics) client.collectDefaultMetrics({ register: registry });
+  if (opts.defaultMetrics) client.collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_LAG_RESOLUTION_MS });
   return {
     gauge(name, help, labelNames) {
       const g = new client.Gauge({ name, help, labelNames: [...labelNames], registers: [registry] });

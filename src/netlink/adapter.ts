@@ -1,10 +1,12 @@
 // The one owner of the npm `netlink` package: a request socket for dumps and route/rule changes,
 // and the parser of notifications, which arrive on the addon's monitor socket (event-monitor.ts)
 // because netlink@0.3.0's own one aborts the process on ENOBUFS. Decisions live in decode.ts/requests.ts.
-import {
-  AttrStream, FlagsGet, Protocol, createNetlink as createNetlinkSocket, formatMessage, rt,
-  type NetlinkMessage, type NetlinkSocket,
-} from 'netlink';
+// The package's modules by path, not its index: the index also loads the nl80211 (Wi-Fi), generic
+// netlink and WireGuard structs, which the daemon never uses and which cost 5 MiB of RSS (issue 20).
+import { FlagsGet, Protocol } from 'netlink/dist/constants.js';
+import { createNetlink as createNetlinkSocket, type NetlinkSocket } from 'netlink/dist/netlink.js';
+import * as rt from 'netlink/dist/rt/structs.js';
+import { AttrStream, formatMessage, type NetlinkMessage } from 'netlink/dist/structs.js';
 import { systemClock, type Clock } from '../clock.js';
 import { loadNlMonitorOpen, type NlMonitorOpen } from '../systemd/native.js';
 import { decodeAddress, decodeEvent, decodeLink, decodeRoute, decodeRule } from './decode.js';

@@ -16,15 +16,13 @@ export function createProberFactory(opts: {
   sockets6?: ProbeSocketFactory;
   clock: Clock;
   identifier: number;
-  config: () => Config;
   /** Continuous mode: a target became dead (ignored for health) or answers again. */
   onTargetDead?: (link: LinkConfig, target: string, dead: boolean, silentForMs: number) => void;
 }): ProberFactory {
-  return (link: LinkConfig, family: AddressFamily): ProberPort => {
+  return (link: LinkConfig, family: AddressFamily, cfg: Config): ProberPort => {
     const v6 = family === 'ipv6';
     const sockets = v6 ? opts.sockets6 : opts.sockets;
     if (sockets === undefined) throw new Error(`no prober for ${family}: no socket factory`);
-    const cfg = opts.config();
     const profile: IcmpProfile = v6 ? ICMPV6_PROFILE : ICMPV4_PROFILE;
     if (cfg.probeIntervalMs !== undefined && cfg.probeIntervalMs !== null) {
       return new ContinuousLinkProber({

@@ -53,6 +53,10 @@ test('SIGHUP reloads under injected faults: invalid config refused, valid one ap
     await writeFile(d.configPath, JSON.stringify({ ...valid, check_interval: -3 }), { mode: 0o600 });
     const refusedValue = await hup(d, REFUSED);
     assert.ok(String(refusedValue.error).length > 0, 'the refusal says why');
+    // Truncated to 0 bytes (issue 19, defect 7): all defaults would drop the key, the links and the targets.
+    await writeFile(d.configPath, '', { mode: 0o600 });
+    const refusedEmpty = await hup(d, REFUSED);
+    assert.match(String(refusedEmpty.error), /reload refused: it would remove the API key/);
     assert.equal((await rig.agent.http('GET', '/api/status', { port: d.apiPort, headers: { authorization: `Bearer ${d.apiKey}` } })).status, 200,
       'the API still answers (the same key: the old config is running)');
 
@@ -81,7 +85,7 @@ test('SIGHUP reloads under injected faults: invalid config refused, valid one ap
     assert.ok(alive(pid) && d.exitCode === null, 'the daemon kept running through every reload');
     assert.equal(d.pid, pid);
     assert.equal(count(d, 'uncaught exception'), 0);
-    assert.ok(refusedYaml.msg === REFUSED && count(d, REFUSED) === 2, 'exactly the two invalid files were refused');
+    assert.ok(refusedYaml.msg === REFUSED && count(d, REFUSED) === 3, 'exactly the two invalid files and the empty one were refused');
     console.log(`reload: ${count(d, RELOADED)} reloads applied, ${count(d, REFUSED)} refused, ${switches(d).length} switches; ` +
       `refusal reasons: ${String(refusedYaml.error).slice(0, 120)} | ${String(refusedValue.error).slice(0, 120)}`);
   });

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import {
   checkIfname,
   checkIpv4,
-  checkPositiveSeconds,
+  checkProbeSeconds,
   checkTable,
   parseLogLevel,
 } from '../../../src/config/formats.js';
@@ -25,10 +25,9 @@ test('ipv4 accepts unicast dotted quads only', () => {
   }
 });
 
-test('positive seconds', () => {
-  assert.equal(checkPositiveSeconds(0.1), null);
-  assert.equal(checkPositiveSeconds(3), null);
-  for (const bad of [0, -1, '1', Number.NaN, Number.POSITIVE_INFINITY, 1e9]) assert.notEqual(checkPositiveSeconds(bad), null);
+test('probe seconds (check_interval, ping_timeout): from the 0.05 s floor', () => {
+  for (const ok of [0.05, 0.1, 3, 86_400]) assert.equal(checkProbeSeconds(ok), null, String(ok));
+  for (const bad of [0, -1, 0.001, 0.049, '1', Number.NaN, Number.POSITIVE_INFINITY, 1e9]) assert.notEqual(checkProbeSeconds(bad), null, String(bad));
 });
 
 test('tables: u32 without the kernel reserved ids', () => {

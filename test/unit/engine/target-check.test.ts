@@ -47,7 +47,8 @@ test("the daemon warns at start and on reload for a target that is wan1's own ad
   assert.equal(warned().length, 1);
   assert.deepEqual({ ...warned()[0]!.obj, why: undefined }, { link: 'primary', target: '100.64.11.2', why: undefined });
   assert.equal(daemon.status().active, 'primary', 'it runs (warn, not refuse)');
-  daemon.reload({ ...cfg, pingTargets: ['100.64.12.50'] });
+  // One running target stays: a reload that replaces every target is refused (src/config/reload.ts).
+  daemon.reload({ ...cfg, pingTargets: ['198.51.100.1', '100.64.12.50'] });
   for (let i = 0; i < 5; i++) await flushMicrotasks();
   assert.equal(warned().length, 2);
   assert.deepEqual(warned()[1]!.obj, { link: 'secondary', target: '100.64.12.50', why: warned()[1]!.obj['why' as keyof object] });
