@@ -10,6 +10,7 @@ import { buildMqtt, MQTT_SECTION } from './mqtt.js';
 import { buildNotify } from './notify.js';
 import { buildQuality, QUALITY_SECTION } from './quality.js';
 import { FILE_KEY, configError, type ConfigProblem } from './problems.js';
+import { insecureTargetWarnings } from './probe-target.js';
 import { crossKeyProblems } from './rules.js';
 import { SCHEMA, isSchemaLeaf } from './schema.js';
 import type { Config } from './types.js';
@@ -97,6 +98,7 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
     ...defaultedInterfaceWarnings(raw, links),
     ...missingInterfaceWarnings(raw, links, opts.interfaces ?? unknownInterfaces),
     ...timingWarnings(config),
+    ...insecureTargetWarnings(config.probeTargets),
     ...apiKeyWarnings(values['api_key'] as string | null),
     ...logFileWarnings(config.logFile),
   );
