@@ -72,21 +72,4 @@ export class FakeLinkTransport implements LinkTransport {
   }
 }
 
-/** A DNS response to `query` with rcode and `answers` records of type `type` (RFC 1035 4.1). */
-export function dnsResponse(query: Buffer, rcode: number, answers: number, type = 1): Buffer {
-  const head = Buffer.from(query);
-  head.writeUInt16BE(0x8180 | rcode, 2);
-  head.writeUInt16BE(answers, 6);
-  const records: Buffer[] = [];
-  for (let i = 0; i < answers; i++) {
-    const rr = Buffer.alloc(16);
-    rr.writeUInt16BE(0xc00c, 0); // pointer to the question's name
-    rr.writeUInt16BE(type, 2);
-    rr.writeUInt16BE(1, 4);
-    rr.writeUInt32BE(60, 6);
-    rr.writeUInt16BE(4, 10);
-    rr.writeUInt32BE(0xc6336401, 12);
-    records.push(rr);
-  }
-  return Buffer.concat([head, ...records]);
-}
+export { dnsResponse } from '../../../lab/dns-answer.js';
