@@ -47,18 +47,18 @@ export async function nftTable(ns: string, table: string, body: string): Promise
 
 /** Drops forwarded packets matching `match` (e.g. "meta l4proto icmp") in ISP namespace `ns`. */
 export function dropForwarded(ns: string, match: string): Promise<void> {
-  return nftTable(ns, 'wanlab_probe_drop', `  chain fwd { type filter hook forward priority -5; policy accept; ${match} drop; }`);
+  return nftTable(ns, 'wanlab_probe_drop', `  chain probe_fwd { type filter hook forward priority -5; policy accept; ${match} drop; }`);
 }
 
 /** A captive portal in `ns`: HTTP to `target`:80 is redirected to this namespace's own port `to`. */
 export function captivePortal(ns: string, target: string, to: number): Promise<void> {
-  return nftTable(ns, 'wanlab_probe_portal', `  chain pre { type nat hook prerouting priority dstnat; policy accept; ip daddr ${target} tcp dport 80 redirect to :${to}; }`);
+  return nftTable(ns, 'wanlab_probe_portal', `  chain probe_pre { type nat hook prerouting priority dstnat; policy accept; ip daddr ${target} tcp dport 80 redirect to :${to}; }`);
 }
 
 /** Counts forwarded packets per named match in `ns` (named by the rule's comment). */
 export function countForwarded(ns: string, counters: Record<string, string>): Promise<void> {
   const rules = Object.entries(counters).map(([name, match]) => `    ${match} counter comment "${name}"`);
-  return nftTable(ns, 'wanlab_probe_count', ['  chain fwd {', '    type filter hook forward priority -10; policy accept;', ...rules, '  }'].join('\n'));
+  return nftTable(ns, 'wanlab_probe_count', ['  chain probe_fwd {', '    type filter hook forward priority -10; policy accept;', ...rules, '  }'].join('\n'));
 }
 
 /** The packet counts of countForwarded's rules, by name. */
