@@ -120,7 +120,7 @@ test('continuous mode, both families: TCP, DNS, HTTPS answer through each link; 
       const TCP6 = `tcp://[${S1}]:443`;
       const DNS6 = `dns://[${S2}]/example.com?type=AAAA`;
       const HTTPS = `https://${T1}/`;
-      const HTTPS_VERIFIED = `https://${T1}:443/verified`;
+      const HTTPS_VERIFIED = `https://${T1}/verified`;
       const d = await rig.start({
         probe_interval: 0.2, ping_timeout: 0.4,
         ping_targets: [{ target: HTTPS, insecure: true }, HTTPS_VERIFIED, T2, TCP6, DNS6, S1], min_targets_up: 1,
