@@ -105,38 +105,52 @@ test('captive portal (HTTP 302 on the primary): the link is declared down with s
   });
 });
 
-test('continuous mode, both families: TCP, DNS, HTTPS answer through each link; an unverifiable certificate is a TLS failure', { skip: notRoot, timeout: 120_000 }, async () => {
+/** A self-signed certificate for `subjectAltName` (e.g. "DNS:probe.test,IP:198.51.100.1") in `dir`. */
+function certificate(dir: string, name: string, san: string): { cert: string; key: string } {
+  const [key, cert] = [join(dir, `${name}.key`), join(dir, `${name}.pem`)];
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert,
+    '-days', '1', '-subj', `/CN=${name}`, '-addext', `subjectAltName=${san}`], { stdio: 'ignore' });
+  return { cert, key };
+}
+
+test('continuous mode, both families: TCP, DNS and HTTPS through each link; certificates verified against host or IP unless insecure', { skip: notRoot, timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wf-pm-tls-'));
   try {
-    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert,
-      '-days', '1', '-subj', '/CN=probe.test', '-addext', `subjectAltName=IP:${T1}`], { stdio: 'ignore' });
+    // `trusted` is in the daemon's CA store (NODE_EXTRA_CA_CERTS, beside the system's); `stranger` is not.
+    const trusted = certificate(dir, 'trusted', `DNS:probe.test,IP:${T1}`);
+    const stranger = certificate(dir, 'stranger', `IP:${T1}`);
     await withRig('pm-v6', async (rig) => {
       const [S1, S2] = rig.lab.targets6 as [string, string];
       await startResponder(rig.lab, rig.lab.netNs, [
         { kind: 'tcp', address: S1, port: 443 }, { kind: 'dns', address: S2, port: 53 },
-        { kind: 'https', address: T1, port: 443, status: 200, cert, key },
+        { kind: 'https', address: T1, port: 443, status: 200, ...trusted },
+        { kind: 'https', address: T1, port: 8443, status: 200, ...stranger },
       ]);
       const TCP6 = `tcp://[${S1}]:443`;
       const DNS6 = `dns://[${S2}]/example.com?type=AAAA`;
-      const HTTPS = `https://${T1}/`;
-      const HTTPS_VERIFIED = `https://${T1}/verified`;
+      const BY_NAME = `https://${T1}/by-name`;
+      const BY_IP = `https://${T1}/by-ip`;
+      const WRONG_NAME = `https://${T1}/wrong-name`;
+      const INSECURE = `https://${T1}:8443/insecure`;
+      const UNTRUSTED = `https://${T1}:8443/untrusted`;
       const d = await rig.start({
-        probe_interval: 0.2, ping_timeout: 0.4,
-        ping_targets: [{ target: HTTPS, insecure: true }, HTTPS_VERIFIED, T2, TCP6, DNS6, S1], min_targets_up: 1,
-      });
+        probe_interval: 0.2, ping_timeout: 0.4, min_targets_up: 1,
+        ping_targets: [{ target: BY_NAME, host: 'probe.test' }, BY_IP, { target: WRONG_NAME, host: 'other.test' },
+          { target: INSECURE, insecure: true }, UNTRUSTED, T2, TCP6, DNS6, S1],
+      }, { commandPrefix: ['env', `NODE_EXTRA_CA_CERTS=${trusted.cert}`] });
       await waitFor('every method answers on both links', async () => {
         const st = await status(rig, d);
-        return st.links.every((l: Record<string, any>) => targetOf(l, HTTPS)?.up === true
-          && targetOf(l.ipv6, TCP6)?.up === true && targetOf(l.ipv6, DNS6)?.up === true);
+        return st.links.every((l: Record<string, any>) => [BY_NAME, BY_IP, INSECURE].every((k) => targetOf(l, k)?.up === true)
+          && targetOf(l, WRONG_NAME)?.last_error !== null && targetOf(l.ipv6, TCP6)?.up === true && targetOf(l.ipv6, DNS6)?.up === true);
       }, 30_000);
       const st = await status(rig, d);
       for (const l of st.links) {
-        assert.deepEqual([targetOf(l, HTTPS).method, targetOf(l, HTTPS).last_error], ['https', null]);
-        assert.match(String(targetOf(l, HTTPS_VERIFIED).last_error), /^TLS /, 'a self-signed certificate fails verification');
-        assert.deepEqual([targetOf(l.ipv6, TCP6).method, targetOf(l.ipv6, DNS6).method], ['tcp', 'dns']);
+        for (const k of [BY_NAME, BY_IP, INSECURE]) assert.deepEqual([targetOf(l, k).method, targetOf(l, k).last_error], ['https', null], k);
+        assert.equal(targetOf(l, WRONG_NAME).last_error, 'TLS ERR_TLS_CERT_ALTNAME_INVALID', 'the certificate does not name other.test');
+        assert.match(String(targetOf(l, UNTRUSTED).last_error), /^TLS (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)$/, 'not signed by a trusted CA');
+        assert.deepEqual([targetOf(l.ipv6, TCP6).method, targetOf(l.ipv6, DNS6).method, targetOf(l.ipv6, DNS6).last_error], ['tcp', 'dns', null]);
       }
-      assert.ok(d.logs.some((l) => String(l.msg ?? '').includes('insecure') || JSON.stringify(l).includes('not verified')), 'insecure: true is warned about');
+      assert.ok(d.logs.some((l) => JSON.stringify(l).includes(`${INSECURE}: insecure: true`)), 'insecure: true is warned about');
     }, { ipv6: true });
   } finally {
     rmSync(dir, { recursive: true, force: true });
