@@ -5,14 +5,17 @@
 //      failure_threshold 3 (median of BENCH_RUNS >= 7);
 //   3. noise: 5 % random loss on both links for BENCH_NOISE_S s (default 120; the issue asks 600,
 //      BENCH_ONLY=noise BENCH_NOISE_S=600) with the fast ICMP config: switches (must be 0);
-//   4. cost: CPU and RSS of 3 TCP + 1 HTTPS targets per link in continuous mode against 4 ICMP.
+//   4. cost: CPU and RSS of 3 TCP + 1 HTTPS targets per link in continuous mode against 4 ICMP;
+//   5. icmpdrop: the primary's ISP drops ICMP (every other packet passes) for BENCH_ICMPDROP_S s
+//      (default 300) with TCP + DNS targets: switches (must be 0); then the control, the same fault
+//      with ICMP targets only: time to the switch.
 // A benchmark, never a pass/fail test; figures taken on a loaded machine say so.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../lab/exec.js';
+import { run, runInNs } from '../lab/exec.js';
 import { createLab, type Lab } from '../lab/topology.js';
 import { openAgent, type Agent } from '../lab/agent-client.js';
 import { labConfig, startDaemon, type DaemonHandle } from '../lab/daemon-runner.js';
@@ -24,8 +27,9 @@ import { summary } from './stats.js';
 const RUNS = Math.max(7, Number(process.env.BENCH_RUNS ?? 7));
 const NOISE_S = Number(process.env.BENCH_NOISE_S ?? 120);
 const STEADY_S = Number(process.env.BENCH_STEADY_S ?? 30);
-/** BENCH_ONLY=tcp,fast,noise,cost runs only those parts (default: all). */
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'tcp,fast,noise,cost').split(','));
+/** BENCH_ONLY=tcp,fast,noise,cost,icmpdrop runs only those parts (default: all). */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'tcp,fast,noise,cost,icmpdrop').split(','));
+const ICMPDROP_S = Number(process.env.BENCH_ICMPDROP_S ?? 300);
 const EXTRA = ['198.51.100.3', '203.0.113.3'];
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -60,6 +64,16 @@ function bound(pi: number, pt: number, ft: number): string {
   return `${((ft - 1) * pi + pt).toFixed(2)} .. ${(ft * pi + pt).toFixed(2)} s ((failure_threshold-1) x probe_interval + ping_timeout .. + one probe_interval)`;
 }
 
+/** The primary's ISP drops (or stops dropping) forwarded ICMP, in a table of the bench's own. */
+async function dropIcmp(lab: Lab, on: boolean): Promise<void> {
+  const ns = lab.ispNs(1);
+  if (!on) {
+    await runInNs(ns, 'nft', ['delete', 'table', 'inet', 'wanbench_icmp']).catch(() => undefined);
+    return;
+  }
+  await runInNs(ns, 'nft', ['-f', '-'], { input: 'table inet wanbench_icmp {\n  chain probe_fwd { type filter hook forward priority -5; policy accept; meta l4proto icmp drop; }\n}\n' });
+}
+
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) {
     process.stderr.write('bench:probes: needs root (it builds network namespaces)\n');
@@ -79,6 +93,7 @@ async function main(): Promise<void> {
     await startResponder(lab, lab.netNs, [
       ...[T1, T2, EXTRA[0]!].map((address) => ({ kind: 'tcp' as const, address, port: 443 })),
       { kind: 'https', address: EXTRA[1]!, port: 443, status: 200, cert, key },
+      { kind: 'dns', address: T2, port: 53 },
     ]);
     console.log(`wan-failover probe-method bench — lab: 2 WANs in network namespaces; the machine is shared (other jobs running): figures are under load`);
 
@@ -126,6 +141,31 @@ async function main(): Promise<void> {
       const icmp = await cost([T1, T2, ...EXTRA]);
       console.log(`\nsteady state over ${STEADY_S} s, 2 links x 4 targets, continuous ${JSON.stringify(base)}: 3 TCP + 1 HTTPS: ${m}; 4 ICMP: ${icmp}`);
       console.log(`  (per link ${(4 / base.probe_interval).toFixed(0)} probes/s + the gateway echo: connects, TLS handshakes and GETs against echoes)`);
+    }
+    if (ONLY.has('icmpdrop')) {
+      const cfg = { check_interval: 1, ping_timeout: 0.5, failure_threshold: 3, ping_targets: [`tcp://${T1}:443`, `dns://${T2}/example.com`], min_targets_up: 2 };
+      await withDaemon(lab, cfg, async (d) => {
+        await waitActive(a, 'wan1', 60_000);
+        await sleep(3000);
+        const before = d.logs.length;
+        await dropIcmp(lab, true);
+        await sleep(ICMPDROP_S * 1000);
+        await dropIcmp(lab, false);
+        const switched = d.logs.slice(before).filter((l) => l.msg === 'default route switched').length;
+        console.log(`\nICMP dropped by the primary's ISP (everything else passes) for ${ICMPDROP_S} s, TCP + DNS targets: ${switched} switches (must be 0); config ${JSON.stringify(cfg)}`);
+      });
+      const control = { check_interval: 1, ping_timeout: 0.5, failure_threshold: 3, ping_targets: [T1, T2] };
+      await withDaemon(lab, control, async () => {
+        await waitActive(a, 'wan1', 60_000);
+        await sleep(3000);
+        const moved = routeMovedTo(a, 'wan2', 60_000);
+        await sleep(50);
+        await dropIcmp(lab, true);
+        const t0 = performance.now();
+        const s = ((await moved) - t0) / 1000;
+        await dropIcmp(lab, false);
+        console.log(`  control, the same fault with ICMP targets only: switched after ${s.toFixed(2)} s (bound ${((3 - 1) * 1 + 0.5).toFixed(2)} .. ${(3 * 1 + 0.5).toFixed(2)} s); config ${JSON.stringify(control)}`);
+      });
     }
   } finally {
     await agent?.close().catch(() => undefined);
