@@ -15,11 +15,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run, runInNs } from '../lab/exec.js';
+import { run } from '../lab/exec.js';
 import { createLab, type Lab } from '../lab/topology.js';
 import { openAgent, type Agent } from '../lab/agent-client.js';
 import { labConfig, startDaemon, type DaemonHandle } from '../lab/daemon-runner.js';
-import { startResponder } from '../test/lab/probe-methods-support.js';
+import { dropForwarded, startResponder, undoDrop } from '../test/lab/probe-methods-support.js';
 import { routeMovedTo, waitActive } from './route-events.js';
 import { cpuSeconds, memoryKiB } from './proc.js';
 import { summary } from './stats.js';
@@ -64,14 +64,9 @@ function bound(pi: number, pt: number, ft: number): string {
   return `${((ft - 1) * pi + pt).toFixed(2)} .. ${(ft * pi + pt).toFixed(2)} s ((failure_threshold-1) x probe_interval + ping_timeout .. + one probe_interval)`;
 }
 
-/** The primary's ISP drops (or stops dropping) forwarded ICMP, in a table of the bench's own. */
-async function dropIcmp(lab: Lab, on: boolean): Promise<void> {
-  const ns = lab.ispNs(1);
-  if (!on) {
-    await runInNs(ns, 'nft', ['delete', 'table', 'inet', 'wanbench_icmp']).catch(() => undefined);
-    return;
-  }
-  await runInNs(ns, 'nft', ['-f', '-'], { input: 'table inet wanbench_icmp {\n  chain probe_fwd { type filter hook forward priority -5; policy accept; meta l4proto icmp drop; }\n}\n' });
+/** The primary's ISP drops (or stops dropping) forwarded ICMP. */
+function dropIcmp(lab: Lab, on: boolean): Promise<void> {
+  return on ? dropForwarded(lab.ispNs(1), 'meta l4proto icmp') : undoDrop(lab.ispNs(1));
 }
 
 async function main(): Promise<void> {

@@ -50,6 +50,11 @@ export function dropForwarded(ns: string, match: string): Promise<void> {
   return nftTable(ns, 'wanlab_probe_drop', `  chain probe_fwd { type filter hook forward priority -5; policy accept; ${match} drop; }`);
 }
 
+/** Removes dropForwarded's rule again. */
+export async function undoDrop(ns: string): Promise<void> {
+  await runInNs(ns, 'nft', ['delete', 'table', 'inet', 'wanlab_probe_drop']).catch(() => undefined);
+}
+
 /** A captive portal in `ns`: HTTP to `target`:80 is redirected to this namespace's own port `to`. */
 export function captivePortal(ns: string, target: string, to: number): Promise<void> {
   return nftTable(ns, 'wanlab_probe_portal', `  chain probe_pre { type nat hook prerouting priority dstnat; policy accept; ip daddr ${target} tcp dport 80 redirect to :${to}; }`);
