@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "napi-errno.h"
+
 namespace wf {
 
 int OpenBoundSocket(int family, int type, const std::string& iface, const char** failed_call) {
@@ -48,6 +50,23 @@ bool ToSockaddr(int family, const std::string& dst, int port, sockaddr_storage* 
     return true;
   }
   return false;
+}
+
+int OpenBoundFromJs(const Napi::CallbackInfo& info, int type, const char* api, sockaddr_storage* ss, socklen_t* len) {
+  Napi::Env env = info.Env();
+  int fam = info[0].As<Napi::Number>().Int32Value();
+  int family = fam == 4 ? AF_INET : fam == 6 ? AF_INET6 : -1;
+  if (family < 0 || !ToSockaddr(family, info[2].As<Napi::String>().Utf8Value(), info[3].As<Napi::Number>().Int32Value(), ss, len)) {
+    Napi::TypeError::New(env, std::string(api) + ": family must be 4 or 6 and dst an address of it, port 0-65535").ThrowAsJavaScriptException();
+    return -1;
+  }
+  const char* failed = "socket";
+  int fd = OpenBoundSocket(family, type, info[1].As<Napi::String>().Utf8Value(), &failed);
+  if (fd < 0) {
+    ThrowErrno(env, (std::string(api) + ": ").c_str(), failed, -fd);
+    return -1;
+  }
+  return fd;
 }
 
 }  // namespace wf

@@ -109,22 +109,12 @@ Napi::Value TcpConnect(const Napi::CallbackInfo& info) {
     Napi::TypeError::New(env, "tcpConnect(family: 4 | 6, iface: string, dst: string, port: number, onDone: function)").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  int fam = info[0].As<Napi::Number>().Int32Value();
-  int family = fam == 4 ? AF_INET : fam == 6 ? AF_INET6 : -1;
-  sockaddr_storage ss;
-  socklen_t sl = 0;
-  if (family < 0 || !ToSockaddr(family, info[2].As<Napi::String>().Utf8Value(), info[3].As<Napi::Number>().Int32Value(), &ss, &sl)) {
-    Napi::TypeError::New(env, "tcpConnect: family must be 4 or 6 and dst an address of it, port 0-65535").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
   uv_loop_t* loop = EventLoopOf(env, "tcpConnect");
   if (loop == nullptr) return env.Undefined();
-  const char* failed = "socket";
-  int fd = OpenBoundSocket(family, SOCK_STREAM, info[1].As<Napi::String>().Utf8Value(), &failed);
-  if (fd < 0) {
-    ThrowErrno(env, "tcpConnect: ", failed, -fd);
-    return env.Undefined();
-  }
+  sockaddr_storage ss;
+  socklen_t sl = 0;
+  int fd = OpenBoundFromJs(info, SOCK_STREAM, "tcpConnect", &ss, &sl);
+  if (fd < 0) return env.Undefined();
   timespec started{};
   clock_gettime(CLOCK_MONOTONIC, &started);
   int rc;

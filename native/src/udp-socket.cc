@@ -99,22 +99,12 @@ Napi::Value UdpSocketOpen(const Napi::CallbackInfo& info) {
         .ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  int fam = info[0].As<Napi::Number>().Int32Value();
-  int family = fam == 4 ? AF_INET : fam == 6 ? AF_INET6 : -1;
-  sockaddr_storage ss;
-  socklen_t sl = 0;
-  if (family < 0 || !ToSockaddr(family, info[2].As<Napi::String>().Utf8Value(), info[3].As<Napi::Number>().Int32Value(), &ss, &sl)) {
-    Napi::TypeError::New(env, "udpSocketOpen: family must be 4 or 6 and dst an address of it, port 0-65535").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
   uv_loop_t* loop = EventLoopOf(env, kApi);
   if (loop == nullptr) return env.Undefined();
-  const char* failed = "socket";
-  int fd = OpenBoundSocket(family, SOCK_DGRAM, info[1].As<Napi::String>().Utf8Value(), &failed);
-  if (fd < 0) {
-    ThrowErrno(env, "udpSocketOpen: ", failed, -fd);
-    return env.Undefined();
-  }
+  sockaddr_storage ss;
+  socklen_t sl = 0;
+  int fd = OpenBoundFromJs(info, SOCK_DGRAM, "udpSocketOpen", &ss, &sl);
+  if (fd < 0) return env.Undefined();
   int on = 1;
   // Same receive stamp as the ICMP socket (icmp-raw.cc): the answer time is the kernel's.
   if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) < 0 || connect(fd, reinterpret_cast<sockaddr*>(&ss), sl) < 0) {
@@ -125,7 +115,7 @@ Napi::Value UdpSocketOpen(const Napi::CallbackInfo& info) {
   }
   IcmpEndpoint ep;
   ep.fd = fd;
-  ep.family = family;
+  ep.family = ss.ss_family;
   UdpSocket* s = new UdpSocket(env, ep, info[4].As<Napi::Function>(), info[5].As<Napi::Function>());
   return StartHandle(env, loop, s, {{"send", JsSend}});
 }
