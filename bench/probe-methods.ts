@@ -18,10 +18,9 @@ import { join } from 'node:path';
 import { run } from '../lab/exec.js';
 import { createLab, type Lab } from '../lab/topology.js';
 import { openAgent, type Agent } from '../lab/agent-client.js';
-import { labConfig, startDaemon, type DaemonHandle } from '../lab/daemon-runner.js';
 import { dropForwarded, startResponder, undoDrop } from '../test/lab/probe-methods-support.js';
+import { bothLinksLossy, steadyCost, switchTimes, withDaemon } from './lab-daemon.js';
 import { routeMovedTo, waitActive } from './route-events.js';
-import { cpuSeconds, memoryKiB } from './proc.js';
 import { summary } from './stats.js';
 
 const RUNS = Math.max(7, Number(process.env.BENCH_RUNS ?? 7));
@@ -34,31 +33,7 @@ const EXTRA = ['198.51.100.3', '203.0.113.3'];
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function withDaemon<T>(lab: Lab, cfg: Record<string, unknown>, fn: (d: DaemonHandle) => Promise<T>): Promise<T> {
-  const d = await startDaemon(lab, labConfig(lab, cfg));
-  try {
-    await d.waitForLog((l) => l.msg === 'daemon ready', 20_000);
-    return await fn(d);
-  } finally {
-    await d.dispose().catch(() => undefined);
-  }
-}
 
-/** Total upstream loss on wan1 -> the kernel's default route on wan2, `runs` times (healed in between). */
-async function switchTimes(lab: Lab, agent: Agent, runs: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    await waitActive(agent, 'wan1', 90_000);
-    await sleep(4000 + Math.random() * 1000); // the fault lands anywhere in a round
-    const moved = routeMovedTo(agent, 'wan2', 60_000);
-    await sleep(50);
-    await lab.fail(1, 'upstream');
-    const t0 = performance.now();
-    out.push(((await moved) - t0) / 1000);
-    await lab.heal(1);
-  }
-  return out;
-}
 
 function bound(pi: number, pt: number, ft: number): string {
   return `${((ft - 1) * pi + pt).toFixed(2)} .. ${(ft * pi + pt).toFixed(2)} s ((failure_threshold-1) x probe_interval + ping_timeout .. + one probe_interval)`;
@@ -94,27 +69,20 @@ async function main(): Promise<void> {
 
     if (ONLY.has('tcp')) {
       const cfg = { probe_interval: 0.2, ping_timeout: 0.4, failure_threshold: 3, recovery_threshold: 3, min_secondary_time: 5, ping_targets: [`tcp://${T1}:443`, `tcp://${T2}:443`] };
-      const xs = await withDaemon(lab, cfg, () => switchTimes(lab, a, RUNS));
+      const xs = await withDaemon(lab, cfg, () => switchTimes(lab, a, { runs: RUNS, settleMs: 4000 }));
       console.log(`\ntotal upstream loss -> switch, TCP targets only: ${summary(xs, 's', 2)}; config ${JSON.stringify(cfg)}`);
       console.log(`  bound from config: ${bound(0.2, 0.4, 3)}; aim < 1.0 s, as ICMP`);
     }
     const FAST = { probe_interval: 0.1, ping_timeout: 0.2, failure_threshold: 3, recovery_threshold: 3, min_secondary_time: 5, ping_targets: [T1, T2] };
     if (ONLY.has('fast')) {
-      const xs = await withDaemon(lab, FAST, () => switchTimes(lab, a, RUNS));
+      const xs = await withDaemon(lab, FAST, () => switchTimes(lab, a, { runs: RUNS, settleMs: 4000 }));
       console.log(`\ntotal upstream loss -> switch, ICMP fast: ${summary(xs, 's', 2)}; config ${JSON.stringify(FAST)}`);
       console.log(`  bound from config: ${bound(0.1, 0.2, 3)}; aim < 0.5 s (median of ${RUNS})`);
     }
     if (ONLY.has('noise')) {
       const cfg = { ...FAST, min_secondary_time: 30 };
       await withDaemon(lab, cfg, async (d) => {
-        await waitActive(a, 'wan1', 60_000);
-        const before = d.logs.length;
-        await lab.fail(1, 'upstream', { lossPct: 5 });
-        await lab.fail(2, 'upstream', { lossPct: 5 });
-        await sleep(NOISE_S * 1000);
-        await lab.heal(1);
-        await lab.heal(2);
-        const logs = d.logs.slice(before);
+        const logs = await bothLinksLossy(lab, a, d, 5, NOISE_S);
         const switched = logs.filter((l) => l.msg === 'default route switched').length;
         const down = logs.filter((l) => l.msg === 'link state changed' && l.to === 'down').length;
         console.log(`\n5 % random loss (each way) on BOTH links for ${NOISE_S} s${NOISE_S < 600 ? ' (shortened from the 10 minutes asked, to fit the time)' : ''}: ${switched} switches (must be 0), ${down} link-down changes; config ${JSON.stringify(cfg)}`);
@@ -123,14 +91,7 @@ async function main(): Promise<void> {
     }
     if (ONLY.has('cost')) {
       const base = { probe_interval: 0.2, ping_timeout: 0.4, failure_threshold: 3 };
-      const cost = async (targets: unknown[]): Promise<string> => withDaemon(lab, { ...base, ping_targets: targets }, async (d) => {
-        await sleep(5000);
-        const c0 = cpuSeconds(d.pid);
-        await sleep(STEADY_S * 1000);
-        const c1 = cpuSeconds(d.pid);
-        const m = memoryKiB(d.pid);
-        return `CPU ${(((c1 - c0) / STEADY_S) * 100).toFixed(2)} % of one core, RSS ${(m.rss / 1024).toFixed(1)} MiB (peak ${(m.peak / 1024).toFixed(1)})`;
-      });
+      const cost = (targets: unknown[]): Promise<string> => steadyCost(lab, { ...base, ping_targets: targets }, STEADY_S);
       const methods = [`tcp://${T1}:443`, `tcp://${T2}:443`, `tcp://${EXTRA[0]}:443`, { target: `https://${EXTRA[1]}/`, insecure: true }];
       const m = await cost(methods);
       const icmp = await cost([T1, T2, ...EXTRA]);

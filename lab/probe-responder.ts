@@ -11,18 +11,10 @@ import http from 'node:http';
 import https from 'node:https';
 import { createServer } from 'node:net';
 import { dnsResponse, queryType } from './dns-answer.js';
+import type { ResponderListener } from './probe-responder-spec.js';
 
-interface Listener {
-  kind: 'tcp' | 'dns' | 'http' | 'https';
-  address: string;
-  port: number;
-  status?: number;
-  location?: string;
-  cert?: string;
-  key?: string;
-}
 
-const listeners = JSON.parse(process.argv[2] ?? '[]') as Listener[];
+const listeners = JSON.parse(process.argv[2] ?? '[]') as ResponderListener[];
 let ready = 0;
 const oneReady = (): void => {
   if (++ready === listeners.length) process.stdout.write(JSON.stringify({ ready: true }) + '\n');

@@ -5,19 +5,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runInNs } from '../../lab/exec.js';
+import type { ResponderListener } from '../../lab/probe-responder-spec.js';
 import type { Lab } from '../../lab/topology.js';
+
+export type { ResponderListener };
 
 const RESPONDER_JS = fileURLToPath(new URL('../../lab/probe-responder.js', import.meta.url));
 
-export interface ResponderListener {
-  kind: 'tcp' | 'dns' | 'http' | 'https';
-  address: string;
-  port: number;
-  status?: number;
-  location?: string;
-  cert?: string;
-  key?: string;
-}
 
 /** Starts the responder in `ns` (tracked by the lab, killed at its teardown); resolves once it listens. */
 export function startResponder(lab: Lab, ns: string, listeners: ResponderListener[]): Promise<ChildProcess> {
