@@ -4,7 +4,8 @@
 // - DNS: one UDP query; NOERROR with at least one answer of the type asked: success; RTT = to the answer.
 // - HTTP(S): GET, redirects never followed (a captive portal's 302 is a failure, "HTTP 302");
 //   success = expect_status, or any 2xx; RTT = from the connect to the response's status line.
-//   HTTPS verifies the certificate against `host` (or the IP) with the system CAs unless insecure.
+//   HTTPS verifies the certificate against `host` (or the IP) with the system CAs unless insecure
+//   (ca-store.ts).
 // Each attempt can be aborted (its timeout, the prober closing): sockets are closed, nothing is left.
 import http from 'node:http';
 import { isIP } from 'node:net';
@@ -12,6 +13,7 @@ import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { Clock } from '../clock.js';
 import { DNS_TYPES, type ProbeTarget } from '../config/probe-target.js';
+import { trustedContext } from './ca-store.js';
 import { buildDnsQuery, judgeDnsAnswer } from './dns-message.js';
 import type { LinkTransport } from './link-transport.js';
 
@@ -121,7 +123,7 @@ export function httpAttempt(ctx: AttemptContext, t: ProbeTarget): ProbeAttempt {
       const name = t.host !== null ? t.host.replace(/:\d+$/, '') : null;
       stream = tls.connect({
         socket, host: name ?? t.address, ...(name !== null && isIP(name) === 0 ? { servername: name } : {}),
-        rejectUnauthorized: !t.insecure, ALPNProtocols: ['http/1.1'],
+        rejectUnauthorized: !t.insecure, ALPNProtocols: ['http/1.1'], ...(t.insecure ? {} : { secureContext: trustedContext() }),
       });
       stream.on('error', (e) => finish(failed(tlsReason(e))));
     }
