@@ -42,6 +42,8 @@ struct Connect {
   std::unique_ptr<Napi::AsyncContext> ctx;
   Ticket* ticket = nullptr;
   bool hook = false;
+  // false: the caller only wants to know the connect's outcome (a TCP probe), so the fd is closed here.
+  bool keep = true;
 
   // Stops watching and frees this object (after libuv's close); the fd is closed unless `keep_fd`.
   void Finish(bool keep_fd);
@@ -81,10 +83,18 @@ void OnWritable(uv_poll_t* handle, int status, int) {
   Napi::FunctionReference cb = std::move(c->on_done);
   std::unique_ptr<Napi::AsyncContext> ctx = std::move(c->ctx);
   int fd = c->fd;
-  c->Finish(err == 0);
+  bool hand_over = err == 0 && c->keep;
+  if (err == 0 && !c->keep) {
+    // socket(7) SO_LINGER with a zero timeout: close() sends an RST, so a probe every few hundred
+    // ms leaves no TIME_WAIT socket behind on the router (as HAProxy's TCP checks do).
+    linger off{1, 0};
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &off, sizeof(off));
+  }
+  c->Finish(hand_over);
+  if (!hand_over) fd = -1;
   if (cb.IsEmpty()) return;
   napi_value code = err == 0 ? env.Null() : Napi::String::New(env, ErrnoName(err < 0 ? -err : err));
-  cb.MakeCallback(env.Global(), {code, Napi::Number::New(env, err == 0 ? fd : -1), Napi::Number::New(env, static_cast<double>(ns))}, *ctx);
+  cb.MakeCallback(env.Global(), {code, Napi::Number::New(env, fd), Napi::Number::New(env, static_cast<double>(ns))}, *ctx);
   if (env.IsExceptionPending()) {
     Napi::Error e = env.GetAndClearPendingException();
     napi_fatal_exception(env, e.Value());
@@ -101,7 +111,8 @@ Napi::Value JsAbort(const Napi::CallbackInfo& info) {
 }
 
 // tcpConnect(family: 4 | 6, iface: string, dst: string, port: number,
-//            onDone: (code: string | null, fd: number, elapsedNs: number) => void): { abort() }
+//            onDone: (code: string | null, fd: number, elapsedNs: number) => void, keep = true): { abort() }
+// keep false: a successful connect is reset and closed here, and onDone gets fd -1.
 // Throws Error with code/errno/syscall when the connect cannot even start (ENETUNREACH, ...).
 Napi::Value TcpConnect(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -131,6 +142,7 @@ Napi::Value TcpConnect(const Napi::CallbackInfo& info) {
   c->env = env;
   c->fd = fd;
   c->started = started;
+  c->keep = info.Length() < 6 || !info[5].IsBoolean() || info[5].As<Napi::Boolean>().Value();
   if (uv_poll_init_socket(loop, &c->poll, fd) != 0) {
     close(fd);
     delete c;

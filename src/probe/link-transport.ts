@@ -21,9 +21,11 @@ export interface LinkTransport {
    * A TCP connect through `iface`. onDone: error null and a connected socket, or an errno code
    * (ECONNREFUSED = an RST came back) and null; elapsedMs from right before connect() to the
    * outcome. Throws an errno-coded error when the connect cannot start (ENETUNREACH, ...).
+   * `keep: false`: only the outcome matters (a TCP probe): the connection is reset and closed at
+   * once, and a success hands over no socket.
    */
   connect(iface: string, family: AddressFamily, address: string, port: number,
-    onDone: (error: string | null, socket: Duplex | null, elapsedMs: number) => void): PendingConnect;
+    onDone: (error: string | null, socket: Duplex | null, elapsedMs: number) => void, opts?: { keep?: boolean }): PendingConnect;
   /**
    * A UDP socket through `iface` to address:port. onMessage gets each datagram with its receive
    * time on the transport's clock; onError an errno code (ECONNREFUSED: port unreachable).

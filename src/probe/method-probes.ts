@@ -58,7 +58,7 @@ export function tcpAttempt(ctx: AttemptContext, t: ProbeTarget): ProbeAttempt {
     socket?.destroy();
     // An RST is an answer: the host is there, only nothing listens on the port.
     settle(error === null || error === 'ECONNREFUSED' ? { ok: true, rttMs: elapsedMs, error: null } : failed(probeReason(error)));
-  });
+  }, { keep: false });
   return { done, abort: () => pending.abort() };
 }
 

@@ -16,15 +16,15 @@ export function createNativeLinkTransport(clock: Clock, addon?: { tcpConnect: Tc
   let native = addon ?? null;
   const load = (): { tcpConnect: TcpConnect; udpSocketOpen: UdpSocketOpen } => (native ??= loadLinkSockets());
   return {
-    connect(iface, family, address, port, onDone): PendingConnect {
+    connect(iface, family, address, port, onDone, opts = {}): PendingConnect {
+      const keep = opts.keep !== false;
       const handle = load().tcpConnect(fam(family), iface, address, port, (code, fd, elapsedNs) => {
         const elapsedMs = elapsedNs / 1e6;
-        if (code !== null || fd < 0) {
-          onDone(code ?? 'EIO', null, elapsedMs);
-          return;
-        }
-        onDone(null, new net.Socket({ fd, readable: true, writable: true }), elapsedMs);
-      });
+        if (code !== null) onDone(code, null, elapsedMs);
+        else if (!keep) onDone(null, null, elapsedMs);
+        else if (fd < 0) onDone('EIO', null, elapsedMs);
+        else onDone(null, new net.Socket({ fd, readable: true, writable: true }), elapsedMs);
+      }, keep);
       return handle;
     },
     openDatagram(iface, family, address, port, onMessage, onError): DatagramChannel {

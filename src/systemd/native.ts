@@ -115,6 +115,8 @@ export interface TcpConnectHandle {
  */
 export type TcpConnect = (
   family: 4 | 6, iface: string, dst: string, port: number, onDone: (code: string | null, fd: number, elapsedNs: number) => void,
+  /** false: the connect is only timed; on success the addon resets and closes it (fd -1). Default true. */
+  keep?: boolean,
 ) => TcpConnectHandle;
 
 /** The bound, connected UDP socket of native/src/udp-socket.cc. */

@@ -11,6 +11,8 @@ export interface FakeConnect {
   family: AddressFamily;
   address: string;
   port: number;
+  /** What the prober asked: keep the connection (HTTP) or only time it (TCP). */
+  keep: boolean;
   aborted: boolean;
   done: boolean;
   complete(error: string | null, elapsedMs: number): void;
@@ -35,22 +37,23 @@ export class FakeLinkTransport implements LinkTransport {
   realTcp: number | null = null;
 
   connect(iface: string, family: AddressFamily, address: string, port: number,
-    onDone: (error: string | null, socket: Duplex | null, elapsedMs: number) => void): PendingConnect {
+    onDone: (error: string | null, socket: Duplex | null, elapsedMs: number) => void, opts: { keep?: boolean } = {}): PendingConnect {
+    const keep = opts.keep !== false;
     if (this.realTcp !== null) {
       const started = performance.now();
       const s = net.connect(this.realTcp, '127.0.0.1');
       let over = false;
       s.once('connect', () => { if (!over) { over = true; onDone(null, s, performance.now() - started); } });
       s.once('error', (e: NodeJS.ErrnoException) => { if (!over) { over = true; onDone(e.code ?? 'EIO', null, 0); } });
-      this.connects.push({ iface, family, address, port, aborted: false, done: false, complete: () => undefined });
+      this.connects.push({ iface, family, address, port, keep, aborted: false, done: false, complete: () => undefined });
       return { abort: () => { over = true; s.destroy(); } };
     }
     const c: FakeConnect = {
-      iface, family, address, port, aborted: false, done: false,
+      iface, family, address, port, keep, aborted: false, done: false,
       complete: (error, elapsedMs) => {
         if (c.aborted || c.done) return;
         c.done = true;
-        onDone(error, error === null ? new Duplex({ read() {}, write(_c, _e, cb) { cb(); } }) : null, elapsedMs);
+        onDone(error, error === null && keep ? new Duplex({ read() {}, write(_c, _e, cb) { cb(); } }) : null, elapsedMs);
       },
     };
     this.connects.push(c);

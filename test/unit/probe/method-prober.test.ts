@@ -34,7 +34,7 @@ describe('TCP probe', () => {
     const { transport, prober } = setup(['tcp://198.51.100.7:443']);
     const a = prober.probe('tcp://198.51.100.7:443', 400);
     const b = prober.probe('tcp://198.51.100.7:443', 400);
-    assert.deepEqual(transport.connects.map((c) => [c.iface, c.address, c.port]), [['wan1', '198.51.100.7', 443], ['wan1', '198.51.100.7', 443]]);
+    assert.deepEqual(transport.connects.map((c) => [c.iface, c.address, c.port, c.keep]), [['wan1', '198.51.100.7', 443, false], ['wan1', '198.51.100.7', 443, false]]);
     transport.connects[0]!.complete(null, 12.5);
     transport.connects[1]!.complete('ECONNREFUSED', 8);
     assert.deepEqual(await a, { target: 'tcp://198.51.100.7:443', ok: true, rttMs: 12.5, error: null, sentMs: 1000 });
