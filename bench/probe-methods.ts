@@ -94,8 +94,9 @@ async function main(): Promise<void> {
       const cost = (targets: unknown[]): Promise<string> => steadyCost(lab, { ...base, ping_targets: targets }, STEADY_S);
       const methods = [`tcp://${T1}:443`, `tcp://${T2}:443`, `tcp://${EXTRA[0]}:443`, { target: `https://${EXTRA[1]}/`, insecure: true }];
       const m = await cost(methods);
+      const tcp = await cost([`tcp://${T1}:443`, `tcp://${T2}:443`, `tcp://${EXTRA[0]}:443`, `tcp://${EXTRA[1]}:443`]);
       const icmp = await cost([T1, T2, ...EXTRA]);
-      console.log(`\nsteady state over ${STEADY_S} s, 2 links x 4 targets, continuous ${JSON.stringify(base)}: 3 TCP + 1 HTTPS: ${m}; 4 ICMP: ${icmp}`);
+      console.log(`\nsteady state over ${STEADY_S} s, 2 links x 4 targets, continuous ${JSON.stringify(base)}: 3 TCP + 1 HTTPS: ${m}; 4 TCP: ${tcp}; 4 ICMP: ${icmp}`);
       console.log(`  (per link ${(4 / base.probe_interval).toFixed(0)} probes/s + the gateway echo: connects, TLS handshakes and GETs against echoes)`);
     }
     if (ONLY.has('icmpdrop')) {
