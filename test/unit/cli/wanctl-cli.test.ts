@@ -72,6 +72,8 @@ describe('usage', { concurrency: 4 }, () => {
     [['probe'], 'wanctl probe:'],
     [['probe', 'wan0'], 'wanctl probe:'],
     [['probe', 'wan0', 'not-an-ip'], 'wanctl probe:'],
+    [['probe', 'wan0', 'tcp://dns.example:53'], 'wanctl probe:'],
+    [['probe', 'wan0', 'tcp://198.51.100.1'], 'wanctl probe:'],
     [['probe', 'wan0', '198.51.100.1', '-c', '1.5'], 'wanctl probe:'],
     [['probe', 'wan0', '198.51.100.1', '-W'], 'wanctl probe:'],
     [['status', 'extra'], 'wanctl status:'],
