@@ -159,8 +159,9 @@ export class LinkProber {
     targets.forEach((t, i) => {
       const w = this.windows.get(t);
       // A target dropped by setTargets() during the cycle is not brought back.
-      if (w !== undefined) this.windows.set(t, pushSample(w, sampleOf(results[i]!.sent, results[i]!.rttsMs)));
-      if (w !== undefined) this.lastErrors.set(t, results[i]!.result.error);
+      if (w === undefined) return;
+      this.windows.set(t, pushSample(w, sampleOf(results[i]!.sent, results[i]!.rttsMs)));
+      this.lastErrors.set(t, results[i]!.result.error);
     });
     if (gateway === null || gw === null) {
       this.gatewayWindow = null;
