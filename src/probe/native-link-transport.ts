@@ -6,6 +6,7 @@
 import net from 'node:net';
 import type { AddressFamily } from '../bus/events.js';
 import type { Clock } from '../clock.js';
+import { describeError } from '../errors.js';
 import { loadLinkSockets, type TcpConnect, type UdpSocketOpen } from '../systemd/native.js';
 import type { DatagramChannel, LinkTransport, PendingConnect } from './link-transport.js';
 import { rxTimeMs } from './native-icmp-socket.js';
@@ -14,7 +15,14 @@ const fam = (f: AddressFamily): 4 | 6 => (f === 'ipv6' ? 6 : 4);
 
 export function createNativeLinkTransport(clock: Clock, addon?: { tcpConnect: TcpConnect; udpSocketOpen: UdpSocketOpen }): LinkTransport {
   let native = addon ?? null;
-  const load = (): { tcpConnect: TcpConnect; udpSocketOpen: UdpSocketOpen } => (native ??= loadLinkSockets());
+  const load = (): { tcpConnect: TcpConnect; udpSocketOpen: UdpSocketOpen } => {
+    try {
+      return (native ??= loadLinkSockets());
+    } catch (err) {
+      // An addon built before these sockets existed: every such probe fails with this code (last_error).
+      throw Object.assign(new Error(`native TCP/UDP probe sockets unavailable: ${describeError(err)}`, { cause: err }), { code: 'ENOSYS' });
+    }
+  };
   return {
     connect(iface, family, address, port, onDone, opts = {}): PendingConnect {
       const keep = opts.keep !== false;
