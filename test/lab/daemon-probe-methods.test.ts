@@ -113,7 +113,7 @@ function certificate(dir: string, name: string, san: string): { cert: string; ke
   return { cert, key };
 }
 
-test('continuous mode, both families: TCP, DNS and HTTPS through each link; certificates verified against host or IP unless insecure', { skip: notRoot, timeout: 120_000 }, async () => {
+test('continuous mode, both families: TCP, DNS, HTTP(S) through each link; certificates verified against host or IP unless insecure', { skip: notRoot, timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wf-pm-tls-'));
   try {
     // `trusted` is in the daemon's CA store (NODE_EXTRA_CA_CERTS, beside the system's); `stranger` is not.
@@ -122,12 +122,13 @@ test('continuous mode, both families: TCP, DNS and HTTPS through each link; cert
     await withRig('pm-v6', async (rig) => {
       const [S1, S2] = rig.lab.targets6 as [string, string];
       await startResponder(rig.lab, rig.lab.netNs, [
-        { kind: 'tcp', address: S1, port: 443 }, { kind: 'dns', address: S2, port: 53 },
+        { kind: 'tcp', address: S1, port: 443 }, { kind: 'dns', address: S2, port: 53 }, { kind: 'http', address: S1, port: 80, status: 204 },
         { kind: 'https', address: T1, port: 443, status: 200, ...trusted },
         { kind: 'https', address: T1, port: 8443, status: 200, ...stranger },
       ]);
       const TCP6 = `tcp://[${S1}]:443`;
       const DNS6 = `dns://[${S2}]/example.com?type=AAAA`;
+      const HTTP6 = `http://[${S1}]/generate_204`;
       const BY_NAME = `https://${T1}/by-name`;
       const BY_IP = `https://${T1}/by-ip`;
       const WRONG_NAME = `https://${T1}/wrong-name`;
@@ -136,19 +137,19 @@ test('continuous mode, both families: TCP, DNS and HTTPS through each link; cert
       const d = await rig.start({
         probe_interval: 0.2, ping_timeout: 0.4, min_targets_up: 1,
         ping_targets: [{ target: BY_NAME, host: 'probe.test' }, BY_IP, { target: WRONG_NAME, host: 'other.test' },
-          { target: INSECURE, insecure: true }, UNTRUSTED, T2, TCP6, DNS6, S1],
+          { target: INSECURE, insecure: true }, UNTRUSTED, T2, TCP6, DNS6, HTTP6, S1],
       }, { commandPrefix: ['env', `NODE_EXTRA_CA_CERTS=${trusted.cert}`] });
       await waitFor('every method answers on both links', async () => {
         const st = await status(rig, d);
         return st.links.every((l: Record<string, any>) => [BY_NAME, BY_IP, INSECURE].every((k) => targetOf(l, k)?.up === true)
-          && targetOf(l, WRONG_NAME)?.last_error !== null && targetOf(l.ipv6, TCP6)?.up === true && targetOf(l.ipv6, DNS6)?.up === true);
+          && targetOf(l, WRONG_NAME)?.last_error !== null && [TCP6, DNS6, HTTP6].every((k) => targetOf(l.ipv6, k)?.up === true));
       }, 30_000);
       const st = await status(rig, d);
       for (const l of st.links) {
         for (const k of [BY_NAME, BY_IP, INSECURE]) assert.deepEqual([targetOf(l, k).method, targetOf(l, k).last_error], ['https', null], k);
         assert.equal(targetOf(l, WRONG_NAME).last_error, 'TLS ERR_TLS_CERT_ALTNAME_INVALID', 'the certificate does not name other.test');
         assert.match(String(targetOf(l, UNTRUSTED).last_error), /^TLS (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)$/, 'not signed by a trusted CA');
-        assert.deepEqual([targetOf(l.ipv6, TCP6).method, targetOf(l.ipv6, DNS6).method, targetOf(l.ipv6, DNS6).last_error], ['tcp', 'dns', null]);
+        assert.deepEqual([TCP6, DNS6, HTTP6].map((k) => [targetOf(l.ipv6, k).method, targetOf(l.ipv6, k).last_error]), [['tcp', null], ['dns', null], ['http', null]]);
       }
       assert.ok(d.logs.some((l) => JSON.stringify(l).includes(`${INSECURE}: insecure: true`)), 'insecure: true is warned about');
     }, { ipv6: true });
