@@ -15,7 +15,7 @@ import { CliError, UsageError, expectPositionals, flag, parseCommand, positiveIn
 import { EXIT_FAILED, EXIT_OK, whenAborted, type CommandContext } from './command.js';
 import { replyLine, summarize, summaryLines } from './probe-summary.js';
 
-export const PROBE_HELP = `usage: wanctl probe IFACE TARGET [-c N] [-i SEC] [-W SEC]
+export const PROBE_HELP = `usage: wanctl probe IFACE TARGET [-c N] [-i SEC] [-W SEC] [--host NAME] [--expect-status N] [--insecure]
 
 Sends ICMP echo requests to TARGET (IPv4) out of IFACE only (SO_BINDTODEVICE), with the
 daemon's own probe code, and prints each reply's round-trip time and a summary. TARGET may
@@ -27,6 +27,8 @@ options:
   -c N        echoes to send (default 4)
   -i SEC      seconds between echoes (default 1)
   -W SEC      seconds to wait for each reply (default 1)
+  --host NAME, --expect-status N, --insecure
+              http(s):// only: as the ping_targets mapping keys host, expect_status, insecure
   -h, --help  this help`;
 
 /** The errno of an open failure: WanError keeps it in details.errno, Node errors in code. */
@@ -49,6 +51,7 @@ async function pause(clock: Clock, ms: number, signal: AbortSignal): Promise<voi
 export async function runProbe(argv: string[], ctx: CommandContext): Promise<number> {
   const p = parseCommand(argv, {
     count: { type: 'string', short: 'c' }, interval: { type: 'string', short: 'i' }, wait: { type: 'string', short: 'W' },
+    host: { type: 'string' }, 'expect-status': { type: 'string' }, insecure: { type: 'boolean' },
   });
   if (flag(p, 'help')) {
     ctx.io.out(PROBE_HELP);
@@ -58,7 +61,11 @@ export async function runProbe(argv: string[], ctx: CommandContext): Promise<num
   const count = positiveInt(str(p, 'count'), '-c', 4);
   const intervalMs = positiveNumber(str(p, 'interval'), '-i', 1) * 1000;
   const timeoutMs = positiveNumber(str(p, 'wait'), '-W', 1) * 1000;
-  if (target.includes('://')) return probeLoop(ctx, iface, methodProbe(ctx, iface, target), { count, intervalMs, timeoutMs, target });
+  const host = str(p, 'host');
+  const expect = str(p, 'expect-status');
+  const options = { ...(host !== undefined ? { host } : {}), ...(expect !== undefined ? { expect_status: Number(expect) } : {}), ...(flag(p, 'insecure') ? { insecure: true } : {}) };
+  if (target.includes('://')) return probeLoop(ctx, iface, methodProbe(ctx, iface, { target, ...options }), { count, intervalMs, timeoutMs, target });
+  if (Object.keys(options).length > 0) throw new UsageError('probe: --host, --expect-status and --insecure need an http:// or https:// TARGET');
   if (!isIPv4(target)) throw new UsageError(`probe: TARGET must be an IPv4 address or a probe URI, got '${target}'`);
 
   let socket: ProbeSocket;
@@ -80,9 +87,9 @@ interface OneProbe {
   close(): void;
 }
 
-/** A URI target's prober through IFACE; a bad URI is a usage error that says what was expected. */
-function methodProbe(ctx: CommandContext, iface: string, uri: string): OneProbe {
-  const parsed = parseProbeTarget(uri);
+/** A URI target's prober through IFACE; a bad URI or option is a usage error that says what was expected. */
+function methodProbe(ctx: CommandContext, iface: string, entry: { target: string; host?: string; expect_status?: number; insecure?: boolean }): OneProbe {
+  const parsed = parseProbeTarget(Object.keys(entry).length > 1 ? entry : entry.target);
   if (!parsed.ok) throw new UsageError(`probe: TARGET: expected ${parsed.expected}`);
   const t = parsed.target;
   const prober = new MethodProber({ transport: createNativeLinkTransport(ctx.clock), iface, family: t.family, clock: ctx.clock, spec: () => t });
