@@ -6,13 +6,10 @@
 import type { AddressFamily } from '../bus/events.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { ProbeMethod, ProbeTarget } from '../config/probe-target.js';
-import { errorCode } from './pinger.js';
+import { CLOSED_ERROR, TIMEOUT_ERROR, errorCode } from './pinger.js';
 import type { LinkTransport } from './link-transport.js';
 import { dnsAttempt, httpAttempt, probeReason, tcpAttempt, type ProbeAttempt } from './method-probes.js';
 import type { EchoResult } from './types.js';
-
-export const TIMEOUT_ERROR = 'timeout';
-export const CLOSED_ERROR = 'ECANCELED';
 
 /** One resolved probe with the time it left, as the continuous prober records echoes. */
 export interface MethodResult extends EchoResult {
