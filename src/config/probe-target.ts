@@ -166,11 +166,6 @@ export function probeTargets(list: readonly unknown[]): ProbeTarget[] {
   return out;
 }
 
-/** The method of a target key as the probers see it: a key with "://" is a URI, else an ICMP address. */
-export function isIcmpKey(key: string): boolean {
-  return !key.includes('://');
-}
-
 /** An https:// target with insecure: true proves a TLS handshake, not that the server is the one named. */
 export function insecureTargetWarnings(list: readonly ProbeTarget[] | undefined): ConfigWarning[] {
   return (list ?? []).filter((t) => t.insecure).map((t) => ({
