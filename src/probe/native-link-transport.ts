@@ -13,11 +13,14 @@ import { rxTimeMs } from './native-icmp-socket.js';
 
 const fam = (f: AddressFamily): 4 | 6 => (f === 'ipv6' ? 6 : 4);
 
-export function createNativeLinkTransport(clock: Clock, addon?: { tcpConnect: TcpConnect; udpSocketOpen: UdpSocketOpen }): LinkTransport {
+type LinkSockets = { tcpConnect: TcpConnect; udpSocketOpen: UdpSocketOpen };
+
+/** `addon` (tests) or, at the first probe, what `loader` finds in the project's addon. */
+export function createNativeLinkTransport(clock: Clock, addon?: LinkSockets, loader: () => LinkSockets = loadLinkSockets): LinkTransport {
   let native = addon ?? null;
-  const load = (): { tcpConnect: TcpConnect; udpSocketOpen: UdpSocketOpen } => {
+  const load = (): LinkSockets => {
     try {
-      return (native ??= loadLinkSockets());
+      return (native ??= loader());
     } catch (err) {
       // An addon built before these sockets existed: every such probe fails with this code (last_error).
       throw Object.assign(new Error(`native TCP/UDP probe sockets unavailable: ${describeError(err)}`, { cause: err }), { code: 'ENOSYS' });
