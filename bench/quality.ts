@@ -12,9 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { createLab, type Lab } from '../lab/topology.js';
 import { run, runInNs } from '../lab/exec.js';
 import { openAgent, type Agent } from '../lab/agent-client.js';
-import { labConfig, startDaemon, type DaemonHandle } from '../lab/daemon-runner.js';
-import { routeMovedTo, waitActive } from './route-events.js';
-import { cpuSeconds, memoryKiB } from './proc.js';
+import { labConfig } from '../lab/daemon-runner.js';
+import { bothLinksLossy, steadyCost, switchTimes as timesToSwitch, withDaemon } from './lab-daemon.js';
 import { median, summary } from './stats.js';
 
 const RUNS = Math.max(7, Number(process.env.BENCH_RUNS ?? 7));
@@ -27,31 +26,11 @@ const FAST = { probe_interval: 0.2, ping_timeout: 0.4, failure_threshold: 3, rec
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function withDaemon<T>(lab: Lab, cfg: Record<string, unknown>, fn: (d: DaemonHandle) => Promise<T>): Promise<T> {
-  const d = await startDaemon(lab, labConfig(lab, cfg));
-  try {
-    await d.waitForLog((l) => l.msg === 'daemon ready', 20_000);
-    return await fn(d);
-  } finally {
-    await d.dispose().catch(() => undefined);
-  }
-}
+/** A full window of good samples before each fault (the quality rule judges the window). */
+const switchTimes = (lab: Lab, agent: Agent, lossPct: number | undefined, runs: number): Promise<number[]> =>
+  timesToSwitch(lab, agent, { runs, settleMs: 12_000, ...(lossPct === undefined ? {} : { lossPct }) });
 
-/** Fault on wan1 -> the kernel's default route on wan2, RUNS times; heals and waits for the return. */
-async function switchTimes(lab: Lab, agent: Agent, lossPct: number | undefined, runs: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    await waitActive(agent, 'wan1', 90_000);
-    await sleep(12_000 + Math.random() * 1000); // a full window of good samples; the fault lands anywhere in a round
-    const moved = routeMovedTo(agent, 'wan2', 60_000);
-    await sleep(50);
-    await lab.fail(1, 'upstream', lossPct === undefined ? {} : { lossPct });
-    const t0 = performance.now();
-    out.push(((await moved) - t0) / 1000);
-    await lab.heal(1);
-  }
-  return out;
-}
+
 
 async function rttFigures(): Promise<void> {
   const id = randomBytes(2).toString('hex');
@@ -114,14 +93,7 @@ async function main(): Promise<void> {
 
     // Background loss on both links: nothing may move.
     if (ONLY.has('noise')) await withDaemon(lab, FAST, async (d) => {
-      await waitActive(a, 'wan1', 60_000);
-      const before = d.logs.length;
-      await lab.fail(1, 'upstream', { lossPct: 5 });
-      await lab.fail(2, 'upstream', { lossPct: 5 });
-      await sleep(NOISE_S * 1000);
-      await lab.heal(1);
-      await lab.heal(2);
-      const logs = d.logs.slice(before);
+      const logs = await bothLinksLossy(lab, a, d, 5, NOISE_S);
       const switched = logs.filter((l) => l.msg === 'default route switched').length;
       const changes = logs.filter((l) => l.msg === 'link state changed').map((l) => ({ link: String(l.link), to: String(l.to) }));
       const to = (s: string): number => changes.filter((c) => c.to === s).length;
@@ -131,14 +103,7 @@ async function main(): Promise<void> {
 
     // CPU and RSS: continuous probing with 3 targets vs the original cycles.
     const three = [...(labConfig(lab).ping_targets as string[]), '203.0.113.7'];
-    const cost = async (cfg: Record<string, unknown>): Promise<string> => withDaemon(lab, { ...cfg, ping_targets: three }, async (d) => {
-      await sleep(5000);
-      const c0 = cpuSeconds(d.pid);
-      await sleep(STEADY_S * 1000);
-      const c1 = cpuSeconds(d.pid);
-      const m = memoryKiB(d.pid);
-      return `CPU ${(((c1 - c0) / STEADY_S) * 100).toFixed(2)} % of one core, RSS ${(m.rss / 1024).toFixed(1)} MiB (peak ${(m.peak / 1024).toFixed(1)})`;
-    });
+    const cost = (cfg: Record<string, unknown>): Promise<string> => steadyCost(lab, { ...cfg, ping_targets: three }, STEADY_S);
     if (!ONLY.has('cost')) return;
     const cont = await cost(FAST);
     const cyc = await cost({ check_interval: 1, ping_timeout: 0.5 });

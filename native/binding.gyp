@@ -2,7 +2,8 @@
 # - wan_failover_native (the product, installed): unix datagram send for sd_notify, which node
 #   cannot do itself, an rtnetlink notification socket that survives ENOBUFS, and the raw
 #   ICMP/ICMPv6 probe socket with kernel receive timestamps (icmp-socket.cc), both polled on
-#   Node's loop through polled-socket.cc.
+#   Node's loop through polled-socket.cc, and the TCP connect and UDP socket of the TCP, DNS and
+#   HTTP(S) probes, bound to their link (tcp-connect.cc, udp-socket.cc).
 # - wan_failover_test (tests only, never installed): the receiving end of a datagram socket. Its
 #   file name (wan_failover_test.test-node; tests load it with process.dlopen) keeps it out of
 #   node-gyp-build's pick of build/Release/*.node and out of install.sh's copy.
@@ -15,7 +16,7 @@
   "targets": [
     {
       "target_name": "wan_failover_native",
-      "sources": ["src/addon.cc", "src/unix-dgram.cc", "src/nl-socket.cc", "src/polled-socket.cc", "src/nl-monitor.cc", "src/icmp-raw.cc", "src/icmp-socket.cc"]
+      "sources": ["src/addon.cc", "src/unix-dgram.cc", "src/nl-socket.cc", "src/polled-socket.cc", "src/nl-monitor.cc", "src/icmp-raw.cc", "src/icmp-socket.cc", "src/bound-socket.cc", "src/tcp-connect.cc", "src/udp-socket.cc"]
     },
     {
       "target_name": "wan_failover_test",

@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   const identifier = (process.pid ^ 0x5746) & 0xffff;
   // The running config is the daemon's (daemon.config(); SIGHUP replaces it through daemon.reload):
   // every consumer below reads it through a getter, none keeps a copy.
-  const daemon = new Daemon({
+  const daemon: Daemon = new Daemon({
     config,
     netlink: createNetlink({
       onRequestSocketError: (err) => logger.warn({ error: describeError(err) }, 'rtnetlink request socket failed; requests go to a fresh socket'),
@@ -120,6 +120,8 @@ async function main(): Promise<void> {
         sockets6: chooseProbeSockets(systemClock, 'ipv6', (why) => logger.warn({ why }, 'kernel-stamped ICMPv6 probe socket unavailable; RTTs are stamped in JS (raw-socket)')),
       } : {}),
       clock: systemClock, identifier,
+      // Read at probe time from the one running config (a reload may add a tcp:// target).
+      probeTargets: () => daemon.config().probeTargets ?? [],
       onTargetDead: (link, target, dead, silentForMs) => (dead
         ? logger.warn({ link: link.name, target, silentS: Math.round(silentForMs / 1000) }, 'probe target silent while the others answer: reported dead and ignored for health')
         : logger.info({ link: link.name, target }, 'probe target answers again: counted for health')),

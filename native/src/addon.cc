@@ -1,11 +1,13 @@
 // N-API surface of the product addon: notify() for sd_notify, nlMonitorOpen (nl-monitor.cc) and
-// icmpSocketOpen (icmp-socket.cc), only what the daemon calls. The tests' datagram receiver is a separate addon (test-addon.cc).
+// icmpSocketOpen (icmp-socket.cc), tcpConnect and udpSocketOpen (the other probe methods), only what the daemon calls. The tests' datagram receiver is a separate addon (test-addon.cc).
 // Failures throw an Error carrying code, errno and syscall (napi-errno.h).
 #include <napi.h>
 
 #include "icmp-socket.h"
 #include "napi-errno.h"
 #include "nl-monitor.h"
+#include "tcp-connect.h"
+#include "udp-socket.h"
 #include "unix-dgram.h"
 
 namespace {
@@ -26,6 +28,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("notify", Napi::Function::New(env, Notify, "notify"));
   wf::RegisterNlMonitor(env, exports);
   wf::RegisterIcmpSocket(env, exports);
+  wf::RegisterTcpConnect(env, exports);
+  wf::RegisterUdpSocket(env, exports);
   return exports;
 }
 

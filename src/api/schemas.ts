@@ -45,6 +45,8 @@ const targetSchema = {
     state: { type: ['string', 'null'], enum: ['up', 'degraded', 'down', 'dead', 'unknown', null],
       description: 'The target\'s quality verdict; dead = silent while the other targets answer, ignored for health.' },
     reason: { ...nullableString, description: 'Which threshold holds the state.' },
+    method: { type: 'string', enum: ['icmp', 'tcp', 'dns', 'http', 'https'], description: 'How the target is probed (ping_targets: an address = icmp, else the URI scheme).' },
+    last_error: { ...nullableString, description: 'Why the target\'s last probe failed: "timeout", "refused", an errno, "NXDOMAIN", "HTTP 302", "TLS <code>"; null when it answered.' },
   },
 } as const;
 

@@ -22,6 +22,10 @@ export interface TargetPayload {
   jitter_ms?: number | null;
   state?: 'up' | 'degraded' | 'down' | 'dead' | 'unknown' | null;
   reason?: string | null;
+  /** How the target is probed: icmp, tcp, dns, http, https (issue 23). */
+  method?: string;
+  /** Why its last probe failed ("timeout", "refused", "NXDOMAIN", "HTTP 302" ...); null when it answered. */
+  last_error?: string | null;
 }
 
 export interface LinkPayload {
@@ -166,7 +170,11 @@ function toTrafficPayload(t: Traffic): TrafficPayload {
 }
 
 function toTargetPayload(s: TargetStats): TargetPayload {
-  const base: TargetPayload = { target: s.target, up: s.up, rtt_ms: round2OrNull(s.rttMs), loss_pct: round2OrNull(s.lossPct) };
+  const base: TargetPayload = {
+    target: s.target, up: s.up, rtt_ms: round2OrNull(s.rttMs), loss_pct: round2OrNull(s.lossPct),
+    // New keys only: the seed's four stay as they were.
+    ...(s.method !== undefined ? { method: s.method, last_error: s.lastError ?? null } : {}),
+  };
   // Continuous probing adds its figures; cycle mode keeps the original four keys.
   if (s.state === undefined) return base;
   return { ...base, jitter_ms: round2OrNull(s.jitterMs ?? null), state: s.state, reason: s.reason ?? null };

@@ -2,6 +2,7 @@
 // (the active one marked) and the recent events. Kept apart from format.ts: different source.
 import type { Painter } from './io.js';
 import { statusLinks, type LinkJson, type StatusJson } from './status-json.js';
+import { targetLines } from './format-targets.js';
 import { renderTable, type Cell, type Column } from './table.js';
 
 /** "1d 02h 03m", "4m 05s": compact and sortable by eye. */
@@ -162,6 +163,7 @@ export function qualityLines(s: StatusJson, p: Painter): string[] {
 export function renderStatus(s: StatusJson, p: Painter): string[] {
   const quality = qualityLines(s, p);
   const v6 = ipv6Table(s, p);
+  const targets = targetLines(s, p);
   return [...statusSummary(s, p), '', ...statusTable(s, p), '', ...(v6.length > 0 ? ['IPv6:', ...v6, ''] : []),
-    ...(quality.length > 0 ? [...quality, ''] : []), ...eventLines(s, p)];
+    ...(quality.length > 0 ? [...quality, ''] : []), ...(targets.length > 0 ? [...targets, ''] : []), ...eventLines(s, p)];
 }

@@ -56,6 +56,9 @@ export interface TargetJson {
   jitter_ms?: number | null;
   state?: string | null;
   reason?: string | null;
+  /** icmp, tcp, dns, http or https (issue 23). */
+  method?: string;
+  last_error?: string | null;
 }
 
 export interface EventJson {

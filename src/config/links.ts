@@ -10,11 +10,11 @@ import {
   checkTable,
   checkConntrackFlush,
   checkIpv6Gateway,
-  checkPingTarget,
   canonicalIpv6,
   type Check,
 } from './formats.js';
 import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
+import { parseProbeTarget, probeTargets } from './probe-target.js';
 import { LINK_ENTRY_KEYS } from './schema.js';
 import type { ConntrackFlushMode, LinkConfig } from './types.js';
 
@@ -194,29 +194,25 @@ export function buildLinks(raw: Record<string, unknown>, values: Record<string, 
   return { links, problems };
 }
 
-/** Each ping target must be a unicast IPv4 or global IPv6 address, listed once (IPv6 compared in RFC 5952 form). */
+/** Each ping target must be an ICMP address, a probe URI or a mapping (probe-target.ts), listed once (by its key). */
 export function checkTargets(list: unknown): ConfigProblem[] {
   if (!Array.isArray(list)) return [];
   const problems: ConfigProblem[] = [];
   const seen = new Set<string>();
   list.forEach((t: unknown, i: number) => {
     const key = `ping_targets[${i}]`;
-    const expected = checkPingTarget(t);
-    const id = canonicalIpv6(t) ?? (t as string);
-    if (expected !== null) problems.push({ key, value: t, expected });
-    else if (seen.has(id)) problems.push({ key, value: t, expected: 'a target not listed before' });
-    else seen.add(id);
+    const parsed = parseProbeTarget(t);
+    if (!parsed.ok) problems.push({ key, value: t, expected: parsed.expected });
+    else if (seen.has(parsed.target.key)) problems.push({ key, value: t, expected: 'a target not listed before' });
+    else seen.add(parsed.target.key);
   });
   return problems;
 }
 
-/** The valid targets split by family, IPv6 in RFC 5952 form (call after checkTargets found no problem). */
-export function splitTargets(list: readonly string[]): { v4: string[]; v6: string[] } {
+/** The valid targets' keys split by family, IPv6 in RFC 5952 form (call after checkTargets found no problem). */
+export function splitTargets(list: readonly unknown[]): { v4: string[]; v6: string[] } {
   const v4: string[] = [];
   const v6: string[] = [];
-  for (const t of list) {
-    const six = canonicalIpv6(t);
-    if (six !== null) v6.push(six); else v4.push(t);
-  }
+  for (const t of probeTargets(list)) (t.family === 'ipv6' ? v6 : v4).push(t.key);
   return { v4, v6 };
 }

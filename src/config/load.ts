@@ -12,6 +12,7 @@ import { buildNotify } from './notify.js';
 import { buildQuality, QUALITY_SECTION } from './quality.js';
 import { buildVrrp, VRRP_SECTION } from './vrrp.js';
 import { FILE_KEY, configError, type ConfigProblem } from './problems.js';
+import { insecureTargetWarnings } from './probe-target.js';
 import { crossKeyProblems } from './rules.js';
 import { SCHEMA, isSchemaLeaf } from './schema.js';
 import type { Config } from './types.js';
@@ -103,6 +104,7 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
     ...defaultedInterfaceWarnings(raw, links),
     ...missingInterfaceWarnings(raw, links, opts.interfaces ?? unknownInterfaces),
     ...timingWarnings(config),
+    ...insecureTargetWarnings(config.probeTargets),
     ...apiKeyWarnings(values['api_key'] as string | null),
     ...logFileWarnings(config.logFile),
   );

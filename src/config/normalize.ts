@@ -4,6 +4,13 @@ import { parseLogLevel } from './formats.js';
 import { splitTargets } from './links.js';
 import type { Config, ConntrackFlushMode, LinkConfig, MqttConfig } from './types.js';
 import { buildNotify } from './notify.js';
+import { probeTargets } from './probe-target.js';
+
+/** Targets of another method than ICMP, only when there are any (an ICMP-only config reads as before). */
+const probeTargetsOf = (list: readonly unknown[]): Pick<Config, 'probeTargets'> => {
+  const other = probeTargets(list).filter((t) => t.method !== 'icmp');
+  return other.length > 0 ? { probeTargets: other } : {};
+};
 
 const notifyFrom = (values: Record<string, unknown>): Pick<Config, 'hooks' | 'webhooks'> => {
   const { hooks, webhooks } = buildNotify(values);
@@ -14,11 +21,12 @@ const seconds = (v: unknown): number => Math.round((v as number) * 1000);
 
 export function toConfig(values: Record<string, unknown>, links: LinkConfig[], sourcePath: string, mqtt: MqttConfig | null = null): Config {
   const logFile = values['log_file'];
-  const targets = splitTargets(values['ping_targets'] as string[]);
+  const targets = splitTargets(values['ping_targets'] as unknown[]);
   return {
     links,
     pingTargets: targets.v4,
     pingTargets6: targets.v6,
+    ...probeTargetsOf(values['ping_targets'] as unknown[]),
     pingTimeoutMs: seconds(values['ping_timeout']),
     pingCount: values['ping_count'] as number,
     checkIntervalMs: seconds(values['check_interval']),

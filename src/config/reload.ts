@@ -19,7 +19,7 @@ const FIELD_KEY: Readonly<Record<keyof Config, string>> = {
   routeProtocol: 'route_protocol', rulePriority: 'rule_priority', rpFilterLoose: 'rp_filter_loose',
   routeMetric6: 'route_metric6', ipv6SetAcceptRa: 'ipv6_set_accept_ra', conntrackFlush: 'conntrack_flush',
   metricsPublic: 'metrics_public', hooks: 'hooks', webhooks: 'webhooks', sourcePath: '(file)', mqtt: 'mqtt',
-  probeIntervalMs: 'probe_interval', quality: 'quality', stateDir: 'state_dir', vrrp: 'vrrp',
+  probeIntervalMs: 'probe_interval', quality: 'quality', stateDir: 'state_dir', vrrp: 'vrrp', probeTargets: 'ping_targets',
 };
 
 /**

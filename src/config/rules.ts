@@ -14,10 +14,10 @@ export function crossKeyProblems(values: Record<string, unknown>, badKeys: Reado
   const minUp = values['min_targets_up'] as number;
   if (ok('min_targets_up', 'ping_targets') && Array.isArray(targets)) {
     // Each family is judged on its own targets with the same min_targets_up (issue 12).
-    const { v4, v6 } = splitTargets(targets as string[]);
+    const { v4, v6 } = splitTargets(targets);
     if (v4.length === 0) {
       // The engine fails over IPv4 on IPv4 targets; without any, every link would look down.
-      problems.push({ key: 'ping_targets', value: targets, expected: 'at least one IPv4 address (IPv4 health is judged on IPv4 targets)' });
+      problems.push({ key: 'ping_targets', value: targets, expected: 'at least one IPv4 target (IPv4 health is judged on IPv4 targets)' });
     } else if (minUp > v4.length) {
       problems.push({ key: 'min_targets_up', value: minUp, expected: `at most the number of IPv4 ping_targets (${v4.length})` });
     }

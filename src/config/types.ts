@@ -3,6 +3,7 @@
 
 import type { QualityThresholds } from '../probe/quality-judge.js';
 import type { HookConfig, WebhookConfig } from './notify.js';
+import type { ProbeTarget } from './probe-target.js';
 
 export type { HookConfig, WebhookConfig };
 
@@ -34,6 +35,8 @@ export interface Config {
   pingTargets: string[];
   /** IPv6 targets from ping_targets (RFC 5952 text); always set by the loader, [] when none. */
   pingTargets6?: string[];
+  /** ping_targets probed by TCP, DNS or HTTP(S) (probe-target.ts), by key; absent = ICMP only. */
+  probeTargets?: ProbeTarget[];
   pingTimeoutMs: number;
   pingCount: number;
   checkIntervalMs: number;

@@ -49,7 +49,7 @@ export function buildStatus(i: StatusInput): EngineStatus {
       // Only continuous probing measures jitter: the cycles leave it out, so no consumer (Home
       // Assistant's discovery, metrics) announces a jitter that can never have a value.
       ...(stats?.jitterMs !== undefined ? { jitterMs: stats.jitterMs } : {}),
-      stateReason: stateReason(p, f),
+      stateReason: stateReason(p, f, stats),
       quality: stats?.quality ?? null,
       ...(ct ? { conntrack: ct } : {}),
       ...(i.ipv6 ? { ipv6: familyStatus(f, i.ipv6) } : {}),
@@ -70,14 +70,22 @@ export function buildStatus(i: StatusInput): EngineStatus {
   };
 }
 
-/** Why a link is in its state: carrier/interface, the round rule, or the quality threshold. */
-function stateReason(p: PolicyState['links'][number], f: LinkFacts): string | null {
+/** Why a link is in its state: carrier/interface, the round rule (with its targets' reasons), or the quality threshold. */
+function stateReason(p: PolicyState['links'][number], f: LinkFacts, stats: ProbeStats | null): string | null {
   if (!f.present) return 'interface gone';
   if (f.carrier === false) return 'carrier lost';
   if (p.health === 'up' || p.health === 'unknown') return null;
-  if (p.health === 'down' && p.consecutiveFailures > 0 && p.quality !== 'down') return `${p.consecutiveFailures} consecutive failed checks`;
+  if (p.health === 'down' && p.consecutiveFailures > 0 && p.quality !== 'down') {
+    return `${p.consecutiveFailures} consecutive failed checks${failingTargets(stats)}`;
+  }
   if (p.quality === 'down' || p.quality === 'degraded') return `quality: ${p.qualityReason ?? p.quality}`;
   return p.health === 'down' ? 'probes failed' : null;
+}
+
+/** " (tcp://198.51.100.7:443: refused, http://...: HTTP 302)": the failing targets' last reasons, or "". */
+function failingTargets(stats: ProbeStats | null): string {
+  const failing = (stats?.targets ?? []).filter((t) => t.lastError !== undefined && t.lastError !== null);
+  return failing.length === 0 ? '' : ` (${failing.map((t) => `${t.target}: ${t.lastError}`).join(', ')})`;
 }
 
 function familyStatus(f: LinkFacts, v6: NonNullable<StatusInput['ipv6']>): LinkFamilyStatus {

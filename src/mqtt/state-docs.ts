@@ -40,6 +40,10 @@ export interface LinkDoc {
   tx_mbps_avg: number;
   consecutive_failures: number;
   last_check: string | null;
+  /** Why the link is in its state (as /api/status says it). */
+  state_reason?: string | null;
+  /** Each target's method and last failure reason (issue 23); absent when the prober does not say. */
+  targets?: Array<{ target: string; method: string; up: boolean | null; last_error: string | null }>;
 }
 
 export const isoTime = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -98,6 +102,10 @@ export function linkDoc(l: LinkStatus): LinkDoc {
     tx_mbps_avg: rate(l.traffic.txMbpsAvg),
     consecutive_failures: l.consecutiveFailures,
     last_check: isoTime(l.lastCheckMs),
+    ...(l.stateReason !== undefined ? { state_reason: l.stateReason } : {}),
+    ...(l.targets.some((t) => t.method !== undefined) ? {
+      targets: l.targets.map((t) => ({ target: t.target, method: t.method ?? 'icmp', up: t.up, last_error: t.lastError ?? null })),
+    } : {}),
   };
 }
 

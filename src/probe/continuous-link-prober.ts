@@ -6,6 +6,7 @@ import type { Clock } from '../clock.js';
 import type { QualityConfig } from '../config/types.js';
 import { ContinuousProber, type ProbeRecord, type RoundResult } from './continuous-prober.js';
 import type { IcmpProfile } from './icmp-profile.js';
+import { methodOfKey, type MethodProber } from './method-prober.js';
 import { judgeQuality, minSamples, type QualityVerdict } from './quality-judge.js';
 import { QualityWindow, deadAfterMs } from './quality-window.js';
 import type { CycleResult, ProbeSocket, ProbeStats, TargetStats } from './types.js';
@@ -22,6 +23,8 @@ export interface ContinuousLinkProberOptions {
   quality: QualityConfig | null;
   /** ICMP (default) or ICMPv6. */
   profile?: IcmpProfile;
+  /** Probes the targets of other methods (TCP, DNS, HTTP(S)). */
+  methods?: MethodProber;
   /** Dead-target transitions, for one log line each. */
   onTargetDead?: (target: string, dead: boolean, silentForMs: number) => void;
 }
@@ -41,6 +44,8 @@ export class ContinuousLinkProber {
   private intervalMs: number;
   private verdict: QualityVerdict = { state: 'unknown', check: null, reason: null };
   private readonly targetVerdicts = new Map<string, QualityVerdict>();
+  /** Each target's last probe failure reason, null once it answers (status `last_error`). */
+  private readonly lastErrors = new Map<string, string | null>();
   private dead = new Set<string>();
   private gatewayStats: TargetStats | null = null;
   private readonly queue: CycleResult[] = [];
@@ -57,6 +62,7 @@ export class ContinuousLinkProber {
       socket: opts.socket, clock: opts.clock, identifier: opts.identifier, targets: this.targets,
       intervalMs: opts.intervalMs, timeoutMs: opts.timeoutMs, minTargetsUp: opts.minTargetsUp,
       ...(opts.profile ? { profile: opts.profile } : {}),
+      ...(opts.methods ? { methods: opts.methods } : {}),
       ignored: () => this.dead,
       onSample: (s) => this.onSample(s),
       onRound: (r) => this.onRound(r),
@@ -96,6 +102,8 @@ export class ContinuousLinkProber {
           jitterMs: t.jitterMs,
           state: t.dead ? 'dead' : v?.state ?? 'unknown',
           reason: t.dead ? `no reply for ${Math.round(deadAfterMs(this.window.window) / 1000)} s while other targets answer; ignored for health` : v?.reason ?? null,
+          method: methodOfKey(t.target),
+          lastError: this.lastErrors.get(t.target) ?? null,
         };
       }),
     };
@@ -105,6 +113,7 @@ export class ContinuousLinkProber {
     this.targets = [...new Set(targets)];
     this.prober.setTargets(this.targets);
     this.window.setTargets(this.targets);
+    for (const t of [...this.lastErrors.keys()]) if (!this.targets.includes(t)) this.lastErrors.delete(t);
   }
 
   setOptions(opts: { timeoutMs?: number; minTargetsUp?: number; intervalMs?: number; quality?: QualityConfig | null }): void {
@@ -133,6 +142,8 @@ export class ContinuousLinkProber {
       return;
     }
     this.window.add({ target: s.target, sentMs: s.sentMs, ok: s.ok, rttMs: s.rttMs });
+    // A probe cut short by close() says nothing about the target.
+    if (s.error !== 'ECANCELED' && this.targets.includes(s.target)) this.lastErrors.set(s.target, s.error);
   }
 
   private onRound(r: RoundResult): void {

@@ -11,6 +11,7 @@
 import type { Clock, TimerHandle } from '../clock.js';
 import { echoIdentifier, freeSeq, matchEcho } from './echo-match.js';
 import { ICMPV4_PROFILE, type IcmpProfile } from './icmp-profile.js';
+import { methodOfKey, type MethodProber } from './method-prober.js';
 import { errorCode } from './pinger.js';
 import type { CycleResult, EchoResult, ProbeSocket } from './types.js';
 
@@ -50,6 +51,8 @@ export interface ContinuousProberOptions extends ContinuousProberSettings {
   onRound?: (r: RoundResult) => void;
   /** First sequence number; tests pin it. */
   firstSeq?: number;
+  /** Probes the targets of other methods (TCP, DNS, HTTP(S)), each aborted at timeoutMs; without it every target is pinged. */
+  methods?: MethodProber;
 }
 
 interface Outstanding {
@@ -143,6 +146,7 @@ export class ContinuousProber {
     this.outstanding.clear();
     this.rounds.clear();
     this.socket.close();
+    this.opts.methods?.close();
   }
 
   private fire(): void {
@@ -168,6 +172,12 @@ export class ContinuousProber {
   }
 
   private sendEcho(round: number, dst: string, gateway: boolean): void {
+    const methods = this.opts.methods;
+    if (!gateway && methods !== undefined && methodOfKey(dst) !== 'icmp') {
+      // Paced like an echo: one probe per round; the method prober aborts it at the timeout.
+      void methods.probe(dst, this.settings.timeoutMs).then((r) => this.resolve(round, dst, false, r.sentMs, { target: dst, ok: r.ok, rttMs: r.rttMs, error: r.error }, null));
+      return;
+    }
     const seq = this.takeSeq();
     if (seq === null) {
       this.resolve(round, dst, gateway, this.clock.nowMs(), { target: dst, ok: false, rttMs: null, error: 'EAGAIN' }, null);

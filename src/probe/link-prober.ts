@@ -4,6 +4,7 @@
 import type { Clock, TimerHandle } from '../clock.js';
 import { combineEchoes, cycleVerdict, echoSpacingMs } from './cycle.js';
 import type { IcmpProfile } from './icmp-profile.js';
+import { methodOfKey, type MethodProber } from './method-prober.js';
 import { CLOSED_ERROR, Pinger } from './pinger.js';
 import type { CycleResult, EchoResult, ProbeSocket, ProbeStats } from './types.js';
 import { emptyWindow, figures, pushSample, resizeWindow, sampleOf, targetStats, type TargetWindow } from './window.js';
@@ -26,6 +27,8 @@ export interface LinkProberOptions extends LinkProberSettings {
   targets: string[];
   /** ICMP (default) or ICMPv6: the address family this prober's socket, targets and gateway are in. */
   profile?: IcmpProfile;
+  /** Probes the targets of other methods (TCP, DNS, HTTP(S)); without it every target is pinged. */
+  methods?: MethodProber;
 }
 
 interface BurstOutcome {
@@ -38,6 +41,9 @@ interface BurstOutcome {
 export class LinkProber {
   private readonly clock: Clock;
   private readonly pinger: Pinger;
+  private readonly methods: MethodProber | null;
+  /** Each target's last probe failure reason, null once it answers (status `last_error`). */
+  private readonly lastErrors = new Map<string, string | null>();
   private settings: LinkProberSettings;
   private targets: string[];
   private windows = new Map<string, TargetWindow>();
@@ -49,6 +55,7 @@ export class LinkProber {
   constructor(opts: LinkProberOptions) {
     this.clock = opts.clock;
     this.pinger = new Pinger({ socket: opts.socket, clock: opts.clock, identifier: opts.identifier, profile: opts.profile });
+    this.methods = opts.methods ?? null;
     this.settings = normalise(opts);
     this.targets = [];
     this.setTargets(opts.targets);
@@ -74,7 +81,7 @@ export class LinkProber {
       rttMs: agg.rttMs,
       lossPct: agg.lossPct,
       gateway: this.gatewayWindow === null ? null : targetStats(this.gatewayWindow.address, this.gatewayWindow.window),
-      targets: this.targets.map((t, i) => targetStats(t, windows[i]!)),
+      targets: this.targets.map((t, i) => ({ ...targetStats(t, windows[i]!), method: methodOfKey(t), lastError: this.lastErrors.get(t) ?? null })),
     };
   }
 
@@ -85,6 +92,7 @@ export class LinkProber {
     for (const t of next) windows.set(t, this.windows.get(t) ?? emptyWindow(this.settings.window));
     this.targets = next;
     this.windows = windows;
+    for (const t of [...this.lastErrors.keys()]) if (!windows.has(t)) this.lastErrors.delete(t);
   }
 
   setOptions(opts: Partial<LinkProberSettings>): void {
@@ -105,6 +113,7 @@ export class LinkProber {
       release();
     }
     this.pinger.close();
+    this.methods?.close();
   }
 
   private async cycle(gateway: string | null): Promise<CycleResult> {
@@ -130,8 +139,8 @@ export class LinkProber {
       const offset = i * spacing;
       echoes.push(
         i === 0
-          ? this.pinger.ping(dst, s.timeoutMs)
-          : this.delay(offset).then(() => this.pinger.ping(dst, s.timeoutMs - offset)),
+          ? this.probeOnce(dst, s.timeoutMs)
+          : this.delay(offset).then(() => this.probeOnce(dst, s.timeoutMs - offset)),
       );
     }
     const done = await Promise.all(echoes);
@@ -140,12 +149,19 @@ export class LinkProber {
     return { result: combineEchoes(dst, done), rttsMs, sent };
   }
 
+  /** An echo for an address, the target's own method for a URI. */
+  private probeOnce(dst: string, timeoutMs: number): Promise<EchoResult> {
+    return this.methods !== null && methodOfKey(dst) !== 'icmp' ? this.methods.probe(dst, timeoutMs) : this.pinger.ping(dst, timeoutMs);
+  }
+
   private record(gateway: string | null, gw: BurstOutcome | null, targets: string[], results: BurstOutcome[]): void {
     if (this.closed) return;
     targets.forEach((t, i) => {
       const w = this.windows.get(t);
       // A target dropped by setTargets() during the cycle is not brought back.
-      if (w !== undefined) this.windows.set(t, pushSample(w, sampleOf(results[i]!.sent, results[i]!.rttsMs)));
+      if (w === undefined) return;
+      this.windows.set(t, pushSample(w, sampleOf(results[i]!.sent, results[i]!.rttsMs)));
+      this.lastErrors.set(t, results[i]!.result.error);
     });
     if (gateway === null || gw === null) {
       this.gatewayWindow = null;

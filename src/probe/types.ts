@@ -1,5 +1,6 @@
 // Probe domain types and ports. Only src/probe/raw-socket-adapter.ts imports `raw-socket`;
 // the rest uses ProbeSocket, so tests script loss and RTT with a fake.
+import type { ProbeMethod } from '../config/probe-target.js';
 
 /** A raw ICMPv4 socket bound (SO_BINDTODEVICE) to one interface. */
 export interface ProbeSocket {
@@ -51,6 +52,10 @@ export interface TargetStats {
   /** Continuous mode: the target's own quality verdict; dead = silent while others answer, ignored. */
   state?: 'up' | 'degraded' | 'down' | 'dead' | 'unknown';
   reason?: string | null;
+  /** How the target is probed (icmp, tcp, dns, http, https); absent on the gateway. */
+  method?: ProbeMethod;
+  /** Why the target's last probe failed ('timeout', 'refused', 'NXDOMAIN', 'HTTP 302' ...); null when it answered. */
+  lastError?: string | null;
 }
 
 export interface ProbeStats {

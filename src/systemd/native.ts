@@ -102,3 +102,38 @@ export type IcmpSocketOpen = (
 export function loadIcmpSocketOpen(dir: string = NATIVE_DIR): IcmpSocketOpen {
   return loadFunction(dir, 'icmpSocketOpen') as IcmpSocketOpen;
 }
+
+/** A pending connect of native/src/tcp-connect.cc. */
+export interface TcpConnectHandle {
+  abort(): void;
+}
+
+/**
+ * A non-blocking TCP connect bound (SO_BINDTODEVICE) to `iface`. onDone once: code null and the
+ * connected fd (the caller owns it), or an errno name and -1; elapsedNs from right before
+ * connect() to the outcome. Throws Error with `code` and `syscall` when it cannot start.
+ */
+export type TcpConnect = (
+  family: 4 | 6, iface: string, dst: string, port: number, onDone: (code: string | null, fd: number, elapsedNs: number) => void,
+  /** false: the connect is only timed; on success the addon resets and closes it (fd -1). Default true. */
+  keep?: boolean,
+) => TcpConnectHandle;
+
+/** The bound, connected UDP socket of native/src/udp-socket.cc. */
+export interface UdpSocketHandle {
+  /** Synchronous send(); returns the ns from entry to right before the call. Throws Error with `code`. */
+  send(data: Buffer): number;
+  close(): void;
+  ref(): void;
+  unref(): void;
+}
+
+export type UdpSocketOpen = (
+  family: 4 | 6, iface: string, dst: string, port: number,
+  onMessage: (data: Buffer, ageNs: number) => void, onError: (code: string) => void,
+) => UdpSocketHandle;
+
+/** Sibling of loadNative(): the TCP connect and UDP socket of the TCP, DNS and HTTP(S) probes. */
+export function loadLinkSockets(dir: string = NATIVE_DIR): { tcpConnect: TcpConnect; udpSocketOpen: UdpSocketOpen } {
+  return { tcpConnect: loadFunction(dir, 'tcpConnect') as TcpConnect, udpSocketOpen: loadFunction(dir, 'udpSocketOpen') as UdpSocketOpen };
+}

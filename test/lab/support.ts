@@ -12,7 +12,7 @@ export const notRoot = process.getuid?.() !== 0 ? 'needs root (network namespace
 export interface Rig {
   lab: Lab;
   agent: Agent;
-  start(over?: DaemonConfig, opts?: { stateFiles?: boolean; nodeArgs?: string[] }): Promise<DaemonHandle>;
+  start(over?: DaemonConfig, opts?: { stateFiles?: boolean; nodeArgs?: string[]; commandPrefix?: readonly string[] }): Promise<DaemonHandle>;
 }
 
 /** Runs fn with a fresh lab, an agent in the router namespace and a daemon starter; cleans up everything. */

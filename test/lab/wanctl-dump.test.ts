@@ -178,6 +178,16 @@ describe('wanctl in a namespace', { skip: SKIP, timeout: 120_000 }, () => {
     assert.match(r.stdout, /^rtt min\/avg\/max\/mdev = [\d.]+\/[\d.]+\/[\d.]+\/[\d.]+ ms$/m);
   });
 
+  test('probe of a tcp:// URI through the veth: the peer\'s RST is an answer; bound elsewhere nothing comes back', async () => {
+    // Nothing listens on the peer's port 9: its kernel answers the SYN with an RST, the host is there.
+    const r = await wanctlInNs(['probe', IF_R, `tcp://${ADDR_P}:9`, '-c', '2', '-i', '0.2', '-W', '1']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal((r.stdout.match(/^reply from tcp:\/\/198\.51\.100\.1:9 via wfcr0: seq=\d time=\d+\.\d{3} ms$/gm) ?? []).length, 2, r.stdout);
+    const lo = await wanctlInNs(['probe', 'lo', `tcp://${ADDR_P}:9`, '-c', '1', '-W', '0.5']);
+    assert.equal(lo.code, 1, lo.stdout + lo.stderr);
+    assert.match(lo.stdout, /^1 sent, 0 received, 100% loss$/m);
+  });
+
   test('probe bound to another interface gets nothing back (SO_BINDTODEVICE)', async () => {
     const r = await wanctlInNs(['probe', 'lo', ADDR_P, '-c', '2', '-i', '0.2', '-W', '0.5']);
     assert.equal(r.code, 1, r.stdout + r.stderr);

@@ -130,8 +130,8 @@ describe('LinkProber', () => {
     }
     const s = prober.stats();
     assert.deepEqual(s.targets, [
-      { target: A, up: true, rttMs: 20, lossPct: 0 },
-      { target: B, up: false, rttMs: null, lossPct: 100 },
+      { target: A, up: true, rttMs: 20, lossPct: 0, method: 'icmp', lastError: null },
+      { target: B, up: false, rttMs: null, lossPct: 100, method: 'icmp', lastError: 'timeout' },
     ]);
     assert.deepEqual(s.gateway, { target: GW, up: true, rttMs: 20, lossPct: 0 });
     assert.equal(s.rttMs, 20);
