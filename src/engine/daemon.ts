@@ -14,7 +14,7 @@ import type { NetlinkPort } from '../netlink/types.js';
 import { checkManual, initialState, step } from '../policy/step.js';
 import type { PolicyConfig, PolicyEffect, PolicyEvent, PolicyState, SwitchReason } from '../policy/types.js';
 import type { CycleResult } from '../probe/types.js';
-import { mainKey, planKernel, type KernelObject } from '../routes/desired.js';
+import { mainKey, mainMetric, planKernel, type KernelObject } from '../routes/desired.js';
 import { Reconciler } from '../routes/reconciler.js';
 import { EventLogger } from '../ext/event-logger.js';
 import { EventRing } from '../ext/event-ring.js';
@@ -129,6 +129,8 @@ export class Daemon implements Engine {
     const snap = await netlink.dump();
     this.kernel.syncFromSnapshot(snap);
     this.adopt(snap);
+    // Everything of our protocol the config does not want goes once the plan is in (issue 19).
+    this.reconciler.verify(snap, this.cfg.routeProtocol);
     for (const l of this.cfg.links) await this.loosenRpFilter(l.interface);
     if (this.families.includes('ipv6')) for (const l of this.cfg.links) await this.checkAcceptRa(l.interface);
     await this.housekeeping.refreshStateFiles();
@@ -281,7 +283,7 @@ export class Daemon implements Engine {
     this.kernel.warnShadowing(snap.routes);
     for (const family of this.families) {
       const found = adoptableLink(snap.routes, this.facts.all().map((l) => ({ cfg: l.cfg, ifindex: l.ifindex })), this.cfg.routeProtocol,
-        family === 'ipv6' ? 'inet6' : 'inet');
+        family === 'ipv6' ? 'inet6' : 'inet', mainMetric(this.cfg, family));
       if (found) {
         const l = this.facts.get(found.link)!;
         // A restart finds its own route: that gateway is the best guess until netlink or the state file says more.
@@ -398,7 +400,7 @@ export class Daemon implements Engine {
     const desired = { ipv4: this.policy('ipv4').active, ipv6: this.policies.get('ipv6')?.active ?? null };
     const links = this.facts.all().map((l) => ({ name: l.cfg.name, iface: l.cfg.interface, ifindex: l.ifindex, table: l.cfg.table,
       gateways: { ipv4: l.families.ipv4.gateway, ipv6: l.families.ipv6.gateway } }));
-    this.reconciler.setDesired(planKernel(desired, links, this.cfg, this.families));
+    this.reconciler.setDesired(planKernel(desired, links, this.cfg, this.families), this.families);
   }
 
   private onApplied(o: KernelObject): void {

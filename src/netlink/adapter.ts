@@ -12,13 +12,17 @@ import { EventMonitor } from './event-monitor.js';
 import { familyNumber } from './ip-format.js';
 import { errnoName, errnoOf, netlinkError, wrapSocketError } from './netlink-error.js';
 import {
-  addRuleRequest, deleteDefaultRouteRequest, deleteRuleRequest, replaceDefaultRouteRequest,
+  NLM_F, addRuleRequest, deleteDefaultRouteRequest, deleteRouteRequest, deleteRuleRequest, replaceDefaultRouteRequest,
   type RouteRequest, type RuleRequest,
 } from './requests.js';
 import type {
-  AddressEntry, DefaultRouteKey, DefaultRouteSpec, Family, LinkState, NetlinkEvent, NetlinkPort, NetlinkSnapshot, RouteEntry, RuleEntry, RuleSpec,
+  AddressEntry, DefaultRouteKey, DefaultRouteSpec, Family, LinkState, NetlinkEvent, NetlinkPort, NetlinkSnapshot, RouteEntry, RouteKey, RuleEntry, RuleKey, RuleSpec,
 } from './types.js';
 import { RTM, type WireMessage } from './wire-types.js';
+import {
+  RTM_NEXTHOP, decodeNexthop, encodeDeleteNexthop, encodeGroup, encodeNexthop, encodeNexthopDump,
+  type GroupSpec, type NexthopEntry, type NexthopSpec,
+} from './nexthop-codec.js';
 
 export interface NetlinkOptions {
   /** SO_RCVBUF of the notification socket; tiny values force ENOBUFS in tests. The kernel caps it at rmem_max. */
@@ -138,7 +142,45 @@ class RtnlAdapter implements NetlinkPort {
       rules.push(...(await this.dumpKind(`dump ${family} rules`, RTM.GETRULE, rt.formatRuleMessage, { kind: 'rule', data: { family: familyNumber(family) }, attrs: {} }))
         .map((m) => (m.kind === 'rule' ? decodeRule(m) : null)).filter(notNull<RuleEntry>));
     }
-    return { links, addresses, routes, rules };
+    return { links, addresses, routes, rules, nexthops: await this.dumpNexthops() };
+  }
+
+  /** Nexthop objects through the project's codec (nexthop-codec.ts); a kernel without them answers EOPNOTSUPP/EINVAL: none. */
+  private async dumpNexthops(): Promise<NexthopEntry[]> {
+    let msgs: NetlinkMessage[];
+    try {
+      msgs = await this.request('dump nexthops', RTM_NEXTHOP.GET, FlagsGet.DUMP, [encodeNexthopDump()]);
+    } catch (e) {
+      if (['EOPNOTSUPP', 'EINVAL', 'EAFNOSUPPORT'].includes(errnoOf(e) ?? '')) return [];
+      throw e;
+    }
+    const out: NexthopEntry[] = [];
+    for (const m of msgs) {
+      this.opts.tap?.('dump', m.type, m.data);
+      if (m.type !== RTM_NEXTHOP.NEW) continue;
+      const nh = decodeNexthop(m.data);
+      if (nh) out.push(nh);
+    }
+    return out;
+  }
+
+  async replaceNexthop(spec: NexthopSpec): Promise<void> {
+    const body = build('replaceNexthop', () => encodeNexthop(spec));
+    await this.serial(() => this.request('replaceNexthop', RTM_NEXTHOP.NEW, NLM_F.CREATE | NLM_F.REPLACE, [body]));
+  }
+
+  async replaceGroup(spec: GroupSpec): Promise<void> {
+    const body = build('replaceGroup', () => encodeGroup(spec));
+    await this.serial(() => this.request('replaceGroup', RTM_NEXTHOP.NEW, NLM_F.CREATE | NLM_F.REPLACE, [body]));
+  }
+
+  async deleteNexthop(id: number): Promise<void> {
+    const body = build('deleteNexthop', () => encodeDeleteNexthop(id));
+    try {
+      await this.serial(() => this.request('deleteNexthop', RTM_NEXTHOP.DEL, 0, [body]));
+    } catch (e) {
+      if (errnoOf(e) !== 'ENOENT') throw e;
+    }
   }
 
   getLinks(): Promise<LinkState[]> {
@@ -159,11 +201,15 @@ class RtnlAdapter implements NetlinkPort {
     await this.sendRoute('deleteDefaultRoute', build('deleteDefaultRoute', () => deleteDefaultRouteRequest(spec)), ['ESRCH', 'ENOENT']);
   }
 
+  async deleteRoute(key: RouteKey): Promise<void> {
+    await this.sendRoute('deleteRoute', build('deleteRoute', () => deleteRouteRequest(key)), ['ESRCH', 'ENOENT']);
+  }
+
   async addRule(spec: RuleSpec): Promise<void> {
     await this.sendRule('addRule', build('addRule', () => addRuleRequest(spec)), ['EEXIST']);
   }
 
-  async deleteRule(spec: RuleSpec): Promise<void> {
+  async deleteRule(spec: RuleSpec | RuleKey): Promise<void> {
     await this.sendRule('deleteRule', build('deleteRule', () => deleteRuleRequest(spec)), ['ENOENT']);
   }
 

@@ -31,6 +31,11 @@ export interface PlanConfig {
 
 export const mainKey = (family: AddressFamily): string => `route/${family}/main`;
 
+/** The metric of the daemon's main default route in a family. */
+export function mainMetric(cfg: { routeMetric: number; routeMetric6?: number }, family: AddressFamily): number {
+  return family === 'ipv6' ? (cfg.routeMetric6 ?? 512) : cfg.routeMetric;
+}
+
 export function planKernel(desired: DesiredState, links: readonly PlannedLink[], cfg: PlanConfig,
   families: readonly AddressFamily[] = ['ipv4']): KernelObject[] {
   const out: KernelObject[] = [];
@@ -47,7 +52,7 @@ export function planKernel(desired: DesiredState, links: readonly PlannedLink[],
     const active = desired[family] === null ? undefined : links.find((l) => l.name === desired[family]);
     const gateway = active?.gateways[family] ?? null;
     if (active && active.ifindex !== null && gateway !== null) {
-      const metric = family === 'ipv6' ? (cfg.routeMetric6 ?? 512) : cfg.routeMetric;
+      const metric = mainMetric(cfg, family);
       out.push({ key: mainKey(family), kind: 'route', role: 'main', family, link: active.name,
         spec: mainDefaultRoute({ iface: active.iface, ifindex: active.ifindex, gateway, table: active.table }, metric, cfg.routeProtocol, family) });
     }
