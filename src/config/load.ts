@@ -9,6 +9,7 @@ import { toConfig } from './normalize.js';
 import { buildMqtt, MQTT_SECTION } from './mqtt.js';
 import { buildNotify } from './notify.js';
 import { buildQuality, QUALITY_SECTION } from './quality.js';
+import { BALANCE_SECTION, buildBalance } from './balance.js';
 import { FILE_KEY, configError, type ConfigProblem } from './problems.js';
 import { crossKeyProblems } from './rules.js';
 import { SCHEMA, isSchemaLeaf } from './schema.js';
@@ -70,6 +71,9 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
   found.push(...mqtt.problems);
 
   delete forSchema[QUALITY_SECTION];
+  delete forSchema[BALANCE_SECTION];
+  const balance = buildBalance(raw[BALANCE_SECTION]);
+  found.push(...balance.problems);
 
   const { values, problems: schemaProblems } = applySchema(forSchema);
   found.push(...schemaProblems);
@@ -93,6 +97,8 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
   const config = toConfig(values, links, sourcePath, mqtt.mqtt);
   if (probeInterval !== null) config.probeIntervalMs = Math.round(probeInterval * 1000);
   if (quality.quality !== null) config.quality = quality.quality;
+  // Only when written, so a config without it compares (and reloads) as before.
+  if (raw[BALANCE_SECTION] !== undefined && raw[BALANCE_SECTION] !== null) config.balance = balance.balance;
   warnings.push(
     ...defaultedInterfaceWarnings(raw, links),
     ...missingInterfaceWarnings(raw, links, opts.interfaces ?? unknownInterfaces),
