@@ -14,7 +14,10 @@ import type { NetlinkPort } from '../netlink/types.js';
 import { checkManual, initialState, step } from '../policy/step.js';
 import type { PolicyConfig, PolicyEffect, PolicyEvent, PolicyState, SwitchReason } from '../policy/types.js';
 import type { CycleResult } from '../probe/types.js';
-import { mainKey, mainMetric, planKernel, type KernelObject } from '../routes/desired.js';
+import { mainMetric, planKernel, type DesiredState, type KernelObject } from '../routes/desired.js';
+import { balancing, BALANCE_DEFAULTS, linkPlaces } from '../config/balance.js';
+import { CarryingTracker } from './carrying-tracker.js';
+import { adoptGroup } from './adopt-group.js';
 import { Reconciler } from '../routes/reconciler.js';
 import { EventLogger } from '../ext/event-logger.js';
 import { EventRing } from '../ext/event-ring.js';
@@ -57,6 +60,8 @@ export class Daemon implements Engine {
   private readonly kernel: KernelEvents;
   private readonly ring: EventRing;
   private readonly intents = new Map<AddressFamily, Intent>();
+  /** What the kernel carries per family (installed main route / group), issue 21. */
+  private readonly carrying: CarryingTracker;
   /** Per family, the link whose default route the kernel holds (adopted at start, then what we installed). */
   private readonly kernelActive = new Map<AddressFamily, string | null>();
   private readonly lastCheckMs = new Map<string, number>();
@@ -82,6 +87,8 @@ export class Daemon implements Engine {
       const t = this.conntrack.get(e.link) ?? { entries: 0, flushes: 0, lastMs: null };
       this.conntrack.set(e.link, { entries: t.entries + e.entries, flushes: t.flushes + 1, lastMs: e.timeMs });
     });
+    this.carrying = new CarryingTracker({ publish: (e) => this.bus.publish(e), end: (link, family) => this.end(link, family),
+      wallMs: () => deps.clock.wallMs() });
     this.facts = new LinkFactsStore(deps.config.links);
     const names = deps.config.links.map((l) => ({ name: l.name, label: l.displayName }));
     this.families = managedFamilies(deps.config);
@@ -152,6 +159,7 @@ export class Daemon implements Engine {
       this.kernel.stop();
       this.housekeeping.stop();
       this.probes.stop();
+      await this.flattenForStop();
       this.reconciler.stop();
       await this.reconciler.removeOwned();
       this.record('stop', 'info', null, 'Daemon stopped');
@@ -262,17 +270,24 @@ export class Daemon implements Engine {
   /** SIGHUP: thresholds, targets and timing change in place; link and API changes need a restart. */
   reload(next: Config): string[] {
     const needRestart: string[] = [];
-    if (JSON.stringify(next.links) !== JSON.stringify(this.cfg.links)) needRestart.push('links');
+    // tier and weight apply in place (issue 21); any other change of the links needs a restart.
+    const placeless = (links: Config['links']): string => JSON.stringify(links.map(({ tier: _t, weight: _w, ...rest }) => rest));
+    const linksInPlace = placeless(next.links) === placeless(this.cfg.links);
+    if (!linksInPlace) needRestart.push('links');
     for (const k of ['apiHost', 'apiPort', 'apiKey', 'routeMetric', 'routeProtocol', 'rulePriority'] as const) {
       if (next[k] !== this.cfg[k]) needRestart.push(k);
     }
     // Cycles vs continuous probing is a different prober: a restart switches between them.
     if (((next.probeIntervalMs ?? null) === null) !== ((this.cfg.probeIntervalMs ?? null) === null)) needRestart.push('probe_interval');
-    this.cfg = { ...next, links: this.cfg.links, apiHost: this.cfg.apiHost, apiPort: this.cfg.apiPort, apiKey: this.cfg.apiKey,
+    if (JSON.stringify(next.balance?.buckets ?? null) !== JSON.stringify(this.cfg.balance?.buckets ?? null)) needRestart.push('balance.buckets');
+    const links = linksInPlace ? next.links : this.cfg.links;
+    this.cfg = { ...next, links, balance: { ...(next.balance ?? BALANCE_DEFAULTS), buckets: (this.cfg.balance ?? BALANCE_DEFAULTS).buckets }, apiHost: this.cfg.apiHost, apiPort: this.cfg.apiPort, apiKey: this.cfg.apiKey,
       routeMetric: this.cfg.routeMetric, routeProtocol: this.cfg.routeProtocol, rulePriority: this.cfg.rulePriority };
     this.probes.reconfigure((f) => (f === 'ipv6' ? next.pingTargets6 ?? [] : next.pingTargets),
       { timeoutMs: next.pingTimeoutMs, count: next.pingCount, minTargetsUp: next.minTargetsUp, window: next.statsWindow,
         ...(next.probeIntervalMs ? { intervalMs: next.probeIntervalMs, quality: next.quality ?? null } : {}) });
+    // New tiers or weights: decide again and re-plan (one group replace moves only what must move).
+    this.feedAll({ kind: 'tick' });
     this.record('config', 'info', null, `Configuration reloaded${needRestart.length ? ` (restart needed for: ${needRestart.join(', ')})` : ''}`);
     return needRestart;
   }
@@ -282,6 +297,18 @@ export class Daemon implements Engine {
   private adopt(snap: Parameters<KernelEvents['syncFromSnapshot']>[0]): void {
     this.kernel.warnShadowing(snap.routes);
     for (const family of this.families) {
+      // Balancing: our main route points at our group; its members are what the kernel carries.
+      const group = adoptGroup(snap, this.cfg, family, this.policyConfig());
+      if (group) {
+        for (const [link, gateway] of group.gateways) {
+          if (this.facts.get(link)?.families[family].gateway === null) this.facts.learnGateway(link, family, 'netlink', gateway);
+        }
+        this.deps.log.info({ family, carrying: group.carriers.map((c) => c.link) }, 'adopted the current nexthop group');
+        this.carrying.seed(family, group.carriers);
+        this.kernelActive.set(family, group.lead);
+        this.feed(family, { kind: 'adopt', link: group.lead, carrying: group.carriers.map((c) => c.link) });
+        continue;
+      }
       const found = adoptableLink(snap.routes, this.facts.all().map((l) => ({ cfg: l.cfg, ifindex: l.ifindex })), this.cfg.routeProtocol,
         family === 'ipv6' ? 'inet6' : 'inet', mainMetric(this.cfg, family));
       if (found) {
@@ -291,6 +318,7 @@ export class Daemon implements Engine {
         this.deps.log.info({ link: found.link, family, gateway: found.gateway }, 'adopted the current default route');
       }
       this.kernelActive.set(family, found?.link ?? null);
+      if (found) this.carrying.seed(family, [{ link: found.link, weight: 1 }]);
       this.feed(family, { kind: 'adopt', link: found?.link ?? null });
     }
   }
@@ -367,7 +395,8 @@ export class Daemon implements Engine {
   }
 
   private policyConfig(): PolicyConfig {
-    return { failureThreshold: this.cfg.failureThreshold, recoveryThreshold: this.cfg.recoveryThreshold, minSecondaryTimeMs: this.cfg.minSecondaryTimeMs };
+    return { failureThreshold: this.cfg.failureThreshold, recoveryThreshold: this.cfg.recoveryThreshold, minSecondaryTimeMs: this.cfg.minSecondaryTimeMs,
+      places: linkPlaces(this.cfg.links) };
   }
 
   private feedAll(event: PolicyEvent): void {
@@ -391,29 +420,57 @@ export class Daemon implements Engine {
       this.record(e.type, e.level, e.link, e.message);
       return;
     }
+    if (e.kind === 'carrying') {
+      this.deps.log.info({ family, before: e.before, after: e.after, cause: e.cause }, `carrying links change: ${e.reason}`);
+      return;
+    }
     this.intents.set(family, { from: e.from, to: e.to, detail: e.reason, cause: e.cause, atMs: this.deps.clock.nowMs() });
   }
 
   /** Desired state -> kernel objects -> reconciler. */
   private replan(): void {
     if (!this.running) return;
-    const desired = { ipv4: this.policy('ipv4').active, ipv6: this.policies.get('ipv6')?.active ?? null };
+    this.reconciler.setDesired(this.plan(true), this.families);
+  }
+
+  /** The kernel objects for the policy's carrying sets; `balance` false: plain routes only (at stop). */
+  private plan(balance: boolean): KernelObject[] {
+    const places = linkPlaces(this.cfg.links);
+    const carriers = (family: AddressFamily): DesiredState[AddressFamily] => {
+      const p = this.policies.get(family);
+      if (!p) return [];
+      // A manual hold carries alone; without balancing there is only ever one carrier.
+      const names = p.manualHold !== null || !balance ? (p.active === null ? [] : [p.active]) : p.carrying ?? [];
+      return names.map((link) => ({ link, weight: places.find((x) => x.name === link)?.weight ?? 1 }));
+    };
     const links = this.facts.all().map((l) => ({ name: l.cfg.name, iface: l.cfg.interface, ifindex: l.ifindex, table: l.cfg.table,
       gateways: { ipv4: l.families.ipv4.gateway, ipv6: l.families.ipv6.gateway } }));
-    this.reconciler.setDesired(planKernel(desired, links, this.cfg, this.families), this.families);
+    const b = this.cfg.balance ?? BALANCE_DEFAULTS;
+    return planKernel({ ipv4: carriers('ipv4'), ipv6: carriers('ipv6') }, links, this.cfg, this.families,
+      balance && balancing(this.cfg.links) ? { buckets: b.buckets, idleTimerS: b.idleTimerS, unbalancedTimerS: b.unbalancedTimerS } : null);
+  }
+
+  /** Balancing: stop leaves a plain default route on the best link; the reconciler then removes the nexthop objects. */
+  private async flattenForStop(): Promise<void> {
+    if (!balancing(this.cfg.links)) return;
+    this.reconciler.setDesired(this.plan(false), this.families);
+    await this.reconciler.idle();
   }
 
   private onApplied(o: KernelObject): void {
     if (o.role === 'link') this.deps.log.info({ link: o.link, family: o.family, table: o.spec.table, gateway: o.spec.gateway }, 'per-link routing table set');
-    if (o.role !== 'main' || o.key !== mainKey(o.family)) return;
+    if (!this.carrying.applied(o)) return;
+    // The lead (largest share) is the one "active link" of the original's outputs.
+    const lead = this.carrying.lead(o.family);
+    if (lead === null) return;
     const before = this.kernelActive.get(o.family) ?? null;
-    this.kernelActive.set(o.family, o.link);
-    if (this.policy(o.family).links.some((l) => l.name === o.link && l.routeFailingUntilMs !== null)) {
-      this.feed(o.family, { kind: 'route-ok', link: o.link });
+    this.kernelActive.set(o.family, lead);
+    if (this.policy(o.family).links.some((l) => l.name === lead && l.routeFailingUntilMs !== null)) {
+      this.feed(o.family, { kind: 'route-ok', link: lead });
     }
     const intent = this.intents.get(o.family);
-    if (!intent || intent.to !== o.link) {
-      if (before !== o.link) this.publishStatus();
+    if (!intent || intent.to !== lead) {
+      this.publishStatus();
       return;
     }
     this.intents.delete(o.family);
@@ -421,11 +478,11 @@ export class Daemon implements Engine {
     this.switchCount += 1;
     this.lastSwitchMs = this.deps.clock.wallMs();
     const fromLink = from === null ? null : this.facts.get(from) ?? null;
-    const toLink = this.facts.get(o.link)!;
+    const toLink = this.facts.get(lead)!;
     const message = `Switched ${fromLink?.cfg.displayName ?? 'none'} -> ${toLink.cfg.displayName}: ${intent.detail}`;
-    this.bus.publish({ kind: 'record', type: 'switch', level: 'warn', link: o.link, message, timeMs: this.lastSwitchMs });
+    this.bus.publish({ kind: 'record', type: 'switch', level: 'warn', link: lead, message, timeMs: this.lastSwitchMs });
     this.bus.publish({ kind: 'switched', family: o.family, from: fromLink ? this.end(fromLink.cfg.name, o.family) : null,
-      to: this.end(o.link, o.family), reason: intent.cause, detail: intent.detail, message, timeMs: this.lastSwitchMs,
+      to: this.end(lead, o.family), reason: intent.cause, detail: intent.detail, message, timeMs: this.lastSwitchMs,
       applyMs: Math.round((this.deps.clock.nowMs() - intent.atMs) * 1000) / 1000 });
     this.publishStatus();
   }

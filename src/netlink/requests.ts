@@ -51,7 +51,7 @@ function checkFamily(family: unknown): Family {
 export function replaceDefaultRouteRequest(spec: DefaultRouteSpec): RouteRequest {
   const family = checkFamily(spec.family ?? 'inet');
   checkTable(spec.table);
-  const gateway = ipToBytes(spec.gateway);
+  const gateway = spec.nhid === undefined ? ipToBytes(spec.gateway) : Buffer.alloc(0);
   if (spec.nhid === undefined && gateway.length !== ADDRESS_BYTES[family]) {
     throw new RangeError(`default route gateway must be ${family === 'inet' ? 'IPv4' : 'IPv6'}: ${spec.gateway}`);
   }

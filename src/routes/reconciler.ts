@@ -41,6 +41,8 @@ export class Reconciler {
   private readonly failures = new Map<string, Failure>();
   /** identity -> an object of ours in the kernel that nothing desired claims (removed in the next pass). */
   private readonly strays = new Map<string, Stray>();
+  /** The last full dump (with our protocol), for objects adopted when the kernel holds them exactly. */
+  private lastSnapshot: { snap: NetlinkSnapshot; own: number } | null = null;
   /** The first plan has arrived: before it, everything of ours would look unwanted. */
   private planned = false;
   /** Families the config manages: a main route of ours in another family has no successor to wait for. */
@@ -73,6 +75,16 @@ export class Reconciler {
       this.strays.set(stray.identity, stray);
     }
     this.unclaimStrays();
+    const last = this.lastSnapshot;
+    if (last) {
+      for (const o of next.values()) {
+        const kind = kindOf(o);
+        if (kind.adoptWhenEqual && !this.installed.has(o.key) && kind.inDump(last.snap, o, last.own)) {
+          this.installed.set(o.key, o);
+          this.hooks.applied(o);
+        }
+      }
+    }
     this.kick();
   }
 
@@ -108,6 +120,7 @@ export class Reconciler {
    * object of our protocol that nothing desired claims (at start: what an earlier run left).
    */
   verify(snap: NetlinkSnapshot, ownProtocol: number): void {
+    this.lastSnapshot = { snap, own: ownProtocol };
     this.forget((o) => !kindOf(o).inDump(snap, o, ownProtocol));
     for (const s of ownedInDump(snap, ownProtocol)) this.strays.set(s.identity, s);
     this.unclaimStrays();
@@ -145,10 +158,12 @@ export class Reconciler {
     const all = new Map<string, Stray>();
     for (const o of [...this.desired.values(), ...this.installed.values()]) {
       if (o.role === 'main') continue;
+      // A group or nexthop the main route still points at would take it along (the daemon makes the route plain first).
+      if (this.mainUses(o)) continue;
       const s = kindOf(o).stray(o);
       all.set(s.identity, s);
     }
-    for (const s of this.strays.values()) if (s.successor === null) all.set(s.identity, s);
+    for (const s of this.strays.values()) if (!keptAtStop(s)) all.set(s.identity, s);
     for (const s of [...all.values()].sort((a, b) => removalOrder(a) - removalOrder(b))) {
       try {
         await s.remove(this.netlink);
@@ -157,7 +172,7 @@ export class Reconciler {
       }
     }
     for (const [key, o] of [...this.installed]) if (o.role !== 'main') this.installed.delete(key);
-    for (const [id, s] of [...this.strays]) if (s.successor === null) this.strays.delete(id);
+    for (const [id, s] of [...this.strays]) if (!keptAtStop(s)) this.strays.delete(id);
   }
 
   private kick(): void {
@@ -233,6 +248,15 @@ export class Reconciler {
     }
   }
 
+  /** The installed main route of the object's family points at it (its group, or a member of its group). */
+  private mainUses(o: KernelObject): boolean {
+    if (o.kind !== 'group' && o.kind !== 'nexthop') return false;
+    const main = [...this.installed.values()].find((m) => m.role === 'main' && m.family === o.family);
+    if (!main || main.kind !== 'route' || main.spec.nhid === undefined) return false;
+    if (o.kind === 'group') return main.spec.nhid === o.spec.id;
+    return [...this.installed.values()].some((g) => g.kind === 'group' && g.spec.id === main.spec.nhid && g.spec.members.some((m) => m.id === o.spec.id));
+  }
+
   private successorInstalled(key: string): boolean {
     const want = this.desired.get(key);
     const have = this.installed.get(key);
@@ -267,4 +291,9 @@ export class Reconciler {
     if (next === Infinity) return;
     this.timer = this.clock.setTimer(Math.max(0, next - this.clock.nowMs()), () => { this.timer = null; this.kick(); });
   }
+}
+
+/** At stop the main default route of ours stays where it is (and an earlier run's, waiting for its successor). */
+function keptAtStop(s: Stray): boolean {
+  return s.kind === 'route' && s.successor !== null;
 }

@@ -39,7 +39,7 @@ test('start-up sweep: an earlier config\'s main route (other metric), tables and
   ];
   nl.rules = [rule(1000, 1000, 'wan1'), rule(1000, 1001, 'wan2'), rule(500, 77, 'wan1', 4)];
   r.verify(await nl.dump(), PROTO);
-  r.setDesired(planKernel({ ipv4: 'a', ipv6: null }, links, cfg), ['ipv4']);
+  r.setDesired(planKernel({ ipv4: [{ link: 'a', weight: 1 }], ipv6: [] }, links, cfg), ['ipv4']);
   await r.idle();
   const ours = nl.routes.filter((x) => x.protocol === PROTO).map((x) => `${x.table}/${x.dst ?? 'default'}/${x.priority}`).sort();
   assert.deepEqual(ours, ['2000/default/0', '2001/default/0', '254/default/100']);
@@ -60,7 +60,7 @@ test('an old main route stays while its successor cannot be installed (no link c
   const { nl, r } = setup();
   nl.routes = [defaultRoute(11, '100.64.1.1', PROTO, 254, 0)];
   r.verify(await nl.dump(), PROTO);
-  r.setDesired(planKernel({ ipv4: null, ipv6: null }, links, cfg), ['ipv4']);
+  r.setDesired(planKernel({ ipv4: [], ipv6: [] }, links, cfg), ['ipv4']);
   await r.idle();
   assert.ok(nl.routes.some((x) => x.table === 254 && x.protocol === PROTO && x.priority === 0), 'kept: it still carries traffic');
 });
@@ -69,18 +69,18 @@ test('an own main route of a family the config no longer manages goes', async ()
   const { nl, r } = setup();
   nl.routes = [defaultRoute(11, 'fe80::1', PROTO, 254, 512, 'inet6')];
   r.verify(await nl.dump(), PROTO);
-  r.setDesired(planKernel({ ipv4: 'a', ipv6: null }, links, cfg), ['ipv4']);
+  r.setDesired(planKernel({ ipv4: [{ link: 'a', weight: 1 }], ipv6: [] }, links, cfg), ['ipv4']);
   await r.idle();
   assert.ok(!nl.routes.some((x) => x.family === 'inet6'));
 });
 
 test('what the plan drops is removed: a link that lost its gateway loses its table and rule', async () => {
   const { nl, r } = setup();
-  r.setDesired(planKernel({ ipv4: 'a', ipv6: null }, links, cfg), ['ipv4']);
+  r.setDesired(planKernel({ ipv4: [{ link: 'a', weight: 1 }], ipv6: [] }, links, cfg), ['ipv4']);
   await r.idle();
   assert.ok(nl.routes.some((x) => x.table === 2001));
   const gone = [links[0]!, { ...links[1]!, gateways: { ipv4: null, ipv6: null } }];
-  r.setDesired(planKernel({ ipv4: 'a', ipv6: null }, gone, cfg), ['ipv4']);
+  r.setDesired(planKernel({ ipv4: [{ link: 'a', weight: 1 }], ipv6: [] }, gone, cfg), ['ipv4']);
   await r.idle();
   assert.ok(!nl.routes.some((x) => x.table === 2001), 'table route removed');
   assert.ok(!nl.rules.some((x) => x.table === 2001), 'rule removed');
@@ -89,9 +89,9 @@ test('what the plan drops is removed: a link that lost its gateway loses its tab
 
 test('a main route the plan no longer names (the active link lost its gateway) stays where it is', async () => {
   const { nl, r } = setup();
-  r.setDesired(planKernel({ ipv4: 'a', ipv6: null }, links, cfg), ['ipv4']);
+  r.setDesired(planKernel({ ipv4: [{ link: 'a', weight: 1 }], ipv6: [] }, links, cfg), ['ipv4']);
   await r.idle();
-  r.setDesired(planKernel({ ipv4: 'a', ipv6: null }, [{ ...links[0]!, gateways: { ipv4: null, ipv6: null } }, links[1]!], cfg), ['ipv4']);
+  r.setDesired(planKernel({ ipv4: [{ link: 'a', weight: 1 }], ipv6: [] }, [{ ...links[0]!, gateways: { ipv4: null, ipv6: null } }, links[1]!], cfg), ['ipv4']);
   await r.idle();
   assert.ok(nl.routes.some((x) => x.table === 254 && x.oif === 11 && x.protocol === PROTO));
 });
@@ -124,7 +124,7 @@ test('removeOwned at stop takes every object of ours but the main default route,
   nl.rules = [rule(1000, 1000, 'wan1')];
   nl.routes = [defaultRoute(11, '100.64.1.1', PROTO, 1000, 0)];
   r.verify(await nl.dump(), PROTO);
-  r.setDesired(planKernel({ ipv4: 'a', ipv6: null }, links, cfg), ['ipv4']);
+  r.setDesired(planKernel({ ipv4: [{ link: 'a', weight: 1 }], ipv6: [] }, links, cfg), ['ipv4']);
   r.stop();
   await r.removeOwned();
   assert.deepEqual(nl.rules, []);

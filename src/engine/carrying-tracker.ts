@@ -1,0 +1,70 @@
+// Which links the kernel's default route carries, per family, from what the reconciler reports as
+// installed ("carrying" is installed, not intended): the main route's own link, or, when it points
+// at a nexthop group (nhid), the group's members. A change becomes one `carrying` bus event with
+// who started and stopped carrying and the new shares (the conntrack flush acts on `stopped`).
+import type { AddressFamily, DaemonEvent, SwitchEnd } from '../bus/events.js';
+import { leadOf, shares, type Carrier, type KernelObject } from '../routes/desired.js';
+
+export interface CarryingDeps {
+  publish(e: DaemonEvent): void;
+  end(link: string, family: AddressFamily): SwitchEnd;
+  wallMs(): number;
+}
+
+type Main = Extract<KernelObject, { kind: 'route' }>;
+type Group = Extract<KernelObject, { kind: 'group' }>;
+
+export class CarryingTracker {
+  private readonly mains = new Map<AddressFamily, Main>();
+  private readonly groups = new Map<AddressFamily, Group>();
+  private readonly current = new Map<AddressFamily, readonly Carrier[]>();
+
+  constructor(private readonly deps: CarryingDeps) {}
+
+  /** At start: what the kernel already carries (adopted), so a restart publishes no change. */
+  seed(family: AddressFamily, carriers: readonly Carrier[]): void {
+    this.current.set(family, carriers);
+  }
+
+  of(family: AddressFamily): readonly Carrier[] {
+    return this.current.get(family) ?? [];
+  }
+
+  lead(family: AddressFamily): string | null {
+    return leadOf(this.of(family));
+  }
+
+  share(family: AddressFamily, link: string): number {
+    return shares(this.of(family)).get(link) ?? 0;
+  }
+
+  /** An object the reconciler applied; true when it is a main route or group (the carrying set may have moved). */
+  applied(o: KernelObject): boolean {
+    if (o.kind === 'group') this.groups.set(o.family, o);
+    else if (o.kind === 'route' && o.role === 'main') this.mains.set(o.family, o);
+    else return false;
+    const next = this.compute(o.family);
+    if (next === null) return true;
+    const before = this.of(o.family);
+    this.current.set(o.family, next);
+    const same = before.length === next.length && before.every((c, i) => c.link === next[i]!.link && c.weight === next[i]!.weight);
+    if (!same) {
+      const was = new Set(before.map((c) => c.link));
+      const now = new Set(next.map((c) => c.link));
+      this.deps.publish({ kind: 'carrying', family: o.family,
+        started: next.filter((c) => !was.has(c.link)).map((c) => this.deps.end(c.link, o.family)),
+        stopped: before.filter((c) => !now.has(c.link)).map((c) => this.deps.end(c.link, o.family)),
+        shares: Object.fromEntries(shares(next)), timeMs: this.deps.wallMs() });
+    }
+    return true;
+  }
+
+  /** null: not known yet (the route points at a group whose members were not reported). */
+  private compute(family: AddressFamily): readonly Carrier[] | null {
+    const main = this.mains.get(family);
+    if (!main) return null;
+    if (main.spec.nhid === undefined) return main.carriers ?? [{ link: main.link, weight: 1 }];
+    const g = this.groups.get(family);
+    return g && g.spec.id === main.spec.nhid ? g.carriers : null;
+  }
+}
