@@ -139,6 +139,7 @@ export class Daemon implements Engine {
     // Everything of our protocol the config does not want goes once the plan is in (issue 19).
     this.reconciler.verify(snap, this.cfg.routeProtocol);
     for (const l of this.cfg.links) await this.loosenRpFilter(l.interface);
+    await this.ensureMultipathHash();
     if (this.families.includes('ipv6')) for (const l of this.cfg.links) await this.checkAcceptRa(l.interface);
     await this.housekeeping.refreshStateFiles();
     this.probes.openPresent((name) => this.facts.get(name)?.ifindex !== null);
@@ -288,6 +289,7 @@ export class Daemon implements Engine {
         ...(next.probeIntervalMs ? { intervalMs: next.probeIntervalMs, quality: next.quality ?? null } : {}) });
     // New tiers or weights: decide again and re-plan (one group replace moves only what must move).
     this.feedAll({ kind: 'tick' });
+    void this.ensureMultipathHash();
     this.record('config', 'info', null, `Configuration reloaded${needRestart.length ? ` (restart needed for: ${needRestart.join(', ')})` : ''}`);
     return needRestart;
   }
@@ -527,6 +529,18 @@ export class Daemon implements Engine {
       if (changed) this.deps.log.info({ interface: iface, ...changed }, 'rp_filter set to loose so standby probes get their replies');
     } catch (err) {
       this.deps.log.warn({ interface: iface, error: describeError(err) }, 'could not read or set rp_filter');
+    }
+  }
+
+  /** Balancing spreads flows by their ports only with the L4 hash (src/routes/multipath-hash.ts); set and logged as rp_filter is. */
+  private async ensureMultipathHash(): Promise<void> {
+    if (!balancing(this.cfg.links) || !this.deps.host.setMultipathHash) return;
+    try {
+      for (const c of await this.deps.host.setMultipathHash(this.families)) {
+        this.deps.log.info({ ...c }, 'fib_multipath_hash_policy set to 1 (L4) so a balancing tier spreads flows by port');
+      }
+    } catch (err) {
+      this.deps.log.warn({ error: describeError(err) }, 'could not read or set fib_multipath_hash_policy; flows spread by address only');
     }
   }
 

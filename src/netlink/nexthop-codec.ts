@@ -58,7 +58,7 @@ export interface NexthopEntry {
   group: Array<{ id: number; weight: number }> | null;
   /** 0 multipath, 1 resilient; null for a single nexthop. */
   groupType: number | null;
-  resilient: (ResilientParams & { unbalancedTimeTicks: bigint | null }) | null;
+  resilient: (ResilientParams & { unbalancedTimeTicks: number | null }) | null;
 }
 
 function attr(type: number, payload: Buffer): Buffer {
@@ -165,7 +165,7 @@ export function decodeNexthop(body: Buffer): NexthopEntry | null {
           if (n.type === NHA_RES_GROUP.BUCKETS) r.buckets = n.data.readUInt16LE(0);
           else if (n.type === NHA_RES_GROUP.IDLE_TIMER) r.idleTimerS = n.data.readUInt32LE(0) / USER_HZ;
           else if (n.type === NHA_RES_GROUP.UNBALANCED_TIMER) r.unbalancedTimerS = n.data.readUInt32LE(0) / USER_HZ;
-          else if (n.type === NHA_RES_GROUP.UNBALANCED_TIME && n.data.length >= 8) r.unbalancedTimeTicks = n.data.readBigUInt64LE(0);
+          else if (n.type === NHA_RES_GROUP.UNBALANCED_TIME && n.data.length >= 8) r.unbalancedTimeTicks = Number(n.data.readBigUInt64LE(0));
         }
         e.resilient = r;
         break;
