@@ -194,9 +194,12 @@ export class Daemon implements Engine {
       lastCheckMs: (l) => this.lastCheckMs.get(l) ?? null,
       conntrack: (l) => this.conntrack.get(l) ?? null,
       kernelActive: this.kernelActive.get('ipv4') ?? null,
+      place: (l) => { const p = linkPlaces(this.cfg.links).find((x) => x.name === l); return { tier: p?.tier ?? 1, weight: p?.weight ?? 1 }; },
+      share: (l) => this.shareOf('ipv4', l),
       ipv6: this.families.includes('ipv6') ? {
         policy: this.policy('ipv6'), kernelActive: this.kernelActive.get('ipv6') ?? null,
         stats: (l: string) => this.probes.stats(l, 'ipv6'),
+        share: (l: string) => this.shareOf('ipv6', l),
       } : null,
       events: this.ring.list(), switchCount: this.switchCount, lastSwitchMs: this.lastSwitchMs,
       startedMs: this.startedMs, nowWallMs: this.deps.clock.wallMs(),
@@ -280,9 +283,12 @@ export class Daemon implements Engine {
     }
     // Cycles vs continuous probing is a different prober: a restart switches between them.
     if (((next.probeIntervalMs ?? null) === null) !== ((this.cfg.probeIntervalMs ?? null) === null)) needRestart.push('probe_interval');
-    if (JSON.stringify(next.balance?.buckets ?? null) !== JSON.stringify(this.cfg.balance?.buckets ?? null)) needRestart.push('balance.buckets');
+    // A resilient group keeps its bucket count (the kernel refuses to change it in a replace).
+    const buckets = (this.cfg.balance ?? BALANCE_DEFAULTS).buckets;
+    if ((next.balance ?? BALANCE_DEFAULTS).buckets !== buckets) needRestart.push('balance.buckets');
     const links = linksInPlace ? next.links : this.cfg.links;
-    this.cfg = { ...next, links, balance: { ...(next.balance ?? BALANCE_DEFAULTS), buckets: (this.cfg.balance ?? BALANCE_DEFAULTS).buckets }, apiHost: this.cfg.apiHost, apiPort: this.cfg.apiPort, apiKey: this.cfg.apiKey,
+    const balance = next.balance || this.cfg.balance ? { balance: { ...(next.balance ?? BALANCE_DEFAULTS), buckets } } : {};
+    this.cfg = { ...next, links, ...balance, apiHost: this.cfg.apiHost, apiPort: this.cfg.apiPort, apiKey: this.cfg.apiKey,
       routeMetric: this.cfg.routeMetric, routeProtocol: this.cfg.routeProtocol, rulePriority: this.cfg.rulePriority };
     this.probes.reconfigure((f) => (f === 'ipv6' ? next.pingTargets6 ?? [] : next.pingTargets),
       { timeoutMs: next.pingTimeoutMs, count: next.pingCount, minTargetsUp: next.minTargetsUp, window: next.statsWindow,
@@ -487,6 +493,11 @@ export class Daemon implements Engine {
       to: this.end(lead, o.family), reason: intent.cause, detail: intent.detail, message, timeMs: this.lastSwitchMs,
       applyMs: Math.round((this.deps.clock.nowMs() - intent.atMs) * 1000) / 1000 });
     this.publishStatus();
+  }
+
+  /** A link's share of a family's new flows as the kernel carries them; null when it does not carry. */
+  private shareOf(family: AddressFamily, link: string): number | null {
+    return this.carrying.of(family).some((c) => c.link === link) ? this.carrying.share(family, link) : null;
   }
 
   private onApplyFailed(o: KernelObject, err: unknown, attempts: number): void {

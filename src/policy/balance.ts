@@ -85,7 +85,8 @@ function setCarrying(s: PolicyState, next: string[], reason: string, cause: Swit
   effects: PolicyEffect[]): void {
   const before = s.carrying ?? [];
   if (before.length === next.length && before.every((n, i) => n === next[i])) return;
-  for (const n of before) if (!next.includes(n)) holdRejoin(s, n, nowMs);
+  // A link the operator's pin took out was not failing: it may carry again as soon as auto returns.
+  if (cause !== 'manual') for (const n of before) if (!next.includes(n)) holdRejoin(s, n, nowMs);
   s.carrying = next;
   effects.push({ kind: 'carrying', before, after: next, reason, cause });
   const lead = leadLink(cfg, next);

@@ -93,3 +93,44 @@ test('restart adopts the group: nothing replaced, no carrying change published',
   assert.equal(r.daemon.status().active, 'a');
   await r.daemon.stop();
 });
+
+test('status: tier, weight, carrying and share per link; the API payload carries them', async () => {
+  const { daemon, probers, clock } = await setup();
+  const { toStatusPayload } = await import('../../../src/api/status-payload.js');
+  let links = daemon.status().links;
+  assert.deepEqual(links.map((l) => [l.name, l.tier, l.weight, l.carrying, l.share]),
+    [['a', 1, 5, true, 0.5], ['b', 1, 3, true, 0.3], ['c', 1, 2, true, 0.2]]);
+  probers.healthy.set('c', false);
+  await clock.advanceAsync(3000);
+  links = daemon.status().links;
+  assert.deepEqual(links.map((l) => [l.carrying, l.share]), [[true, 0.625], [true, 0.375], [false, 0]]);
+  const p = toStatusPayload(daemon.status());
+  assert.deepEqual(p.links.map((l) => [l.tier, l.weight, l.carrying, l.share]), [[1, 5, true, 0.625], [1, 3, true, 0.375], [1, 2, false, 0]]);
+  assert.equal(p.active_link, 'a', 'the largest share');
+  await daemon.stop();
+});
+
+test('manual switch pins all traffic to one link (a group of one); auto on returns to balancing', async () => {
+  const { nl, daemon, clock } = await setup();
+  assert.deepEqual(await daemon.switchTo('b', { force: false }), { result: 'switched', link: 'b' });
+  assert.deepEqual(groupOf(nl)?.group?.map((m) => m.weight), [3]);
+  assert.deepEqual(daemon.status().links.map((l) => l.share), [0, 1, 0]);
+  await daemon.setAuto(true);
+  await clock.advanceAsync(1000);
+  assert.deepEqual(groupOf(nl)?.group?.map((m) => m.weight), [5, 3, 2], 'never-held links rejoin at once');
+  await daemon.stop();
+});
+
+test('SIGHUP applies new weights and tiers in place: one group replace, no restart needed', async () => {
+  const { nl, daemon } = await setup();
+  const next = config();
+  next.links = next.links.map((l) => (l.name === 'c' ? { ...l, weight: 10 } : l.name === 'b' ? { ...l, tier: 2 } : l));
+  const before = nl.ops.length;
+  assert.deepEqual(daemon.reload(next), []);
+  await new Promise((r) => setImmediate(r));
+  await daemon.setAuto(true);
+  assert.deepEqual(groupOf(nl)?.group?.map((m) => m.weight), [5, 10], 'b went to tier 2, c weighs 10');
+  assert.deepEqual(nl.ops.slice(before).map((o) => o.op), ['group']);
+  assert.equal(daemon.status().active, 'c', 'the largest share leads');
+  await daemon.stop();
+});
