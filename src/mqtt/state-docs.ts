@@ -40,6 +40,9 @@ export interface LinkDoc {
   tx_mbps_avg: number;
   consecutive_failures: number;
   last_check: string | null;
+  /** Balancing (issue 21): the kernel's IPv4 default route carries over the link; its share of new flows in %. */
+  carrying: boolean;
+  share_pct: number;
 }
 
 export const isoTime = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -98,6 +101,8 @@ export function linkDoc(l: LinkStatus): LinkDoc {
     tx_mbps_avg: rate(l.traffic.txMbpsAvg),
     consecutive_failures: l.consecutiveFailures,
     last_check: isoTime(l.lastCheckMs),
+    carrying: l.carrying ?? l.active,
+    share_pct: Math.round((l.share ?? (l.active ? 1 : 0)) * 1000) / 10,
   };
 }
 
