@@ -98,7 +98,7 @@ export class ConntrackExtension implements Extension {
     this.failing = false;
     this.unavailableLogged = false;
     const durationMs = Math.round(result.durationMs * 1000) / 1000;
-    this.deps.log.info({ link, interface: iface, family, entries: result.deleted, gone: result.gone, listed: result.listed, durationMs },
+    this.deps.log.info({ link, interface: iface, family, entries: result.deleted, gone: result.gone, listed: result.listed, passes: result.passes, durationMs },
       'conntrack entries NATed to the old link flushed');
     this.deps.bus.publish({ kind: 'conntrack-flushed', link, interface: iface, family, entries: result.deleted, durationMs,
       timeMs: this.deps.clock.wallMs() });
