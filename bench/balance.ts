@@ -1,0 +1,157 @@
+// `npm run bench:balance` (root): balancing (issue 21) on the real kernel. The real daemon in a lab of
+// four WANs, both families: wan1..wan3 in tier 1 with weights 5:3:2, wan4 in tier 2. A flow is a UDP
+// 5-tuple with its own source port; the kernel's own FIB lookup (`ip route get ... ipproto udp sport
+// S dport D`, batched in one `ip -batch`) says which link each of 3,000 flows takes, with the L4
+// multipath hash the daemon sets. Every lookup goes through the resilient group's bucket selection,
+// which marks the bucket busy as a forwarded packet does (nexthop_select_path_res), so looking the
+// flows up once a second keeps them "live". Figures:
+//   - each link's share of 3,000 flows vs 50/30/20 % (bound: within +-3 points);
+//   - wan3 fails upstream: flows of wan1/wan2 that changed link (bound: 0); time from the fault until
+//     no flow takes wan3 (bound: the detection window + 0.2 s);
+//   - wan3 heals and rejoins while the flows stay live: flows that changed link (bound: 0); once they
+//     end and their buckets fall idle (idle_timer), new flows split by weight again;
+//   - wan4 (tier 2) carries 0 flows while a tier-1 link is up, and all when tier 1 is down.
+// Never a moment without our default route: RTM_DELROUTE of it is counted (bound: 0).
+// A benchmark, never a pass/fail test; figures measured under whatever load the machine has.
+import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { createLab, type Lab } from '../lab/topology.js';
+import { openAgent, type Agent } from '../lab/agent-client.js';
+import { labConfig, startDaemon, type DaemonHandle } from '../lab/daemon-runner.js';
+import { runInNs } from '../lab/exec.js';
+import type { NetlinkEvent } from '../src/netlink/types.js';
+
+const FLOWS = Number(process.env.BENCH_BALANCE_FLOWS ?? 3000);
+const WEIGHTS = [5, 3, 2];
+const IDLE_S = 3;
+const CFG = { check_interval: 1, ping_timeout: 0.5, ping_count: 1, failure_threshold: 3, recovery_threshold: 2, min_secondary_time: 2 };
+const PROTO = 201;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The link each flow (source port 20000 + i) takes to `dst`, from one `ip -batch` of route lookups. */
+async function placements(lab: Lab, dst: string, n = FLOWS): Promise<string[]> {
+  const lines = Array.from({ length: n }, (_, i) => `route get ${dst} ipproto udp sport ${20000 + i} dport 5000`).join('\n');
+  const r = await runInNs(lab.routerNs, 'ip', ['-batch', '-'], { input: `${lines}\n` });
+  const devs = [...r.stdout.matchAll(/ dev (\S+)/g)].map((m) => m[1]!);
+  if (devs.length !== n) throw new Error(`expected ${n} lookups, got ${devs.length}`);
+  return devs;
+}
+
+function shares(devs: readonly string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const d of devs) m.set(d, (m.get(d) ?? 0) + 1);
+  return m;
+}
+
+function shareLine(devs: readonly string[], links: readonly string[]): string {
+  const s = shares(devs);
+  const total = WEIGHTS.reduce((a, b) => a + b, 0);
+  return links.map((l, i) => {
+    const pct = (100 * (s.get(l) ?? 0)) / devs.length;
+    const want = i < WEIGHTS.length ? (100 * WEIGHTS[i]!) / total : 0;
+    return `${l} ${pct.toFixed(1)}% (want ${want.toFixed(0)}%, off ${(pct - want).toFixed(1)} points)`;
+  }).join(', ');
+}
+
+const moved = (a: readonly string[], b: readonly string[], keep: (dev: string) => boolean): number =>
+  a.reduce((n, d, i) => n + (keep(d) && b[i] !== d ? 1 : 0), 0);
+
+/** Keeps the flows live: one lookup of each every second, until stopped. */
+function keepLive(lab: Lab, dst: string): () => Promise<void> {
+  let on = true;
+  const loop = (async () => {
+    for (let i = 0; on && i < 600; i++) {
+      await placements(lab, dst).catch(() => undefined);
+      await sleep(1000);
+    }
+  })();
+  return async () => { on = false; await loop; };
+}
+
+async function family(lab: Lab, agent: Agent, d: DaemonHandle, fam: 'inet' | 'inet6'): Promise<void> {
+  const dst = fam === 'inet' ? lab.targets[0]! : lab.targets6[0]!;
+  const links = lab.links.map((l) => l.iface);
+  const tag = fam === 'inet' ? 'IPv4' : 'IPv6';
+  const dels: number[] = [];
+  const stop = await agent.onEvent((e: NetlinkEvent) => {
+    if (e.kind === 'route' && e.op === 'del' && e.route.family === fam && e.route.table === 254 && e.route.dst === null && e.route.protocol === PROTO) dels.push(Date.now());
+  });
+
+  const before = await placements(lab, dst);
+  console.log(`${tag} shares of ${FLOWS} flows, weights 5:3:2, tier-2 wan4: ${shareLine(before, links)}`);
+  console.log(`  bound: each tier-1 link within +-3 points; wan4 (tier 2) 0 while tier 1 is up: wan4 got ${shares(before).get('wan4') ?? 0}`);
+
+  const live = keepLive(lab, dst);
+  await sleep(1500);
+  const t0 = performance.now();
+  await lab.fail(3, 'upstream', { family: fam === 'inet' ? 'ipv4' : 'ipv6' });
+  const wan3 = before.map((x, i) => (x === 'wan3' ? i : -1)).filter((i) => i >= 0);
+  let gone = NaN;
+  for (let i = 0; i < 400; i++) {
+    const now = await placements(lab, dst, Math.max(...wan3) + 1);
+    if (wan3.every((k) => now[k] !== 'wan3')) { gone = performance.now() - t0; break; }
+    await sleep(50);
+  }
+  const failed = await placements(lab, dst);
+  const window = `${((CFG.failure_threshold - 1) * CFG.check_interval + CFG.ping_timeout).toFixed(1)}..${(CFG.failure_threshold * CFG.check_interval + CFG.ping_timeout).toFixed(1)} s`;
+  console.log(`${tag} wan3 fails upstream: flows of wan1/wan2 that changed link: ${moved(before, failed, (x) => x === 'wan1' || x === 'wan2')} (bound 0); ` +
+    `wan3's ${wan3.length} flows on others after ${(gone / 1000).toFixed(2)} s (bound: detection window ${window} + 0.2 s; includes ${'ip -batch'} polling)`);
+  console.log(`  shares meanwhile: ${shareLine(failed, links)}`);
+
+  const rejoin = (l: { msg?: string; after?: unknown; family?: unknown }): boolean => typeof l.msg === 'string' && l.msg.startsWith('carrying links change')
+    && JSON.stringify(l.after ?? []).includes('wan3') && l.family === (fam === 'inet' ? 'ipv4' : 'ipv6');
+  const seen = d.logs.filter(rejoin).length;
+  await lab.heal(3);
+  let rejoined = false;
+  for (let i = 0; i < 400 && !rejoined; i++) {
+    rejoined = d.logs.filter(rejoin).length > seen;
+    if (!rejoined) await sleep(100);
+  }
+  if (!rejoined) console.log(`${tag} (wan3 was not seen rejoining within 40 s: the next figure is not meaningful)`);
+  await sleep((IDLE_S + 2) * 1000);
+  const healed = await placements(lab, dst);
+  await live();
+  console.log(`${tag} wan3 heals and rejoins while the flows stay live (${IDLE_S + 2} s, idle_timer ${IDLE_S} s): flows that changed link: ${moved(failed, healed, () => true)} (bound 0)`);
+  await sleep((IDLE_S + 3) * 1000);
+  const rebalanced = await placements(lab, dst);
+  console.log(`  after the flows ended and their buckets fell idle: ${shareLine(rebalanced, links)}`);
+
+  for (const i of [1, 2, 3]) await lab.fail(i, 'upstream', { family: fam === 'inet' ? 'ipv4' : 'ipv6' });
+  for (let i = 0; i < 200; i++) {
+    if ((shares(await placements(lab, dst, 50)).get('wan4') ?? 0) === 50) break;
+    await sleep(100);
+  }
+  const tier2 = await placements(lab, dst);
+  console.log(`${tag} every tier-1 link down: wan4 (tier 2) carries ${shares(tier2).get('wan4') ?? 0} of ${FLOWS} flows (bound: all)`);
+  for (const i of [1, 2, 3]) await lab.heal(i);
+  stop();
+  console.log(`${tag} RTM_DELROUTE of our default route during all of it: ${dels.length} (bound 0)`);
+}
+
+async function main(): Promise<void> {
+  const lab = await createLab({ prefix: `wfbb-${randomBytes(2).toString('hex')}`, links: 4, ipv6: true });
+  let d: DaemonHandle | null = null;
+  let agent: Agent | null = null;
+  try {
+    agent = await openAgent(lab.routerNs);
+    const cfg = labConfig(lab, {
+      ...CFG, ping_targets: [...lab.targets, ...lab.targets6],
+      links: lab.links.map((l, i) => ({ name: l.iface, interface: l.iface, ...(i < 3 ? { tier: 1, weight: WEIGHTS[i] } : { tier: 2 }) })),
+      balance: { buckets: 512, idle_timer: IDLE_S, unbalanced_timer: 0 },
+    });
+    console.log(`config: ${JSON.stringify({ ...CFG, balance: cfg.balance, links: cfg.links })}`);
+    console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (shared machine: figures measured under load)`);
+    d = await startDaemon(lab, cfg);
+    await d.waitForLog((l) => l.msg === 'daemon ready', 20_000);
+    await sleep(4000);
+    await family(lab, agent, d, 'inet');
+    await sleep(6000);
+    await family(lab, agent, d, 'inet6');
+  } finally {
+    await d?.dispose().catch(() => undefined);
+    await agent?.close().catch(() => undefined);
+    await lab.destroy();
+  }
+}
+
+await main();
