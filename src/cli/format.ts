@@ -215,6 +215,12 @@ export function eventLine(e: NetlinkEvent, ctx: DumpContext): string {
       if (isOurRule(r, ctx.routeProtocol)) parts.push('(ours)');
       return parts.join(' ');
     }
+    case 'nexthop': {
+      const n = e.nexthop;
+      const what = n.group === null ? `${n.family ?? ''} via ${n.gateway ?? '-'} dev ${dev(ctx, n.oif)}`
+        : `group ${n.group.map((m) => `${m.id}/${m.weight}`).join(' ')}${n.resilient ? ` resilient buckets ${n.resilient.buckets}` : ''}`;
+      return `nexthop ${e.op} id ${n.id} ${what} proto ${protocolName(n.protocol, ctx.routeProtocol)}${n.protocol === ctx.routeProtocol ? ' (ours)' : ''}`;
+    }
     case 'resync':
       return `resync: notifications lost (${e.reason}); state may have changed unseen`;
     default:

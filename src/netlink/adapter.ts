@@ -70,6 +70,15 @@ export function parseRtMessage(type: number, payload: Buffer): WireMessage {
   }
 }
 
+/** A notification: nexthop objects through the project's codec, the rest through the library. */
+function decodeMonitored(type: number, payload: Buffer): NetlinkEvent | null {
+  if (type === RTM_NEXTHOP.NEW || type === RTM_NEXTHOP.DEL) {
+    const nexthop = decodeNexthop(payload);
+    return nexthop ? { kind: 'nexthop', op: type === RTM_NEXTHOP.NEW ? 'new' : 'del', nexthop } : null;
+  }
+  return decodeEvent(type, parseRtMessage(type, payload));
+}
+
 export function createNetlink(opts: NetlinkOptions = {}): NetlinkPort {
   return new RtnlAdapter(opts);
 }
@@ -99,7 +108,7 @@ class RtnlAdapter implements NetlinkPort {
         clock: this.clock,
         recvBufferBytes: this.opts.recvBufferBytes ?? DEFAULT_RECV_BUFFER_BYTES,
         rules: this.opts.monitorRules === true,
-        decode: (type, payload) => decodeEvent(type, parseRtMessage(type, payload)),
+        decode: (type, payload) => decodeMonitored(type, payload),
         tap: (type, payload) => this.opts.tap?.('event', type, payload),
         emit: (e) => this.emit(e),
       });

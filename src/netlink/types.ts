@@ -89,6 +89,8 @@ export type NetlinkEvent =
   | { kind: 'route'; op: 'new' | 'del'; route: RouteEntry }
   /** Only on a monitor opened with rules (wanctl monitor): the daemon does not subscribe to them. */
   | { kind: 'rule'; op: 'new' | 'del'; rule: RuleEntry }
+  /** Only on a monitor opened with rules (wanctl monitor): nexthop objects and groups. */
+  | { kind: 'nexthop'; op: 'new' | 'del'; nexthop: NexthopEntry }
   /** Notifications were lost (ENOBUFS or a socket error): the consumer must re-dump. */
   | { kind: 'resync'; reason: string };
 

@@ -31,3 +31,11 @@ test('dump nexthops: a resilient group lists members, buckets and timers; ours a
   assert.equal(t.rows[1]![4], '1/5 2/3 resilient buckets 128 idle 120s unbalanced 0s');
   assert.equal(t.rows[1]![6], '*');
 });
+
+test('monitor: a nexthop group notification reads as one line, ours marked', async () => {
+  const { eventLine } = await import('../../../src/cli/format.js');
+  const line = eventLine({ kind: 'nexthop', op: 'new', nexthop: { id: 9, family: null, protocol: 201, flags: 0, oif: null, gateway: null,
+    blackhole: false, group: [{ id: 1, weight: 5 }], groupType: 1, resilient: { buckets: 128, idleTimerS: 120, unbalancedTimerS: 0, unbalancedTimeTicks: 0 } } },
+  { routeProtocol: 201, ifnames: new Map() });
+  assert.match(line, /^nexthop new id 9 group 1\/5 resilient buckets 128 proto .* \(ours\)$/);
+});
