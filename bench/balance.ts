@@ -19,6 +19,7 @@ import { createLab, type Lab } from '../lab/topology.js';
 import { openAgent, type Agent } from '../lab/agent-client.js';
 import { labConfig, startDaemon, type DaemonHandle } from '../lab/daemon-runner.js';
 import { runInNs } from '../lab/exec.js';
+import { fileURLToPath } from 'node:url';
 import type { NetlinkEvent } from '../src/netlink/types.js';
 
 const FLOWS = Number(process.env.BENCH_BALANCE_FLOWS ?? 3000);
@@ -123,13 +124,45 @@ async function family(lab: Lab, agent: Agent, d: DaemonHandle, fam: 'inet' | 'in
   }
   const tier2 = await placements(lab, dst);
   console.log(`${tag} every tier-1 link down: wan4 (tier 2) carries ${shares(tier2).get('wan4') ?? 0} of ${FLOWS} flows (bound: all)`);
+  if (fam === 'inet' && lab.lan) await lanBurst(lab, agent, 'IPv4 LAN, every tier-1 link down', [0, 0, 0, 100]);
   for (const i of [1, 2, 3]) await lab.heal(i);
   stop();
   console.log(`${tag} RTM_DELROUTE of our default route during all of it: ${dels.length} (bound 0)`);
 }
 
+const BURST = fileURLToPath(new URL('../lab/udp-burst.js', import.meta.url));
+
+/** Packets each WAN sent (router side, IFLA_STATS64). */
+async function txPackets(agent: Agent, links: readonly string[]): Promise<number[]> {
+  const snap = await agent.dump();
+  return links.map((l) => snap.links.find((x) => x.name === l)?.stats?.txPackets ?? 0);
+}
+
+/**
+ * Real LAN packets (IPv4; the lab's LAN is IPv4): one datagram from the LAN host to each of FLOWS
+ * destination ports (lab/udp-burst.ts: FLOWS new flows), counted per WAN by the router's interface
+ * counters, minus the probes sent in an equally long quiet window just before.
+ */
+async function lanBurst(lab: Lab, agent: Agent, tag: string, want: readonly number[]): Promise<void> {
+  const lan = lab.lan!;
+  const links = lab.links.map((l) => l.iface);
+  const t0 = performance.now();
+  const q0 = await txPackets(agent, links);
+  const quiet = await new Promise<number>((r) => setTimeout(() => r(performance.now()), 1000));
+  const q1 = await txPackets(agent, links);
+  const burstStart = performance.now();
+  await runInNs(lan.ns, process.execPath, [BURST, '4', lan.echoAddress, '20000', String(FLOWS)]);
+  const b1 = await txPackets(agent, links);
+  const burstMs = performance.now() - burstStart;
+  const probesPerMs = q1.map((x, i) => (x - q0[i]!) / (quiet - t0));
+  const sent = b1.map((x, i) => Math.max(0, x - q1[i]! - Math.round(probesPerMs[i]! * burstMs)));
+  const total = sent.reduce((a, b) => a + b, 0);
+  console.log(`${tag}: ${FLOWS} LAN UDP flows (distinct destination ports), packets per WAN minus probes: ` +
+    links.map((l, i) => `${l} ${sent[i]} (${((100 * sent[i]!) / Math.max(1, total)).toFixed(1)}%, want ${want[i] ?? 0}%)`).join(', '));
+}
+
 async function main(): Promise<void> {
-  const lab = await createLab({ prefix: `wfbb-${randomBytes(2).toString('hex')}`, links: 4, ipv6: true });
+  const lab = await createLab({ prefix: `wfbb-${randomBytes(2).toString('hex')}`, links: 4, ipv6: true, lan: { nat: 'snat' } });
   let d: DaemonHandle | null = null;
   let agent: Agent | null = null;
   try {
@@ -144,6 +177,7 @@ async function main(): Promise<void> {
     d = await startDaemon(lab, cfg);
     await d.waitForLog((l) => l.msg === 'daemon ready', 20_000);
     await sleep(4000);
+    await lanBurst(lab, agent, 'IPv4 LAN, tier 1 up', [50, 30, 20, 0]);
     await family(lab, agent, d, 'inet');
     await sleep(6000);
     await family(lab, agent, d, 'inet6');
