@@ -17,6 +17,7 @@ import type { CycleResult } from '../probe/types.js';
 import { mainMetric, planKernel, type DesiredState, type KernelObject } from '../routes/desired.js';
 import { balancing, BALANCE_DEFAULTS, linkPlaces } from '../config/balance.js';
 import { CarryingTracker } from './carrying-tracker.js';
+import { HostSysctls } from './host-sysctls.js';
 import { adoptGroup } from './adopt-group.js';
 import { Reconciler } from '../routes/reconciler.js';
 import { EventLogger } from '../ext/event-logger.js';
@@ -60,6 +61,7 @@ export class Daemon implements Engine {
   private readonly kernel: KernelEvents;
   private readonly ring: EventRing;
   private readonly intents = new Map<AddressFamily, Intent>();
+  private readonly sysctls: HostSysctls;
   /** What the kernel carries per family (installed main route / group), issue 21. */
   private readonly carrying: CarryingTracker;
   /** Per family, the link whose default route the kernel holds (adopted at start, then what we installed). */
@@ -92,6 +94,7 @@ export class Daemon implements Engine {
     this.facts = new LinkFactsStore(deps.config.links);
     const names = deps.config.links.map((l) => ({ name: l.name, label: l.displayName }));
     this.families = managedFamilies(deps.config);
+    this.sysctls = new HostSysctls(deps.host, deps.log, () => this.cfg, this.families);
     for (const f of this.families) this.policies.set(f, initialState(names));
     this.reconciler = new Reconciler(deps.netlink, deps.clock, deps.log, {
       applied: (o) => this.onApplied(o),
@@ -138,9 +141,7 @@ export class Daemon implements Engine {
     this.adopt(snap);
     // Everything of our protocol the config does not want goes once the plan is in (issue 19).
     this.reconciler.verify(snap, this.cfg.routeProtocol);
-    for (const l of this.cfg.links) await this.loosenRpFilter(l.interface);
-    await this.ensureMultipathHash();
-    if (this.families.includes('ipv6')) for (const l of this.cfg.links) await this.checkAcceptRa(l.interface);
+    await this.sysctls.atStart();
     await this.housekeeping.refreshStateFiles();
     this.probes.openPresent((name) => this.facts.get(name)?.ifindex !== null);
     this.record('start', 'info', null, 'Daemon started');
@@ -295,7 +296,7 @@ export class Daemon implements Engine {
         ...(next.probeIntervalMs ? { intervalMs: next.probeIntervalMs, quality: next.quality ?? null } : {}) });
     // New tiers or weights: decide again and re-plan (one group replace moves only what must move).
     this.feedAll({ kind: 'tick' });
-    void this.ensureMultipathHash();
+    void this.sysctls.ensureMultipathHash();
     this.record('config', 'info', null, `Configuration reloaded${needRestart.length ? ` (restart needed for: ${needRestart.join(', ')})` : ''}`);
     return needRestart;
   }
@@ -531,40 +532,6 @@ export class Daemon implements Engine {
     if (a.allDown !== b.allDown) this.bus.publish({ kind: 'all-down', down: b.allDown, timeMs });
     if (a.auto !== b.auto && family === 'ipv4') this.bus.publish({ kind: 'auto', enabled: b.auto, timeMs });
     if (a !== b) this.publishStatus();
-  }
-
-  private async loosenRpFilter(iface: string): Promise<void> {
-    if (!this.cfg.rpFilterLoose) return;
-    try {
-      const changed = await this.deps.host.loosenRpFilter(iface);
-      if (changed) this.deps.log.info({ interface: iface, ...changed }, 'rp_filter set to loose so standby probes get their replies');
-    } catch (err) {
-      this.deps.log.warn({ interface: iface, error: describeError(err) }, 'could not read or set rp_filter');
-    }
-  }
-
-  /** Balancing spreads flows by their ports only with the L4 hash (src/routes/multipath-hash.ts); set and logged as rp_filter is. */
-  private async ensureMultipathHash(): Promise<void> {
-    if (!balancing(this.cfg.links) || !this.deps.host.setMultipathHash) return;
-    try {
-      for (const c of await this.deps.host.setMultipathHash(this.families)) {
-        this.deps.log.info({ ...c }, 'fib_multipath_hash_policy set to 1 (L4) so a balancing tier spreads flows by port');
-      }
-    } catch (err) {
-      this.deps.log.warn({ error: describeError(err) }, 'could not read or set fib_multipath_hash_policy; flows spread by address only');
-    }
-  }
-
-  /** With forwarding on, the kernel drops RAs unless accept_ra is 2: say so once per WAN (issue 12). */
-  private async checkAcceptRa(iface: string): Promise<void> {
-    if (!this.deps.host.checkAcceptRa) return;
-    try {
-      const r = await this.deps.host.checkAcceptRa(iface, this.cfg.ipv6SetAcceptRa ?? false);
-      if (r?.changed) this.deps.log.info({ interface: iface }, 'accept_ra set to 2 so router advertisements are accepted with forwarding on');
-      else if (r?.warning) this.deps.log.warn({ interface: iface, acceptRa: r.acceptRa, forwarding: r.forwarding }, r.warning);
-    } catch (err) {
-      this.deps.log.warn({ interface: iface, error: describeError(err) }, 'could not read accept_ra');
-    }
   }
 
   private record(type: EngineEventType, level: 'info' | 'warn' | 'error', link: string | null, message: string): void {
