@@ -307,7 +307,7 @@ export class Daemon implements Engine {
     this.kernel.warnShadowing(snap.routes);
     for (const family of this.families) {
       // Balancing: our main route points at our group; its members are what the kernel carries.
-      const group = adoptGroup(snap, this.cfg, family, this.policyConfig());
+      const group = adoptGroup(snap, this.cfg, family, this.policyConfig(), (link) => this.facts.get(link)?.ifindex ?? null);
       if (group) {
         for (const [link, gateway] of group.gateways) {
           if (this.facts.get(link)?.families[family].gateway === null) this.facts.learnGateway(link, family, 'netlink', gateway);
