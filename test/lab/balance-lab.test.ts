@@ -35,7 +35,7 @@ const config = (rig: Rig): Record<string, unknown> => ({
   recovery_threshold: 2, min_secondary_time: 3,
 });
 
-test('three tier-1 links, both families: groups by weight, a failed link leaves by replace and rejoins, restart adopts, stop flattens', { skip: notRoot, timeout: 180_000 }, async () => {
+test('three tier-1 links, both families: groups by weight, a failed link (upstream, carrier) leaves by replace and rejoins, restart adopts, stop flattens', { skip: notRoot, timeout: 180_000 }, async () => {
   await withRig('bal', async (rig) => {
     const cfg = labConfig(rig.lab, config(rig));
     const first = await startDaemon(rig.lab, cfg);
@@ -66,6 +66,14 @@ test('three tier-1 links, both families: groups by weight, a failed link leaves 
       assert.equal(st.active_link, 'wan1');
       await rig.lab.heal(3);
       await waitFor('wan3 rejoined', async () => JSON.stringify(carriedBy(await rig.agent.dump(), 'inet')) === JSON.stringify(all), 40_000);
+      // Carrier loss: the link leaves both families' groups at once, without waiting for probes.
+      await rig.lab.fail(2, 'carrier');
+      await waitFor('wan2 left both groups on carrier loss', async () => {
+        const snap = await rig.agent.dump();
+        return JSON.stringify(carriedBy(snap, 'inet')) === '["wan1:5","wan3:2"]' && JSON.stringify(carriedBy(snap, 'inet6')) === '["wan1:5","wan3:2"]';
+      }, 20_000);
+      await rig.lab.heal(2);
+      await waitFor('wan2 rejoined', async () => JSON.stringify(carriedBy(await rig.agent.dump(), 'inet')) === JSON.stringify(all), 40_000);
       await sleep(300);
       stop();
       assert.deepEqual(dels, [], 'no RTM_DELROUTE of our main default routes');
