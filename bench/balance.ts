@@ -18,8 +18,7 @@ import { loadavg } from 'node:os';
 import { createLab, type Lab } from '../lab/topology.js';
 import { openAgent, type Agent } from '../lab/agent-client.js';
 import { labConfig, startDaemon, type DaemonHandle } from '../lab/daemon-runner.js';
-import { runInNs } from '../lab/exec.js';
-import { fileURLToPath } from 'node:url';
+import { countByLink, keepLive, lanPacketsPerLink, movedFlows, placements } from '../lab/flow-placement.js';
 import type { NetlinkEvent } from '../src/netlink/types.js';
 
 const FLOWS = Number(process.env.BENCH_BALANCE_FLOWS ?? 3000);
@@ -29,20 +28,8 @@ const CFG = { check_interval: 1, ping_timeout: 0.5, ping_count: 1, failure_thres
 const PROTO = 201;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** The link each flow (source port 20000 + i) takes to `dst`, from one `ip -batch` of route lookups. */
-async function placements(lab: Lab, dst: string, n = FLOWS): Promise<string[]> {
-  const lines = Array.from({ length: n }, (_, i) => `route get ${dst} ipproto udp sport ${20000 + i} dport 5000`).join('\n');
-  const r = await runInNs(lab.routerNs, 'ip', ['-batch', '-'], { input: `${lines}\n` });
-  const devs = [...r.stdout.matchAll(/ dev (\S+)/g)].map((m) => m[1]!);
-  if (devs.length !== n) throw new Error(`expected ${n} lookups, got ${devs.length}`);
-  return devs;
-}
-
-function shares(devs: readonly string[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const d of devs) m.set(d, (m.get(d) ?? 0) + 1);
-  return m;
-}
+const placementsOf = (lab: Lab, dst: string, n = FLOWS): Promise<string[]> => placements(lab, dst, n);
+const shares = countByLink;
 
 function shareLine(devs: readonly string[], links: readonly string[]): string {
   const s = shares(devs);
@@ -54,20 +41,7 @@ function shareLine(devs: readonly string[], links: readonly string[]): string {
   }).join(', ');
 }
 
-const moved = (a: readonly string[], b: readonly string[], keep: (dev: string) => boolean): number =>
-  a.reduce((n, d, i) => n + (keep(d) && b[i] !== d ? 1 : 0), 0);
-
-/** Keeps the flows live: one lookup of each every second, until stopped. */
-function keepLive(lab: Lab, dst: string): () => Promise<void> {
-  let on = true;
-  const loop = (async () => {
-    for (let i = 0; on && i < 600; i++) {
-      await placements(lab, dst).catch(() => undefined);
-      await sleep(1000);
-    }
-  })();
-  return async () => { on = false; await loop; };
-}
+const moved = movedFlows;
 
 async function family(lab: Lab, agent: Agent, d: DaemonHandle, fam: 'inet' | 'inet6'): Promise<void> {
   const dst = fam === 'inet' ? lab.targets[0]! : lab.targets6[0]!;
@@ -78,22 +52,22 @@ async function family(lab: Lab, agent: Agent, d: DaemonHandle, fam: 'inet' | 'in
     if (e.kind === 'route' && e.op === 'del' && e.route.family === fam && e.route.table === 254 && e.route.dst === null && e.route.protocol === PROTO) dels.push(Date.now());
   });
 
-  const before = await placements(lab, dst);
+  const before = await placementsOf(lab, dst);
   console.log(`${tag} shares of ${FLOWS} flows, weights 5:3:2, tier-2 wan4: ${shareLine(before, links)}`);
   console.log(`  bound: each tier-1 link within +-3 points; wan4 (tier 2) 0 while tier 1 is up: wan4 got ${shares(before).get('wan4') ?? 0}`);
 
-  const live = keepLive(lab, dst);
+  const live = keepLive(lab, dst, FLOWS);
   await sleep(1500);
   const t0 = performance.now();
   await lab.fail(3, 'upstream', { family: fam === 'inet' ? 'ipv4' : 'ipv6' });
   const wan3 = before.map((x, i) => (x === 'wan3' ? i : -1)).filter((i) => i >= 0);
   let gone = NaN;
   for (let i = 0; i < 400; i++) {
-    const now = await placements(lab, dst, Math.max(...wan3) + 1);
+    const now = await placementsOf(lab, dst, Math.max(...wan3) + 1);
     if (wan3.every((k) => now[k] !== 'wan3')) { gone = performance.now() - t0; break; }
     await sleep(50);
   }
-  const failed = await placements(lab, dst);
+  const failed = await placementsOf(lab, dst);
   const window = `${((CFG.failure_threshold - 1) * CFG.check_interval + CFG.ping_timeout).toFixed(1)}..${(CFG.failure_threshold * CFG.check_interval + CFG.ping_timeout).toFixed(1)} s`;
   console.log(`${tag} wan3 fails upstream: flows of wan1/wan2 that changed link: ${moved(before, failed, (x) => x === 'wan1' || x === 'wan2')} (bound 0); ` +
     `wan3's ${wan3.length} flows on others after ${(gone / 1000).toFixed(2)} s (bound: detection window ${window} + 0.2 s; includes ${'ip -batch'} polling)`);
@@ -110,19 +84,19 @@ async function family(lab: Lab, agent: Agent, d: DaemonHandle, fam: 'inet' | 'in
   }
   if (!rejoined) console.log(`${tag} (wan3 was not seen rejoining within 40 s: the next figure is not meaningful)`);
   await sleep((IDLE_S + 2) * 1000);
-  const healed = await placements(lab, dst);
+  const healed = await placementsOf(lab, dst);
   await live();
   console.log(`${tag} wan3 heals and rejoins while the flows stay live (${IDLE_S + 2} s, idle_timer ${IDLE_S} s): flows that changed link: ${moved(failed, healed, () => true)} (bound 0)`);
   await sleep((IDLE_S + 3) * 1000);
-  const rebalanced = await placements(lab, dst);
+  const rebalanced = await placementsOf(lab, dst);
   console.log(`  after the flows ended and their buckets fell idle: ${shareLine(rebalanced, links)}`);
 
   for (const i of [1, 2, 3]) await lab.fail(i, 'upstream', { family: fam === 'inet' ? 'ipv4' : 'ipv6' });
   for (let i = 0; i < 200; i++) {
-    if ((shares(await placements(lab, dst, 50)).get('wan4') ?? 0) === 50) break;
+    if ((shares(await placementsOf(lab, dst, 50)).get('wan4') ?? 0) === 50) break;
     await sleep(100);
   }
-  const tier2 = await placements(lab, dst);
+  const tier2 = await placementsOf(lab, dst);
   console.log(`${tag} every tier-1 link down: wan4 (tier 2) carries ${shares(tier2).get('wan4') ?? 0} of ${FLOWS} flows (bound: all)`);
   if (fam === 'inet' && lab.lan) await lanBurst(lab, agent, 'IPv4 LAN, every tier-1 link down', [0, 0, 0, 100]);
   for (const i of [1, 2, 3]) await lab.heal(i);
@@ -130,35 +104,11 @@ async function family(lab: Lab, agent: Agent, d: DaemonHandle, fam: 'inet' | 'in
   console.log(`${tag} RTM_DELROUTE of our default route during all of it: ${dels.length} (bound 0)`);
 }
 
-const BURST = fileURLToPath(new URL('../lab/udp-burst.js', import.meta.url));
-
-/** Packets each WAN sent (router side, IFLA_STATS64). */
-async function txPackets(agent: Agent, links: readonly string[]): Promise<number[]> {
-  const snap = await agent.dump();
-  return links.map((l) => snap.links.find((x) => x.name === l)?.stats?.txPackets ?? 0);
-}
-
-/**
- * Real LAN packets (IPv4; the lab's LAN is IPv4): one datagram from the LAN host to each of FLOWS
- * destination ports (lab/udp-burst.ts: FLOWS new flows), counted per WAN by the router's interface
- * counters, minus the probes sent in an equally long quiet window just before.
- */
 async function lanBurst(lab: Lab, agent: Agent, tag: string, want: readonly number[]): Promise<void> {
-  const lan = lab.lan!;
-  const links = lab.links.map((l) => l.iface);
-  const t0 = performance.now();
-  const q0 = await txPackets(agent, links);
-  const quiet = await new Promise<number>((r) => setTimeout(() => r(performance.now()), 1000));
-  const q1 = await txPackets(agent, links);
-  const burstStart = performance.now();
-  await runInNs(lan.ns, process.execPath, [BURST, '4', lan.echoAddress, '20000', String(FLOWS)]);
-  const b1 = await txPackets(agent, links);
-  const burstMs = performance.now() - burstStart;
-  const probesPerMs = q1.map((x, i) => (x - q0[i]!) / (quiet - t0));
-  const sent = b1.map((x, i) => Math.max(0, x - q1[i]! - Math.round(probesPerMs[i]! * burstMs)));
-  const total = sent.reduce((a, b) => a + b, 0);
+  const sent = await lanPacketsPerLink(lab, agent, FLOWS);
+  const total = [...sent.values()].reduce((x, y) => x + y, 0);
   console.log(`${tag}: ${FLOWS} LAN UDP flows (distinct destination ports), packets per WAN minus probes: ` +
-    links.map((l, i) => `${l} ${sent[i]} (${((100 * sent[i]!) / Math.max(1, total)).toFixed(1)}%, want ${want[i] ?? 0}%)`).join(', '));
+    [...sent].map(([l, n], i) => `${l} ${n} (${((100 * n) / Math.max(1, total)).toFixed(1)}%, want ${want[i] ?? 0}%)`).join(', '));
 }
 
 async function main(): Promise<void> {

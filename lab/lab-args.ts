@@ -15,6 +15,7 @@ export type LabArgs = LabCommand & { prefix: string };
 export const LAB_USAGE = `usage: npm run lab [-- --keep] [--verbose] [--prefix NAME]     play the demo story
        npm run lab -- up [--links N] [--no-daemon] [--ipv6] [--balance] | down | heal LINK  [--prefix NAME]
        npm run lab -- fail LINK upstream|gateway|carrier [--loss PCT] [--family ipv4|ipv6|both]  [--prefix NAME]
+       npm run lab -- balance [--verbose]     balancing live: three links 5:3:2, a LAN host's flows, a link failing and healing
   LINK is 1..4 or wan1..wan4. The lab's namespaces are NAME-r, NAME-isp1.., NAME-net (NAME: --prefix, default ${DEFAULT_PREFIX}).
   A lab whose namespaces still hold processes is never rebuilt over: remove it with down, or use another --prefix.`;
 

@@ -1,14 +1,17 @@
 // `npm run lab [-- ARGS]`: the lab's one entry (the lab is a development tool, not part of the
 // installed product). Without a subcommand it plays the demo (`--keep`, `--verbose`); with
-// up|down|fail|heal|help it drives a persistent lab by hand (lab-cli.ts).
+// up|down|fail|heal|help it drives a persistent lab by hand (lab-cli.ts); `balance` shows balancing
+// live (balance-demo.ts).
 import { labCommand } from './lab-cli.js';
 import { runDemo } from './demo.js';
+import { runBalanceDemo } from './balance-demo.js';
 
 const LAB_COMMANDS: ReadonlySet<string> = new Set(['up', 'down', 'fail', 'heal', 'help', '-h', '--help']);
 
 async function main(argv: readonly string[]): Promise<number> {
   const first = argv[0];
   if (first !== undefined && LAB_COMMANDS.has(first)) return labCommand([...argv]);
+  if (first === 'balance') return runBalanceDemo(argv.slice(1));
   return runDemo(argv);
 }
 
