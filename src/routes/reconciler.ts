@@ -41,7 +41,7 @@ export class Reconciler {
   private readonly failures = new Map<string, Failure>();
   /** identity -> an object of ours in the kernel that nothing desired claims (removed in the next pass). */
   private readonly strays = new Map<string, Stray>();
-  /** The last full dump (with our protocol), for objects adopted when the kernel holds them exactly. */
+  /** The last full dump (with our protocol): at the first plan, objects the kernel holds exactly are adopted. */
   private lastSnapshot: { snap: NetlinkSnapshot; own: number } | null = null;
   /** The first plan has arrived: before it, everything of ours would look unwanted. */
   private planned = false;
@@ -66,6 +66,8 @@ export class Reconciler {
       if (!key.startsWith('remove:') && (!after || !before || specKey(before) !== specKey(after))) this.failures.delete(key);
     }
     this.desired = next;
+    // Only the first plan adopts from a dump: later, a dump may be older than our own last change.
+    const first = !this.planned;
     this.planned = true;
     // What the plan dropped goes, unless a desired object takes its place in the kernel (same identity).
     for (const [key, o] of [...this.installed]) {
@@ -76,7 +78,7 @@ export class Reconciler {
     }
     this.unclaimStrays();
     const last = this.lastSnapshot;
-    if (last) {
+    if (first && last) {
       for (const o of next.values()) {
         const kind = kindOf(o);
         if (kind.adoptWhenEqual && !this.installed.has(o.key) && kind.inDump(last.snap, o, last.own)) {

@@ -130,3 +130,29 @@ test('removeOwned at stop takes every object of ours but the main default route,
   assert.deepEqual(nl.rules, []);
   assert.deepEqual(nl.routes.filter((x) => x.table !== 254), []);
 });
+
+test('balancing: a group the kernel holds exactly is adopted at the first plan only; later plans apply against our own changes', async () => {
+  const { nl, r } = setup();
+  const bal = { buckets: 128, idleTimerS: 120, unbalancedTimerS: 0 };
+  const three = [...links, { name: 'c', iface: 'wan3', ifindex: 13, table: 2002, gateways: { ipv4: '100.64.3.1', ipv6: null } }];
+  const all = { ipv4: three.map((l) => ({ link: l.name, weight: 1 })), ipv6: [] };
+  // What an earlier run left: the same nexthops and group.
+  for (const o of planKernel(all, three, cfg, ['ipv4'], bal)) {
+    if (o.kind === 'nexthop') await nl.replaceNexthop(o.spec);
+    if (o.kind === 'group') await nl.replaceGroup(o.spec);
+  }
+  nl.ops = [];
+  r.verify(await nl.dump(), PROTO);
+  r.setDesired(planKernel(all, three, cfg, ['ipv4'], bal), ['ipv4']);
+  await r.idle();
+  assert.deepEqual(nl.ops.filter((o) => o.op === 'group' || o.op === 'nexthop'), [], 'adopted: nothing replaced');
+  // c loses its gateway: its nexthop leaves the plan and is removed; it comes back.
+  const noC = three.map((l) => (l.name === 'c' ? { ...l, gateways: { ipv4: null, ipv6: null } } : l));
+  r.setDesired(planKernel({ ipv4: all.ipv4.slice(0, 2), ipv6: [] }, noC, cfg, ['ipv4'], bal), ['ipv4']);
+  await r.idle();
+  assert.ok(nl.ops.some((o) => o.op === 'delNexthop'), 'c\'s nexthop removed');
+  r.setDesired(planKernel(all, three, cfg, ['ipv4'], bal), ['ipv4']);
+  await r.idle();
+  assert.ok(nl.ops.some((o) => o.op === 'nexthop' && o.spec.gateway === '100.64.3.1'), 'c\'s nexthop is applied again, not taken from the start-up dump');
+  assert.equal(nl.nexthops.find((n) => n.group !== null)?.group?.length, 3);
+});
