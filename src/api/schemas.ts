@@ -89,7 +89,7 @@ const optionalLinkProperties = {
   tier: { type: 'integer', description: 'Tier of the link (1 = most preferred); default its position (pure failover).' },
   weight: { type: 'integer', description: 'Weight of the link inside its tier (1-255); default 1.' },
   carrying: { type: 'boolean', description: 'The kernel\'s IPv4 default route carries over this link (installed, not intended).' },
-  share: { type: 'number', description: 'This link\'s share of new IPv4 flows (0-1): its weight over the carrying links\' weights.' },
+  share: { type: 'number', description: 'This link\'s share of new IPv4 flows (0-1): its fraction of the nexthop group\'s buckets (balancing), else its weight\'s share.' },
   conntrack: {
     type: 'object',
     description: 'Conntrack entries NATed to this link, flushed when the default route left it (conntrack_flush); absent before the first flush.',

@@ -18,6 +18,8 @@ export class CarryingTracker {
   private readonly mains = new Map<AddressFamily, Main>();
   private readonly groups = new Map<AddressFamily, Group>();
   private readonly current = new Map<AddressFamily, readonly Carrier[]>();
+  /** Buckets per carrying link as last read from the kernel's group (RTM_GETNEXTHOPBUCKET). */
+  private readonly buckets = new Map<AddressFamily, Map<string, number>>();
 
   constructor(private readonly deps: CarryingDeps) {}
 
@@ -34,8 +36,22 @@ export class CarryingTracker {
     return leadOf(this.of(family));
   }
 
+  /**
+   * The link's share of the family's new flows: its fraction of the group's buckets as last read
+   * (a returning link takes buckets only as they fall idle), else its weight over the carriers'.
+   */
   share(family: AddressFamily, link: string): number {
+    const b = this.buckets.get(family);
+    const total = b ? [...b.values()].reduce((x, y) => x + y, 0) : 0;
+    if (b && total > 0) return (b.get(link) ?? 0) / total;
     return shares(this.of(family)).get(link) ?? 0;
+  }
+
+  /** Bucket counts per link of the family's group, read after a change and periodically. */
+  setBuckets(family: AddressFamily, counts: Map<string, number>): void {
+    // Only the links that carry now: a read that raced a group replace must not resurrect a leaver.
+    const carrying = new Set(this.of(family).map((c) => c.link));
+    this.buckets.set(family, new Map([...counts].filter(([l]) => carrying.has(l))));
   }
 
   /** An object the reconciler applied; true when it is a main route or group (the carrying set may have moved). */
@@ -47,6 +63,8 @@ export class CarryingTracker {
     if (next === null) return true;
     const before = this.of(o.family);
     this.current.set(o.family, next);
+    // The bucket counts were of the group before this change: shares follow the weights until the next read.
+    if (o.kind === 'group') this.buckets.delete(o.family);
     const same = before.length === next.length && before.every((c, i) => c.link === next[i]!.link && c.weight === next[i]!.weight);
     if (!same) {
       const was = new Set(before.map((c) => c.link));

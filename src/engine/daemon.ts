@@ -14,7 +14,7 @@ import type { NetlinkPort } from '../netlink/types.js';
 import { checkManual, initialState, step } from '../policy/step.js';
 import type { PolicyConfig, PolicyEffect, PolicyEvent, PolicyState, SwitchReason } from '../policy/types.js';
 import type { CycleResult } from '../probe/types.js';
-import { mainMetric, planKernel, type DesiredState, type KernelObject } from '../routes/desired.js';
+import { groupId, mainMetric, nexthopId, planKernel, type DesiredState, type KernelObject } from '../routes/desired.js';
 import { balancing, BALANCE_DEFAULTS, linkPlaces } from '../config/balance.js';
 import { CarryingTracker } from './carrying-tracker.js';
 import { HostSysctls } from './host-sysctls.js';
@@ -62,6 +62,8 @@ export class Daemon implements Engine {
   private readonly ring: EventRing;
   private readonly intents = new Map<AddressFamily, Intent>();
   private readonly sysctls: HostSysctls;
+  /** A read of the groups' buckets in flight (one at a time). */
+  private bucketRead: Promise<void> | null = null;
   /** What the kernel carries per family (installed main route / group), issue 21. */
   private readonly carrying: CarryingTracker;
   /** Per family, the link whose default route the kernel holds (adopted at start, then what we installed). */
@@ -112,7 +114,7 @@ export class Daemon implements Engine {
     this.housekeeping = new Housekeeping({
       clock: deps.clock, netlink: deps.netlink, host: deps.host, facts: this.facts, log: deps.log,
       config: () => this.cfg,
-      verify: (snap) => this.reconciler.verify(snap, this.cfg.routeProtocol),
+      verify: (snap) => { this.reconciler.verify(snap, this.cfg.routeProtocol); this.readBuckets(); },
       stats: (link, iface, rxBytes, txBytes) => this.bus.publish({ kind: 'link-stats', link, interface: iface, rxBytes, txBytes,
         timeMs: deps.clock.wallMs() }),
       changed: () => this.publishStatus(),
@@ -469,6 +471,7 @@ export class Daemon implements Engine {
   private onApplied(o: KernelObject): void {
     if (o.role === 'link') this.deps.log.info({ link: o.link, family: o.family, table: o.spec.table, gateway: o.spec.gateway }, 'per-link routing table set');
     if (!this.carrying.applied(o)) return;
+    if (o.kind === 'group') this.readBuckets();
     // The lead (largest share) is the one "active link" of the original's outputs.
     const lead = this.carrying.lead(o.family);
     if (lead === null) return;
@@ -494,6 +497,29 @@ export class Daemon implements Engine {
       to: this.end(lead, o.family), reason: intent.cause, detail: intent.detail, message, timeMs: this.lastSwitchMs,
       applyMs: Math.round((this.deps.clock.nowMs() - intent.atMs) * 1000) / 1000 });
     this.publishStatus();
+  }
+
+  /**
+   * Balancing: reads each family's group buckets (the status share is the fraction of buckets), after
+   * a group change and at each kernel check; one read at a time, failures only cost the precision.
+   */
+  private readBuckets(): void {
+    const nl = this.deps.netlink;
+    if (!nl.dumpBuckets || !balancing(this.cfg.links) || this.bucketRead || !this.running) return;
+    const proto = this.cfg.routeProtocol;
+    this.bucketRead = (async () => {
+      for (const family of this.families) {
+        const ids = new Map(this.cfg.links.map((l, i) => [nexthopId(proto, i, family), l.name]));
+        const counts = new Map<string, number>();
+        for (const b of await nl.dumpBuckets!(groupId(proto, family))) {
+          const link = ids.get(b.nexthopId);
+          if (link !== undefined) counts.set(link, (counts.get(link) ?? 0) + 1);
+        }
+        this.carrying.setBuckets(family, counts);
+      }
+      this.publishStatus();
+    })().catch((err: unknown) => this.deps.log.debug({ error: describeError(err) }, 'reading the nexthop buckets failed'))
+      .finally(() => { this.bucketRead = null; });
   }
 
   /** A link's share of a family's new flows as the kernel carries them; null when it does not carry. */

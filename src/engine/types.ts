@@ -56,7 +56,7 @@ export interface LinkStatus {
   weight?: number;
   /** The kernel's IPv4 default route carries over this link (installed, not intended). */
   carrying?: boolean;
-  /** This link's share of new IPv4 flows (0-1): its weight over the carrying links' weights. */
+  /** This link's share of new IPv4 flows (0-1): its fraction of the group's buckets (balancing), else its weight's share. */
   share?: number;
 }
 

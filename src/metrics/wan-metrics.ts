@@ -77,7 +77,7 @@ export class WanMetrics {
     this.txBytes = r.counter(`${P}transmit_bytes_total`, 'Bytes sent on the link interface (kernel IFLA_STATS64).', li);
     this.conntrack = r.counter(`${P}conntrack_flushed_total`, 'Conntrack entries NATed to a link that were deleted when the default route left it.', [...li, 'family']);
     this.uptime = r.gauge(`${P}uptime_seconds`, 'Seconds since the daemon started.', []);
-    this.share = r.gauge(`${P}link_share`, 'Share of new flows the link carries per family (0-1; its weight over the carrying links\' weights).', ['link', 'family']);
+    this.share = r.gauge(`${P}link_share`, 'Share of new flows the link carries per family (0-1): its fraction of the nexthop group\'s buckets.', ['link', 'family']);
     this.weight = r.gauge(`${P}link_weight`, 'Weight of the link inside its tier (1-255).', ['link']);
     // Zero series up front, so rate() and increase() work from the first switch on.
     for (const reason of REASONS) this.switches.inc({ family: 'ipv4', reason }, 0);

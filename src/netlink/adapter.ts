@@ -20,8 +20,8 @@ import type {
 } from './types.js';
 import { RTM, type WireMessage } from './wire-types.js';
 import {
-  RTM_NEXTHOP, decodeNexthop, encodeDeleteNexthop, encodeGroup, encodeNexthop, encodeNexthopDump,
-  type GroupSpec, type NexthopEntry, type NexthopSpec,
+  RTM_NEXTHOP, decodeBucket, decodeNexthop, encodeBucketDump, encodeDeleteNexthop, encodeGroup, encodeNexthop, encodeNexthopDump,
+  type BucketEntry, type GroupSpec, type NexthopEntry, type NexthopSpec,
 } from './nexthop-codec.js';
 
 export interface NetlinkOptions {
@@ -171,6 +171,25 @@ class RtnlAdapter implements NetlinkPort {
       if (nh) out.push(nh);
     }
     return out;
+  }
+
+  dumpBuckets(groupId: number): Promise<BucketEntry[]> {
+    return this.serial(async () => {
+      let msgs: NetlinkMessage[];
+      try {
+        msgs = await this.request('dump nexthop buckets', RTM_NEXTHOP.GET_BUCKET, FlagsGet.DUMP, [encodeBucketDump(groupId)]);
+      } catch (e) {
+        if (['ENOENT', 'EOPNOTSUPP', 'EINVAL'].includes(errnoOf(e) ?? '')) return [];
+        throw e;
+      }
+      const out: BucketEntry[] = [];
+      for (const m of msgs) {
+        this.opts.tap?.('dump', m.type, m.data);
+        const b = m.type === RTM_NEXTHOP.NEW_BUCKET ? decodeBucket(m.data) : null;
+        if (b) out.push(b);
+      }
+      return out;
+    });
   }
 
   async replaceNexthop(spec: NexthopSpec): Promise<void> {

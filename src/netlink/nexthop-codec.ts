@@ -9,10 +9,12 @@
 import { bytesToIp, familyName, familyNumber, ipToBytes } from './ip-format.js';
 import type { Family } from './types.js';
 
-export const RTM_NEXTHOP = { NEW: 104, DEL: 105, GET: 106 } as const;
+export const RTM_NEXTHOP = { NEW: 104, DEL: 105, GET: 106, NEW_BUCKET: 116, GET_BUCKET: 118 } as const;
 
 const NHA = { ID: 1, GROUP: 2, GROUP_TYPE: 3, BLACKHOLE: 4, OIF: 5, GATEWAY: 6, RES_GROUP: 12 } as const;
 const NHA_RES_GROUP = { BUCKETS: 1, IDLE_TIMER: 2, UNBALANCED_TIMER: 3, UNBALANCED_TIME: 4 } as const;
+const NHA_RES_BUCKET_ATTR = 13;
+const NHA_RES_BUCKET = { INDEX: 1, IDLE_TIME: 2, NH_ID: 3 } as const;
 const NEXTHOP_GRP_TYPE_RES = 1;
 const NLA_F_NESTED = 0x8000;
 const NLA_TYPE_MASK = 0x3fff;
@@ -121,6 +123,40 @@ export function encodeGroup(spec: GroupSpec): Buffer {
 export function encodeDeleteNexthop(id: number): Buffer {
   checkId(id);
   return Buffer.concat([nhmsg(0, 0), attr(NHA.ID, u32(id))]);
+}
+
+/** One bucket of a resilient group (RTM_NEWNEXTHOPBUCKET): which nexthop it sends to. */
+export interface BucketEntry {
+  groupId: number;
+  index: number;
+  nexthopId: number;
+  /** clock_t since the bucket last forwarded a packet. */
+  idleTimeTicks: number;
+}
+
+/** Body of an RTM_GETNEXTHOPBUCKET dump request for one group (NHA_ID filters it: rtm_dump_nexthop_bucket). */
+export function encodeBucketDump(groupId: number): Buffer {
+  checkId(groupId);
+  return Buffer.concat([nhmsg(0, 0), attr(NHA.ID, u32(groupId))]);
+}
+
+/** Decodes one RTM_NEWNEXTHOPBUCKET body; null when it is not a bucket. */
+export function decodeBucket(body: Buffer): BucketEntry | null {
+  if (body.length < NHMSG_BYTES) return null;
+  let groupId = 0;
+  let b: Omit<BucketEntry, 'groupId'> | null = null;
+  for (const a of attrs(body.subarray(NHMSG_BYTES))) {
+    if (a.type === NHA.ID) groupId = a.data.readUInt32LE(0);
+    else if (a.type === NHA_RES_BUCKET_ATTR) {
+      b = { index: -1, nexthopId: 0, idleTimeTicks: 0 };
+      for (const n of attrs(a.data)) {
+        if (n.type === NHA_RES_BUCKET.INDEX) b.index = n.data.readUInt16LE(0);
+        else if (n.type === NHA_RES_BUCKET.NH_ID) b.nexthopId = n.data.readUInt32LE(0);
+        else if (n.type === NHA_RES_BUCKET.IDLE_TIME && n.data.length >= 8) b.idleTimeTicks = Number(n.data.readBigUInt64LE(0));
+      }
+    }
+  }
+  return b === null || groupId === 0 || b.index < 0 ? null : { groupId, ...b };
 }
 
 /** Body of an RTM_GETNEXTHOP dump request (all families). */

@@ -1,8 +1,8 @@
 // Domain types and the port through which the daemon and wanctl see rtnetlink.
 // Only src/netlink/ imports the `netlink` package; everything else talks to NetlinkPort.
-import type { GroupSpec, NexthopEntry, NexthopSpec } from './nexthop-codec.js';
+import type { BucketEntry, GroupSpec, NexthopEntry, NexthopSpec } from './nexthop-codec.js';
 
-export type { GroupSpec, NexthopEntry, NexthopSpec } from './nexthop-codec.js';
+export type { BucketEntry, GroupSpec, NexthopEntry, NexthopSpec } from './nexthop-codec.js';
 
 export type OperState = 'unknown' | 'notpresent' | 'down' | 'lowerlayerdown' | 'testing' | 'dormant' | 'up';
 export type Family = 'inet' | 'inet6';
@@ -177,6 +177,8 @@ export interface NetlinkPort {
   replaceGroup(spec: GroupSpec): Promise<void>;
   /** RTM_DELNEXTHOP by id; ENOENT is fine. */
   deleteNexthop(id: number): Promise<void>;
+  /** The buckets of one resilient group (RTM_GETNEXTHOPBUCKET); [] when it does not exist. Optional: fakes may leave it out. */
+  dumpBuckets?(groupId: number): Promise<BucketEntry[]>;
   /** Idempotent: ENOENT is fine. */
   deleteRule(spec: RuleSpec | RuleKey): Promise<void>;
 }

@@ -49,6 +49,12 @@ test('three tier-1 links, both families: groups by weight, a failed link (upstre
       const snap0 = await rig.agent.dump();
       const g4 = snap0.nexthops!.find((n) => n.id === ownMain(snap0, 'inet')[0]!.nhid)!;
       assert.deepEqual([g4.groupType, g4.resilient?.buckets, g4.resilient?.idleTimerS], [1, 64, 5]);
+      // The status share is the fraction of the group's 64 buckets the kernel gave each link (read over netlink).
+      const st0 = await status(rig, first);
+      const share = st0.links.map((l: { share: number }) => l.share);
+      assert.ok(Math.abs(share[0] - 0.5) <= 0.03 && Math.abs(share[1] - 0.3) <= 0.03 && Math.abs(share[2] - 0.2) <= 0.03, JSON.stringify(share));
+      assert.deepEqual(st0.links.map((l: { carrying: boolean; tier: number; weight: number }) => [l.carrying, l.tier, l.weight]), [[true, 1, 5], [true, 1, 3], [true, 1, 2]]);
+      assert.ok(st0.links.every((l: { ipv6: { carrying: boolean } }) => l.ipv6.carrying));
       const hash = await rig.lab.exec(rig.lab.routerNs, 'sysctl', ['-n', 'net.ipv4.fib_multipath_hash_policy', 'net.ipv6.fib_multipath_hash_policy']);
       assert.deepEqual(hash.stdout.trim().split(/\s+/), ['1', '1']);
 

@@ -33,13 +33,15 @@ await runCapture({
       idleTimerS: 90, unbalancedTimerS: 10 });
     await port.replaceDefaultRoute({ table: 1001, gateway: '198.51.100.1', oif: wan.index, metric: 0, protocol: PROTO, nhid: 11 });
     await port.dump();
+    step('buckets');
+    await port.dumpBuckets!(10);
     step('delete-group');
     await port.deleteNexthop(11);
     await pause(100);
     await port.dump();
   },
   keep: (m) => {
-    if (m.type === 104) return true;
+    if (m.type === 104 || m.type === 116) return true;
     if (m.type !== 24 || m.source !== 'dump') return false;
     const w = parseRtMessage(m.type, Buffer.from(m.hex, 'hex'));
     const r = w.kind === 'route' ? decodeRoute(w) : null;

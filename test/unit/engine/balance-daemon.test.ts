@@ -134,3 +134,17 @@ test('SIGHUP applies new weights and tiers in place: one group replace, no resta
   assert.equal(daemon.status().active, 'c', 'the largest share leads');
   await daemon.stop();
 });
+
+test('share is the fraction of the group\'s buckets as read from the kernel (a returning link takes buckets only as they fall idle)', async () => {
+  const { nl, daemon, clock } = await setup();
+  const g = groupOf(nl)!;
+  const [a, b, c] = g.group!.map((m) => m.id);
+  // 10 buckets: a 6, b 4, c none yet (it rejoined; its buckets were busy).
+  nl.buckets.set(g.id, [a, a, a, a, a, a, b, b, b, b].map((x) => x!));
+  await clock.advanceAsync(16_000); // a kernel check reads the buckets
+  assert.deepEqual(daemon.status().links.map((l) => [l.carrying, l.share]), [[true, 0.6], [true, 0.4], [true, 0]]);
+  nl.buckets.set(g.id, [a, a, a, a, a, b, b, b, c, c].map((x) => x!));
+  await clock.advanceAsync(15_000);
+  assert.deepEqual(daemon.status().links.map((l) => l.share), [0.5, 0.3, 0.2]);
+  await daemon.stop();
+});

@@ -111,6 +111,11 @@ export class MemoryNetlink implements NetlinkPort {
       oif: null, gateway: null, blackhole: false, group: spec.members.map((m) => ({ ...m })), groupType: 1,
       resilient: { buckets: spec.buckets, idleTimerS: spec.idleTimerS, unbalancedTimerS: spec.unbalancedTimerS, unbalancedTimeTicks: null } }];
   }
+  /** Buckets per group as a test sets them (nexthop id per bucket); absent = none known. */
+  buckets = new Map<number, number[]>();
+  async dumpBuckets(groupId: number): Promise<Array<{ groupId: number; index: number; nexthopId: number; idleTimeTicks: number }>> {
+    return (this.buckets.get(groupId) ?? []).map((nexthopId, index) => ({ groupId, index, nexthopId, idleTimeTicks: 0 }));
+  }
   /** Like the kernel: a deleted nexthop leaves its groups; a deleted group takes its routes along. */
   async deleteNexthop(id: number): Promise<void> {
     this.ops.push({ op: 'delNexthop', id });

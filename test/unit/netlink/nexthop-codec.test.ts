@@ -66,3 +66,14 @@ test('encoding: NHA_RES_GROUP is nested with NLA_F_NESTED, weights go as weight-
   assert.throws(() => encodeNexthop({ id: 1, family: 'inet', gateway: 'fe80::1', oif: 2, protocol: 201 }), RangeError);
   assert.throws(() => encodeDeleteNexthop(0), RangeError);
 });
+
+test('buckets of a resilient group (RTM_NEWNEXTHOPBUCKET): 64 buckets of group 10, split 5:3 between nexthops 1 and 2', async () => {
+  const { decodeBucket, encodeBucketDump } = await import('../../../src/netlink/nexthop-codec.js');
+  const buckets = doc.messages.filter((m) => m.step === 'buckets' && m.type === 116).map((m) => decodeBucket(Buffer.from(m.hex, 'hex'))!);
+  assert.equal(buckets.length, 64);
+  assert.deepEqual([...new Set(buckets.map((b) => b.groupId))], [10]);
+  assert.deepEqual(buckets.map((b) => b.index).sort((a, b) => a - b), Array.from({ length: 64 }, (_, i) => i));
+  const per = (id: number): number => buckets.filter((b) => b.nexthopId === id).length;
+  assert.deepEqual([per(1), per(2)], [40, 24], 'weights 5:3 of 64 buckets');
+  assert.equal(encodeBucketDump(10).readUInt32LE(8 + 4), 10, 'the dump names the group');
+});
