@@ -3,7 +3,8 @@
 // at a nexthop group (nhid), the group's members. A change becomes one `carrying` bus event with
 // who started and stopped carrying and the new shares (the conntrack flush acts on `stopped`).
 import type { AddressFamily, DaemonEvent, SwitchEnd } from '../bus/events.js';
-import { leadOf, shares, type Carrier, type KernelObject } from '../routes/desired.js';
+import type { BucketEntry } from '../netlink/types.js';
+import { groupId, leadOf, nexthopId, shares, type Carrier, type KernelObject } from '../routes/desired.js';
 
 export interface CarryingDeps {
   publish(e: DaemonEvent): void;
@@ -20,6 +21,8 @@ export class CarryingTracker {
   private readonly current = new Map<AddressFamily, readonly Carrier[]>();
   /** Buckets per carrying link as last read from the kernel's group (RTM_GETNEXTHOPBUCKET). */
   private readonly buckets = new Map<AddressFamily, Map<string, number>>();
+  /** A read of the groups' buckets in flight (one at a time). */
+  private bucketRead: Promise<void> | null = null;
 
   constructor(private readonly deps: CarryingDeps) {}
 
@@ -45,6 +48,24 @@ export class CarryingTracker {
     const total = b ? [...b.values()].reduce((x, y) => x + y, 0) : 0;
     if (b && total > 0) return (b.get(link) ?? 0) / total;
     return shares(this.of(family)).get(link) ?? 0;
+  }
+
+  /** Reads each family's group buckets (RTM_GETNEXTHOPBUCKET) and counts them per link; one read at a time. */
+  readBuckets(dump: (groupId: number) => Promise<BucketEntry[]>, links: ReadonlyArray<{ name: string }>, protocol: number,
+    families: readonly AddressFamily[], done: () => void, failed: (err: unknown) => void): void {
+    if (this.bucketRead) return;
+    this.bucketRead = (async () => {
+      for (const family of families) {
+        const ids = new Map(links.map((l, i) => [nexthopId(protocol, i, family), l.name]));
+        const counts = new Map<string, number>();
+        for (const b of await dump(groupId(protocol, family))) {
+          const link = ids.get(b.nexthopId);
+          if (link !== undefined) counts.set(link, (counts.get(link) ?? 0) + 1);
+        }
+        this.setBuckets(family, counts);
+      }
+      done();
+    })().catch(failed).finally(() => { this.bucketRead = null; });
   }
 
   /** Bucket counts per link of the family's group, read after a change and periodically. */

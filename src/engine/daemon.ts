@@ -14,7 +14,7 @@ import type { NetlinkPort } from '../netlink/types.js';
 import { checkManual, initialState, step } from '../policy/step.js';
 import type { PolicyConfig, PolicyEffect, PolicyEvent, PolicyState, SwitchReason } from '../policy/types.js';
 import type { CycleResult } from '../probe/types.js';
-import { groupId, mainMetric, nexthopId, planKernel, type DesiredState, type KernelObject } from '../routes/desired.js';
+import { mainMetric, planKernel, type DesiredState, type KernelObject } from '../routes/desired.js';
 import { balancing, BALANCE_DEFAULTS, linkPlaces } from '../config/balance.js';
 import { CarryingTracker } from './carrying-tracker.js';
 import { HostSysctls } from './host-sysctls.js';
@@ -62,8 +62,6 @@ export class Daemon implements Engine {
   private readonly ring: EventRing;
   private readonly intents = new Map<AddressFamily, Intent>();
   private readonly sysctls: HostSysctls;
-  /** A read of the groups' buckets in flight (one at a time). */
-  private bucketRead: Promise<void> | null = null;
   /** What the kernel carries per family (installed main route / group), issue 21. */
   private readonly carrying: CarryingTracker;
   /** Per family, the link whose default route the kernel holds (adopted at start, then what we installed). */
@@ -499,27 +497,12 @@ export class Daemon implements Engine {
     this.publishStatus();
   }
 
-  /**
-   * Balancing: reads each family's group buckets (the status share is the fraction of buckets), after
-   * a group change and at each kernel check; one read at a time, failures only cost the precision.
-   */
+  /** Balancing: the status share is the fraction of the group's buckets; read after a change and at each kernel check. */
   private readBuckets(): void {
     const nl = this.deps.netlink;
-    if (!nl.dumpBuckets || !balancing(this.cfg.links) || this.bucketRead || !this.running) return;
-    const proto = this.cfg.routeProtocol;
-    this.bucketRead = (async () => {
-      for (const family of this.families) {
-        const ids = new Map(this.cfg.links.map((l, i) => [nexthopId(proto, i, family), l.name]));
-        const counts = new Map<string, number>();
-        for (const b of await nl.dumpBuckets!(groupId(proto, family))) {
-          const link = ids.get(b.nexthopId);
-          if (link !== undefined) counts.set(link, (counts.get(link) ?? 0) + 1);
-        }
-        this.carrying.setBuckets(family, counts);
-      }
-      this.publishStatus();
-    })().catch((err: unknown) => this.deps.log.debug({ error: describeError(err) }, 'reading the nexthop buckets failed'))
-      .finally(() => { this.bucketRead = null; });
+    if (!nl.dumpBuckets || !balancing(this.cfg.links) || !this.running) return;
+    this.carrying.readBuckets((id) => nl.dumpBuckets!(id), this.cfg.links, this.cfg.routeProtocol, this.families, () => this.publishStatus(),
+      (err) => this.deps.log.debug({ error: describeError(err) }, 'reading the nexthop buckets failed'));
   }
 
   /** A link's share of a family's new flows as the kernel carries them; null when it does not carry. */
