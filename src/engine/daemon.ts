@@ -62,6 +62,8 @@ export class Daemon implements Engine {
   private readonly ring: EventRing;
   private readonly intents = new Map<AddressFamily, Intent>();
   private readonly sysctls: HostSysctls;
+  /** Each link's tier and weight after defaults (computed once per config: the probe path reads them). */
+  private places: ReturnType<typeof linkPlaces>;
   /** What the kernel carries per family (installed main route / group), issue 21. */
   private readonly carrying: CarryingTracker;
   /** Per family, the link whose default route the kernel holds (adopted at start, then what we installed). */
@@ -79,6 +81,7 @@ export class Daemon implements Engine {
 
   constructor(private readonly deps: DaemonDeps) {
     this.cfg = deps.config;
+    this.places = linkPlaces(deps.config.links);
     this.bus = new SyncEventBus(deps.log);
     this.bus.on(() => { this.version += 1; });
     // Built-in outputs: the status event ring and event logging (extensions on the bus like the rest).
@@ -195,7 +198,7 @@ export class Daemon implements Engine {
       lastCheckMs: (l) => this.lastCheckMs.get(l) ?? null,
       conntrack: (l) => this.conntrack.get(l) ?? null,
       kernelActive: this.kernelActive.get('ipv4') ?? null,
-      place: (l) => { const p = linkPlaces(this.cfg.links).find((x) => x.name === l); return { tier: p?.tier ?? 1, weight: p?.weight ?? 1 }; },
+      place: (l) => { const p = this.places.find((x) => x.name === l); return { tier: p?.tier ?? 1, weight: p?.weight ?? 1 }; },
       share: (l) => this.shareOf('ipv4', l),
       ipv6: this.families.includes('ipv6') ? {
         policy: this.policy('ipv6'), kernelActive: this.kernelActive.get('ipv6') ?? null,
@@ -294,6 +297,7 @@ export class Daemon implements Engine {
     this.probes.reconfigure((f) => (f === 'ipv6' ? next.pingTargets6 ?? [] : next.pingTargets),
       { timeoutMs: next.pingTimeoutMs, count: next.pingCount, minTargetsUp: next.minTargetsUp, window: next.statsWindow,
         ...(next.probeIntervalMs ? { intervalMs: next.probeIntervalMs, quality: next.quality ?? null } : {}) });
+    this.places = linkPlaces(this.cfg.links);
     // New tiers or weights: decide again and re-plan (one group replace moves only what must move).
     this.feedAll({ kind: 'tick' });
     void this.sysctls.ensureMultipathHash();
@@ -405,7 +409,7 @@ export class Daemon implements Engine {
 
   private policyConfig(): PolicyConfig {
     return { failureThreshold: this.cfg.failureThreshold, recoveryThreshold: this.cfg.recoveryThreshold, minSecondaryTimeMs: this.cfg.minSecondaryTimeMs,
-      places: linkPlaces(this.cfg.links) };
+      places: this.places };
   }
 
   private feedAll(event: PolicyEvent): void {
@@ -444,7 +448,7 @@ export class Daemon implements Engine {
 
   /** The kernel objects for the policy's carrying sets; `balance` false: plain routes only (at stop). */
   private plan(balance: boolean): KernelObject[] {
-    const places = linkPlaces(this.cfg.links);
+    const places = this.places;
     const carriers = (family: AddressFamily): DesiredState[AddressFamily] => {
       const p = this.policies.get(family);
       if (!p) return [];
