@@ -4,7 +4,9 @@
 // buckets move); a link that comes back, or a higher tier that recovers, joins only after
 // recovery_threshold good rounds and min_secondary_time since it left: the failover hysteresis,
 // per link. When nothing that carries can stay, the first tier with an eligible link takes over at
-// once, as failover does. A manual hold carries alone. Degraded links carry like up ones here.
+// once, as failover does. A manual hold carries alone. A degraded link keeps carrying unless an up
+// link of its tier carries too and it has been degraded for min_secondary_time (failover's rule for
+// a degraded active link, per link); it rejoins like any other once it is up again.
 import type { FactsView, LinkDecision, PolicyConfig, PolicyEffect, PolicyState, SwitchReason } from './types.js';
 
 export interface BalanceRules {
@@ -39,7 +41,11 @@ export function decideBalanced(s: PolicyState, nowMs: number, cfg: PolicyConfig,
   const carrying = s.carrying ?? [];
   const byName = (n: string): LinkDecision | undefined => s.links.find((l) => l.name === n);
   const eligible = s.links.filter((l) => rules.isEligible(l, facts, nowMs));
-  const staying = carrying.filter((n) => { const l = byName(n); return l !== undefined && rules.canStay(l, facts, nowMs); });
+  const canStay = carrying.filter((n) => { const l = byName(n); return l !== undefined && rules.canStay(l, facts, nowMs); });
+  const upIn = (tier: number): boolean => canStay.some((n) => tierOf(cfg, n) === tier && byName(n)!.health === 'up');
+  const heldDegraded = (l: LinkDecision): boolean => l.health === 'degraded' && l.healthSinceMs !== undefined && l.healthSinceMs !== null
+    && nowMs - l.healthSinceMs >= cfg.minSecondaryTimeMs;
+  const staying = canStay.filter((n) => !(heldDegraded(byName(n)!) && upIn(tierOf(cfg, n))));
 
   if (staying.length === 0 && eligible.length === 0) {
     if (!s.allDown && s.links.every((l) => l.health === 'down' || !rules.usable(facts, l))) {

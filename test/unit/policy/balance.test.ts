@@ -109,3 +109,24 @@ test('without a tier of two links the original failover runs: a set of one, pref
   assert.equal(r.state.active, 'b');
   assert.ok(!r.effects.some((e) => e.kind === 'carrying'), 'failover speaks in switch effects only');
 });
+
+test('a degraded carrying link leaves once it held degraded for min_secondary_time while an up tier-mate carries; it rejoins when up', () => {
+  const r = runner();
+  let t = r.rounds(0, 1);
+  const degraded = (link: string, at: number): void => r.feed(at, { kind: 'probe', link, healthy: true, gatewayReachable: true, quality: 'degraded', qualityReason: 'loss 15%' });
+  degraded('dsl', t);
+  assert.deepEqual(r.state.carrying, ['fiber', 'cable', 'dsl'], 'not at once');
+  for (; t <= 32_000; t += 1000) { degraded('dsl', t); r.feed(t, { kind: 'probe', link: 'fiber', healthy: true, gatewayReachable: true }); }
+  assert.deepEqual(r.state.carrying, ['fiber', 'cable'], 'held degraded for min_secondary_time');
+  t = r.rounds(t, 40);
+  assert.deepEqual(r.state.carrying, ['fiber', 'cable', 'dsl'], 'back once up and stable');
+});
+
+test('when every carrying link is degraded, they all keep carrying', () => {
+  const r = runner({ ...cfg, places: [{ name: 'a', tier: 1, weight: 1 }, { name: 'b', tier: 1, weight: 1 }] }, ['a', 'b']);
+  let t = r.rounds(0, 1);
+  for (; t < 40_000; t += 1000) {
+    for (const link of ['a', 'b']) r.feed(t, { kind: 'probe', link, healthy: true, gatewayReachable: true, quality: 'degraded', qualityReason: 'rtt' });
+  }
+  assert.deepEqual(r.state.carrying, ['a', 'b']);
+});
