@@ -3,7 +3,7 @@ import { isFaultFamily, isFaultKind, type FaultFamily, type FaultKind } from './
 import { DEFAULT_PREFIX, validatePrefix } from './lab-plan.js';
 
 export type LabCommand =
-  | { cmd: 'up'; links: number; daemon: boolean; ipv6?: true }
+  | { cmd: 'up'; links: number; daemon: boolean; ipv6?: true; balance?: true }
   | { cmd: 'down' }
   | { cmd: 'fail'; link: number; kind: FaultKind; lossPct?: number; family?: FaultFamily }
   | { cmd: 'heal'; link: number }
@@ -13,11 +13,14 @@ export type LabCommand =
 export type LabArgs = LabCommand & { prefix: string };
 
 export const LAB_USAGE = `usage: npm run lab [-- --keep] [--verbose]        play the demo story
-       npm run lab -- up [--links N] [--no-daemon] [--ipv6]
+       npm run lab -- up [--links N] [--no-daemon] [--ipv6] [--balance]
        npm run lab -- fail LINK upstream|gateway|carrier [--loss PCT]
                            [--family ipv4|ipv6|both]
        npm run lab -- heal LINK
        npm run lab -- down
+       npm run lab -- balance [--verbose]
+                           balancing live: three links 5:3:2, a LAN host's
+                           flows, a link failing and healing
        npm run lab -- --pair [--script] [--nopreempt]
                            two routers with keepalived (VRRP), live
   Every command takes --prefix NAME: the lab's namespaces are NAME-r,
@@ -90,8 +93,9 @@ function parseCommand(args: string[]): LabCommand {
       const links = intOption(args, '--links', 2, 4) ?? 2;
       const daemon = !takeFlag(args, '--no-daemon');
       const ipv6 = takeFlag(args, '--ipv6');
+      const balance = takeFlag(args, '--balance');
       if (args.length > 0) throw new LabUsageError(`up: unexpected argument "${args[0]}"`);
-      return ipv6 ? { cmd: 'up', links, daemon, ipv6 } : { cmd: 'up', links, daemon };
+      return { cmd: 'up', links, daemon, ...(ipv6 ? { ipv6 } : {}), ...(balance ? { balance } : {}) };
     }
     case 'down':
       if (args.length > 0) throw new LabUsageError(`down: unexpected argument "${args[0]}"`);

@@ -31,7 +31,13 @@ function withPrefix(prefix: string): string {
   return prefixOption(prefix, DEFAULT_PREFIX);
 }
 
-async function up(prefix: string, links: number, daemon: boolean, ipv6: boolean): Promise<number> {
+/** --balance: every lab link in tier 1, weights 5, 3, 2, 1 (issue 21); with --ipv6 both families balance. */
+function balanceConfig(lab: Lab): Record<string, unknown> {
+  return { links: lab.links.map((l, i) => ({ name: l.iface, interface: l.iface, display_name: `ISP ${l.index}`, tier: 1, weight: [5, 3, 2, 1][i] ?? 1 })),
+    ...(lab.targets6.length > 0 ? { ping_targets: [...lab.targets, ...lab.targets6] } : {}) };
+}
+
+async function up(prefix: string, links: number, daemon: boolean, ipv6: boolean, balance = false): Promise<number> {
   let lab: Lab;
   try {
     lab = await createLab({ prefix, links, persist: true, ipv6, onNote: (n) => out(n) });
@@ -53,7 +59,7 @@ async function up(prefix: string, links: number, daemon: boolean, ipv6: boolean)
     return EXIT_FAILED;
   }
   await rm(runDir(prefix), { recursive: true, force: true });
-  const { pid, files } = await startDetachedDaemon(lab, labConfig(lab), runDir(prefix));
+  const { pid, files } = await startDetachedDaemon(lab, labConfig(lab, balance ? balanceConfig(lab) : {}), runDir(prefix));
   out(`daemon started (pid ${pid}), config ${files.configPath}`);
   out(`  output ${files.dir}/daemon.out`);
   const lines = labCommandLines({ routerNs: lab.routerNs, configPath: files.configPath, apiKey: files.apiKey, apiPort: files.apiPort,
@@ -79,7 +85,7 @@ async function execute(a: LabArgs): Promise<number> {
       out(LAB_USAGE);
       return EXIT_OK;
     case 'up':
-      return up(a.prefix, a.links, a.daemon, a.ipv6 === true);
+      return up(a.prefix, a.links, a.daemon, a.ipv6 === true, a.balance === true);
     case 'down': {
       const removed = await destroyLab(a.prefix);
       await rm(runDir(a.prefix), { recursive: true, force: true });

@@ -1,9 +1,10 @@
 // `npm run lab [-- ARGS]`: the lab's one entry (the lab is a development tool, not part of the
 // installed product). Without a subcommand it plays the demo (`--keep`, `--verbose`); with
-// up|down|fail|heal|help it drives a persistent lab by hand (lab-cli.ts); `--pair` plays the VRRP
-// pair (pair-demo.ts).
+// up|down|fail|heal|help it drives a persistent lab by hand (lab-cli.ts); `balance` shows balancing
+// live (balance-demo.ts); `--pair` plays the VRRP pair (pair-demo.ts).
 import { labCommand } from './lab-cli.js';
 import { runDemo } from './demo.js';
+import { runBalanceDemo } from './balance-demo.js';
 import { runPairDemo } from './pair-demo.js';
 
 const LAB_COMMANDS: ReadonlySet<string> = new Set(['up', 'down', 'fail', 'heal', 'help', '-h', '--help']);
@@ -13,6 +14,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (first !== undefined && LAB_COMMANDS.has(first)) return labCommand([...argv]);
   // The VRRP pair (issue 25): two routers with keepalived, a story of its own.
   if (argv.includes('--pair')) return runPairDemo(argv);
+  if (first === 'balance') return runBalanceDemo(argv.slice(1));
   return runDemo(argv);
 }
 

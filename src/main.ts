@@ -21,6 +21,7 @@ import { createLogger, setLevel, type Logger } from './log.js';
 import { createNetlink } from './netlink/adapter.js';
 import { createProberFactory } from './probe/prober-factory.js';
 import { chooseProbeSockets } from './probe/socket-choice.js';
+import { ensureL4MultipathHash } from './routes/multipath-hash.js';
 import { ensureLooseRpFilter } from './routes/rp-filter.js';
 import { checkAcceptRa } from './routes/accept-ra.js';
 import { createNotifier } from './systemd/sd-notify.js';
@@ -128,7 +129,8 @@ async function main(): Promise<void> {
     }),
     clock: systemClock,
     log: logger,
-    host: { readStateFile, loosenRpFilter: ensureLooseRpFilter, checkAcceptRa: (iface, set) => checkAcceptRa(iface, { set }) },
+    host: { readStateFile, loosenRpFilter: ensureLooseRpFilter, checkAcceptRa: (iface, set) => checkAcceptRa(iface, { set }),
+      setMultipathHash: ensureL4MultipathHash },
   });
   // Metrics, hooks, webhooks, conntrack: their start only subscribes, so they start before the daemon and
   // see its first events (the MQTT host starts after, not to wait on a broker).

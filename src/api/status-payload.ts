@@ -56,7 +56,12 @@ export interface LinkPayload {
   state_reason?: string | null;
   quality?: { state: 'up' | 'degraded' | 'down' | 'unknown'; reason: string | null; window_s: number; samples: number } | null;
   ipv6?: { gateway: string | null; gateway_source: string | null; healthy: boolean; state: string; gateway_reachable: boolean;
-    active: boolean; rtt_ms: number | null; loss_pct: number | null; targets: TargetPayload[] };
+    active: boolean; rtt_ms: number | null; loss_pct: number | null; targets: TargetPayload[]; carrying?: boolean; share?: number };
+  /** Balancing (issue 21): tier, weight, whether the kernel's default route carries over the link, its share of new flows (0-1). */
+  tier?: number;
+  weight?: number;
+  carrying?: boolean;
+  share?: number;
 }
 
 export interface EventPayload {
@@ -151,7 +156,10 @@ export function toLinkPayload(link: LinkStatus): LinkPayload {
       gateway: link.ipv6.gateway, gateway_source: link.ipv6.gatewaySource, healthy: link.ipv6.healthy, state: link.ipv6.state,
       gateway_reachable: link.ipv6.gatewayReachable, active: link.ipv6.active, rtt_ms: round2OrNull(link.ipv6.rttMs),
       loss_pct: round2OrNull(link.ipv6.lossPct), targets: link.ipv6.targets.map(toTargetPayload),
+      ...(link.ipv6.carrying !== undefined ? { carrying: link.ipv6.carrying, share: round4(link.ipv6.share ?? 0) } : {}),
     } } : {}),
+    ...(link.tier !== undefined ? { tier: link.tier, weight: link.weight ?? 1 } : {}),
+    ...(link.carrying !== undefined ? { carrying: link.carrying, share: round4(link.share ?? 0) } : {}),
     ...(link.conntrack ? { conntrack: { entries: link.conntrack.entries, flushes: link.conntrack.flushes, last_flush: isoOrNull(link.conntrack.lastMs) } } : {}),
     jitter_ms: round2OrNull(link.jitterMs ?? null),
     state_reason: link.stateReason ?? null,
@@ -195,6 +203,10 @@ function wholeSeconds(s: number): number {
 // NaN/Infinity would serialise as null and break HA's numeric sensors, so counters fall back to 0.
 function round2OrZero(x: number): number {
   return Number.isFinite(x) ? Math.round(x * 100) / 100 + 0 : 0;
+}
+
+function round4(x: number): number {
+  return Number.isFinite(x) ? Math.round(x * 10_000) / 10_000 : 0;
 }
 
 function round2OrNull(x: number | null): number | null {

@@ -39,6 +39,13 @@ export type DaemonEvent =
   | { kind: 'switched'; family: AddressFamily; from: SwitchEnd | null; to: SwitchEnd; reason: SwitchReason;
       /** Why, in words ("Telekom is down, Digi is healthy"). */
       detail?: string; message: string; timeMs: number; applyMs: number }
+  /**
+   * The kernel now carries a family's default route over another set of links (balancing; in
+   * failover a set of one, published beside `switched`): who started and stopped carrying, and
+   * each carrying link's share of new flows (0-1).
+   */
+  | { kind: 'carrying'; family: AddressFamily; started: SwitchEnd[]; stopped: SwitchEnd[]; shares: Record<string, number>;
+      timeMs: number }
   /** The kernel refused a default-route change; it is retried with backoff. */
   | { kind: 'switch-failed'; family: AddressFamily; to: string; error: string; timeMs: number }
   /** A link's judged state changed for a family (carrier loss takes both families down). */

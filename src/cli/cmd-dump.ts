@@ -6,11 +6,11 @@ import { optionalRouteProtocol } from './cli-config.js';
 import { EXIT_OK, type CommandContext } from './command.js';
 import { dumpJson, ifnameMap, renderDump, type DumpSection } from './format.js';
 
-export const DUMP_HELP = `usage: wanctl dump [links|addrs|routes|rules|all] [--json] [-c FILE]
+export const DUMP_HELP = `usage: wanctl dump [links|addrs|routes|rules|nexthops|all] [--json] [-c FILE]
 
 Shows the kernel's network state read over rtnetlink: links (state, carrier, MAC, MTU,
-counters), addresses, routes of every table and policy rules, IPv4 and IPv6 (FAMILY column:
-inet, inet6). Routes and rules tagged with the
+counters), addresses, routes of every table, policy rules and nexthop objects and groups, IPv4 and IPv6 (FAMILY column:
+inet, inet6). Routes, rules and nexthops tagged with the
 daemon's route_protocol (from the config, default 201) are marked in the OURS column.
 
 options:
@@ -20,12 +20,13 @@ options:
 
 const SECTIONS: Record<string, DumpSection[]> = {
   links: ['links'], addrs: ['addrs'], addresses: ['addrs'], routes: ['routes'], rules: ['rules'],
-  all: ['links', 'addrs', 'routes', 'rules'],
+  nexthops: ['nexthops'],
+  all: ['links', 'addrs', 'routes', 'rules', 'nexthops'],
 };
 
 export function dumpSections(what: string | undefined): DumpSection[] {
   const s = SECTIONS[what ?? 'all'];
-  if (s === undefined) throw new UsageError(`unknown section '${what}', expected links, addrs, routes, rules or all`);
+  if (s === undefined) throw new UsageError(`unknown section '${what}', expected links, addrs, routes, rules, nexthops or all`);
   return s;
 }
 

@@ -159,11 +159,33 @@ export function qualityLines(s: StatusJson, p: Painter): string[] {
   return lines;
 }
 
+/**
+ * Balancing (issue 21), only when a tier holds two links or more: per tier its links, their weights,
+ * who carries and each one's share of new flows (IPv6 beside it when managed).
+ */
+export function tierLines(s: StatusJson, p: Painter): string[] {
+  const links = statusLinks(s);
+  const tiers = links.map((l) => l.tier);
+  if (tiers.some((t) => t === undefined) || new Set(tiers).size === tiers.length) return [];
+  const pct = (x: number | undefined): string => `${Math.round((x ?? 0) * 100)}%`;
+  const has6 = links.some((l) => (l.ipv6 as { share?: number } | undefined)?.share !== undefined);
+  const columns: Column[] = [{ header: 'TIER', align: 'right' }, { header: 'LINK' }, { header: 'WEIGHT', align: 'right' },
+    { header: 'CARRYING' }, { header: 'SHARE', align: 'right' }, ...(has6 ? [{ header: 'SHARE IPV6', align: 'right' as const }] : [])];
+  const rows = [...links].sort((a, b) => (a.tier ?? 0) - (b.tier ?? 0)).map((l): Cell[] => {
+    const six = l.ipv6 as { share?: number } | undefined;
+    return [String(l.tier), { text: l.name, paint: l.carrying ? p.bold : undefined }, String(l.weight ?? 1),
+      { text: l.carrying ? 'yes' : 'no', paint: l.carrying ? p.green : undefined }, pct(l.share), ...(has6 ? [pct(six?.share)] : [])];
+  });
+  return renderTable(columns, rows, { headerPaint: p.dim });
+}
+
 /** The whole human `wanctl status` page. */
 export function renderStatus(s: StatusJson, p: Painter): string[] {
   const quality = qualityLines(s, p);
   const v6 = ipv6Table(s, p);
   const targets = targetLines(s, p);
-  return [...statusSummary(s, p), '', ...statusTable(s, p), '', ...(v6.length > 0 ? ['IPv6:', ...v6, ''] : []),
+  const tiers = tierLines(s, p);
+  return [...statusSummary(s, p), '', ...statusTable(s, p), '', ...(tiers.length > 0 ? ['Tiers:', ...tiers, ''] : []),
+    ...(v6.length > 0 ? ['IPv6:', ...v6, ''] : []),
     ...(quality.length > 0 ? [...quality, ''] : []), ...(targets.length > 0 ? [...targets, ''] : []), ...eventLines(s, p)];
 }

@@ -1,14 +1,14 @@
 // PURE rendering of the netlink snapshot for `wanctl dump` and `wanctl monitor`: rows for the
 // aligned tables, one-line event texts, and the JSON shape scripts read (names resolved, ours marked).
 import type {
-  AddressEntry, LinkState, NetlinkEvent, NetlinkSnapshot, RouteEntry, RuleEntry,
+  AddressEntry, LinkState, NetlinkEvent, NetlinkSnapshot, NexthopEntry, RouteEntry, RuleEntry,
 } from '../netlink/types.js';
 import { assertNever } from '../errors.js';
 import type { Painter } from './io.js';
 import { protocolName, routeTypeName, ruleActionName, scopeName, tableName } from './names.js';
 import { renderTable, type Cell, type Column } from './table.js';
 
-export type DumpSection = 'links' | 'addrs' | 'routes' | 'rules';
+export type DumpSection = 'links' | 'addrs' | 'routes' | 'rules' | 'nexthops';
 
 /** What the renderers need besides the snapshot. */
 export interface DumpContext {
@@ -121,7 +121,23 @@ export function ruleRows(rules: RuleEntry[], ctx: DumpContext, p: Painter): { co
   return { columns, rows };
 }
 
-const TITLES: Record<DumpSection, string> = { links: 'Links', addrs: 'Addresses', routes: 'Routes', rules: 'Rules' };
+/** Nexthop objects and groups (issue 21): a group lists its members as id/weight, resilient ones their buckets and timers. */
+export function nexthopRows(nexthops: readonly NexthopEntry[], ctx: DumpContext, p: Painter): { columns: Column[]; rows: Cell[][] } {
+  const columns: Column[] = [
+    { header: 'ID', align: 'right' }, { header: 'FAMILY' }, { header: 'VIA' }, { header: 'DEV' }, { header: 'GROUP' },
+    { header: 'PROTO' }, { header: 'OURS' },
+  ];
+  const rows = [...nexthops].sort((a, b) => a.id - b.id).map((n): Cell[] => {
+    const ours = n.protocol === ctx.routeProtocol;
+    const group = n.group === null ? '' : `${n.group.map((m) => `${m.id}/${m.weight}`).join(' ')}${n.resilient
+      ? ` resilient buckets ${n.resilient.buckets} idle ${n.resilient.idleTimerS}s unbalanced ${n.resilient.unbalancedTimerS}s` : ''}`;
+    return [String(n.id), n.family ?? (n.group ? 'group' : ''), n.gateway ?? (n.blackhole ? 'blackhole' : ''), dev(ctx, n.oif), group,
+      { text: protocolName(n.protocol, ctx.routeProtocol), paint: ours ? p.bold : undefined }, ours ? '*' : ''];
+  });
+  return { columns, rows };
+}
+
+const TITLES: Record<DumpSection, string> = { links: 'Links', addrs: 'Addresses', routes: 'Routes', rules: 'Rules', nexthops: 'Nexthops' };
 
 /** Human dump: one titled table per section, a blank line between sections. */
 export function renderDump(snap: NetlinkSnapshot, sections: DumpSection[], ctx: DumpContext, p: Painter): string[] {
@@ -129,7 +145,7 @@ export function renderDump(snap: NetlinkSnapshot, sections: DumpSection[], ctx: 
   for (const s of sections) {
     const t = s === 'links' ? linkRows(snap.links, p)
       : s === 'addrs' ? addressRows(snap.addresses, ctx)
-        : s === 'routes' ? routeRows(snap.routes, ctx, p) : ruleRows(snap.rules, ctx, p);
+        : s === 'routes' ? routeRows(snap.routes, ctx, p) : s === 'nexthops' ? nexthopRows(snap.nexthops ?? [], ctx, p) : ruleRows(snap.rules, ctx, p);
     if (sections.length > 1) {
       if (out.length > 0) out.push('');
       out.push(p.bold(`${TITLES[s]}:`));
@@ -161,6 +177,8 @@ export function dumpJson(snap: NetlinkSnapshot, sections: DumpSection[], ctx: Du
     if (s === 'links') out.links = snap.links;
     else if (s === 'addrs') out.addresses = snap.addresses.map((a) => addressJson(a, ctx));
     else if (s === 'routes') out.routes = sortRoutes(snap.routes).map((r) => routeJson(r, ctx));
+    else if (s === 'nexthops') out.nexthops = (snap.nexthops ?? []).map((n) => ({ ...n, dev: n.oif === null ? null : ctx.ifnames.get(n.oif) ?? null,
+      ours: n.protocol === ctx.routeProtocol }));
     else out.rules = snap.rules.map((r) => ruleJson(r, ctx));
   }
   return out;
@@ -196,6 +214,12 @@ export function eventLine(e: NetlinkEvent, ctx: DumpContext): string {
       if (r.protocol !== null) parts.push(`proto ${protocolName(r.protocol, ctx.routeProtocol)}`);
       if (isOurRule(r, ctx.routeProtocol)) parts.push('(ours)');
       return parts.join(' ');
+    }
+    case 'nexthop': {
+      const n = e.nexthop;
+      const what = n.group === null ? `${n.family ?? ''} via ${n.gateway ?? '-'} dev ${dev(ctx, n.oif)}`
+        : `group ${n.group.map((m) => `${m.id}/${m.weight}`).join(' ')}${n.resilient ? ` resilient buckets ${n.resilient.buckets}` : ''}`;
+      return `nexthop ${e.op} id ${n.id} ${what} proto ${protocolName(n.protocol, ctx.routeProtocol)}${n.protocol === ctx.routeProtocol ? ' (ours)' : ''}`;
     }
     case 'resync':
       return `resync: notifications lost (${e.reason}); state may have changed unseen`;

@@ -21,6 +21,11 @@ export interface LinkJson {
   traffic?: TrafficJson;
   /** Added by wan-failover (absent from the Python seed). */
   carrier?: boolean | null;
+  /** Balancing (issue 21). */
+  tier?: number;
+  weight?: number;
+  carrying?: boolean;
+  share?: number;
   state?: 'up' | 'degraded' | 'down' | 'unknown';
   active?: boolean;
   rtt_ms?: number | null;

@@ -5,6 +5,7 @@ import { bytesToIp, ipToBytes } from '../netlink/ip-format.js';
 import type { LogLevel } from './types.js';
 import { checkProbeInterval } from './quality.js';
 import { TIMING_FLOOR_S } from './timing.js';
+import { checkTier, checkWeight } from './balance.js';
 
 export type Check = (value: unknown) => string | null;
 
@@ -206,6 +207,8 @@ export const FORMATS: Readonly<Record<string, Check>> = {
   'wan-rule-priority': intRange(1, 32765),
   'wan-probe-interval': checkProbeInterval,
   'wan-conntrack-flush': checkConntrackFlush,
+  'wan-tier': checkTier,
+  'wan-weight': checkWeight,
   'wan-ipv6-gateway': checkIpv6Gateway,
   // IPv6 metric 0 is 1024 to the kernel (net/ipv6/route.c), the metric of RA routes; ours must sort before them.
   'wan-metric6': intRange(1, 1023),

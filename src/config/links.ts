@@ -13,6 +13,7 @@ import {
   canonicalIpv6,
   type Check,
 } from './formats.js';
+import { checkTier, checkWeight } from './balance.js';
 import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
 import { parseProbeTarget, probeTargets } from './probe-target.js';
 import { LINK_ENTRY_KEYS } from './schema.js';
@@ -34,6 +35,8 @@ interface LinkDraft {
   conntrackFlush: ConntrackFlushMode | null;
   /** RFC 5952 text. */
   gateway6: string | null;
+  tier: number | null;
+  weight: number | null;
 }
 
 export interface LinksResult {
@@ -54,6 +57,8 @@ const FIELD_CHECKS: ReadonlyArray<[string, Check, boolean]> = [
   ['table', checkTable, true],
   ['conntrack_flush', checkConntrackFlush, true],
   ['gateway6', checkIpv6Gateway, true],
+  ['tier', checkTier, true],
+  ['weight', checkWeight, true],
 ];
 
 /** Checks one entry; the draft is returned even when some fields are bad so uniqueness can still be judged. */
@@ -82,6 +87,8 @@ function draftFrom(path: string, entry: Record<string, unknown>, problems: Confi
     table: typeof entry['table'] === 'number' ? entry['table'] : null,
     conntrackFlush: entry['conntrack_flush'] === 'on_switch' || entry['conntrack_flush'] === 'never' ? entry['conntrack_flush'] : null,
     gateway6: canonicalIpv6(entry['gateway6']),
+    tier: typeof entry['tier'] === 'number' ? entry['tier'] : null,
+    weight: typeof entry['weight'] === 'number' ? entry['weight'] : null,
   };
   return { draft, ok };
 }
@@ -190,6 +197,8 @@ export function buildLinks(raw: Record<string, unknown>, values: Record<string, 
     // Only when written, so a link without it reads as "the global value" (and compares as before).
     ...(d.conntrackFlush !== null ? { conntrackFlush: d.conntrackFlush } : {}),
     ...(d.gateway6 !== null ? { gateway6: d.gateway6 } : {}),
+    ...(d.tier !== null ? { tier: d.tier } : {}),
+    ...(d.weight !== null ? { weight: d.weight } : {}),
   }));
   return { links, problems };
 }

@@ -11,6 +11,7 @@ import { checkFileMode } from './file-mode.js';
 import { buildNotify } from './notify.js';
 import { buildQuality, QUALITY_SECTION } from './quality.js';
 import { buildVrrp, VRRP_SECTION } from './vrrp.js';
+import { BALANCE_SECTION, buildBalance } from './balance.js';
 import { FILE_KEY, configError, type ConfigProblem } from './problems.js';
 import { insecureTargetWarnings } from './probe-target.js';
 import { crossKeyProblems } from './rules.js';
@@ -76,6 +77,9 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
   delete forSchema[VRRP_SECTION];
   const vrrp = buildVrrp(raw[VRRP_SECTION]);
   found.push(...vrrp.problems);
+  delete forSchema[BALANCE_SECTION];
+  const balance = buildBalance(raw[BALANCE_SECTION]);
+  found.push(...balance.problems);
 
   const { values, problems: schemaProblems } = applySchema(forSchema);
   found.push(...schemaProblems);
@@ -100,6 +104,8 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
   if (probeInterval !== null) config.probeIntervalMs = Math.round(probeInterval * 1000);
   if (quality.quality !== null) config.quality = quality.quality;
   if (vrrp.vrrp !== null) config.vrrp = vrrp.vrrp;
+  // Only when written, so a config without it compares (and reloads) as before.
+  if (raw[BALANCE_SECTION] !== undefined && raw[BALANCE_SECTION] !== null) config.balance = balance.balance;
   warnings.push(
     ...defaultedInterfaceWarnings(raw, links),
     ...missingInterfaceWarnings(raw, links, opts.interfaces ?? unknownInterfaces),

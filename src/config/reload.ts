@@ -6,6 +6,7 @@
 // file parses as all defaults, and those defaults would drop the API key, the links and the targets.
 import { apiKeyProblem } from '../api/api-key.js';
 import { WanError } from '../errors.js';
+import { BALANCE_DEFAULTS } from './balance.js';
 import { SCHEMA, isSchemaLeaf, type ReloadMode, type SchemaLeaf, type SchemaTree } from './schema.js';
 import type { Config } from './types.js';
 
@@ -19,7 +20,7 @@ const FIELD_KEY: Readonly<Record<keyof Config, string>> = {
   routeProtocol: 'route_protocol', rulePriority: 'rule_priority', rpFilterLoose: 'rp_filter_loose',
   routeMetric6: 'route_metric6', ipv6SetAcceptRa: 'ipv6_set_accept_ra', conntrackFlush: 'conntrack_flush',
   metricsPublic: 'metrics_public', hooks: 'hooks', webhooks: 'webhooks', sourcePath: '(file)', mqtt: 'mqtt',
-  probeIntervalMs: 'probe_interval', quality: 'quality', stateDir: 'state_dir', vrrp: 'vrrp', probeTargets: 'ping_targets',
+  probeIntervalMs: 'probe_interval', quality: 'quality', stateDir: 'state_dir', vrrp: 'vrrp', probeTargets: 'ping_targets', balance: 'balance',
 };
 
 /**
@@ -27,7 +28,7 @@ const FIELD_KEY: Readonly<Record<keyof Config, string>> = {
  * MQTT client and the VRRP track-file extension are built once at start; the quality thresholds go to
  * the probers in place.
  */
-const SECTION_RELOAD: Readonly<Record<string, ReloadMode>> = { mqtt: 'restart', quality: 'live', vrrp: 'restart', '(file)': 'live' };
+const SECTION_RELOAD: Readonly<Record<string, ReloadMode>> = { mqtt: 'restart', quality: 'live', vrrp: 'restart', balance: 'live', '(file)': 'live' };
 
 /** For 'live-same-mode' fields: the mode whose change needs a restart. */
 const MODE: Partial<Record<keyof Config, (v: unknown) => unknown>> = {
@@ -35,6 +36,27 @@ const MODE: Partial<Record<keyof Config, (v: unknown) => unknown>> = {
   probeIntervalMs: (v) => v === null || v === undefined,
   // IPv6 managed or not: the daemon's families (and their policies and probers) are fixed at start.
   pingTargets6: (v) => Array.isArray(v) && v.length > 0,
+};
+
+interface PartialReload { value: unknown; live: string[]; restart: string[] }
+
+/**
+ * Fields whose parts reload differently (issue 21). A link's `tier` and `weight` apply in place (the
+ * group is replaced, moving only what must move); any other change of the links needs a restart.
+ * `balance.buckets` needs a restart (the kernel keeps a resilient group's bucket count); the
+ * balance timers apply in place.
+ */
+const PARTIAL: Partial<Record<keyof Config, (before: unknown, after: unknown) => PartialReload>> = {
+  links: (before, after) => {
+    const placeless = (v: unknown): string => JSON.stringify((v as Config['links']).map(({ tier: _t, weight: _w, ...rest }) => rest));
+    return placeless(before) === placeless(after) ? { value: after, live: ['links'], restart: [] } : { value: before, live: [], restart: ['links'] };
+  },
+  balance: (before, after) => {
+    const b = (before as Config['balance']) ?? BALANCE_DEFAULTS;
+    const a = (after as Config['balance']) ?? BALANCE_DEFAULTS;
+    return a.buckets === b.buckets ? { value: after, live: ['balance'], restart: [] }
+      : { value: { ...a, buckets: b.buckets }, live: ['balance'], restart: ['balance.buckets'] };
+  },
 };
 
 const STRICTNESS: readonly ReloadMode[] = ['live', 'live-same-mode', 'restart'];
@@ -100,6 +122,14 @@ export function planReload(running: Config, next: Config): ReloadPlan {
     const before = running[field];
     const after = next[field];
     if (same(before, after)) continue;
+    const partial = PARTIAL[field];
+    if (partial !== undefined) {
+      const r = partial(before, after);
+      applied[field] = r.value;
+      r.live.forEach((k) => changed.add(k));
+      r.restart.forEach((k) => needRestart.add(k));
+      continue;
+    }
     const key = FIELD_KEY[field];
     const mode = reloadMode(key);
     const modeOf = MODE[field];

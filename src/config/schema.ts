@@ -59,6 +59,18 @@ function linkSchema(name: string, iface: string, role: string): SchemaTree {
       default: null,
       nullable: true,
     },
+    tier: {
+      doc: `Tier of the ${role} link (1 = most preferred): the first tier with an up link carries all traffic; empty = the link's position (pure failover).`,
+      reload: 'live', format: 'wan-tier',
+      default: null,
+      nullable: true,
+    },
+    weight: {
+      doc: `Weight of the ${role} link inside its tier (1-255): its share of new flows while the tier balances; empty = 1.`,
+      reload: 'live', format: 'wan-weight',
+      default: null,
+      nullable: true,
+    },
   };
 }
 
@@ -193,7 +205,7 @@ export const SCHEMA: SchemaTree = {
 };
 
 /** Keys allowed inside one links[] entry (the same as in primary/secondary); links.ts checks them. */
-export const LINK_ENTRY_KEYS: readonly string[] = ['name', 'interface', 'display_name', 'gateway', 'table', 'conntrack_flush', 'gateway6'];
+export const LINK_ENTRY_KEYS: readonly string[] = ['name', 'interface', 'display_name', 'gateway', 'table', 'conntrack_flush', 'gateway6', 'tier', 'weight'];
 
 /** Dotted paths of all leaves, e.g. "primary.interface", "ping_timeout". */
 export function leafPaths(tree: SchemaTree = SCHEMA, prefix = ''): string[] {

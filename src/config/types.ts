@@ -26,6 +26,17 @@ export interface LinkConfig {
   table: number;
   /** This link's conntrack_flush as written; null/absent = the global conntrack_flush. */
   conntrackFlush?: ConntrackFlushMode | null;
+  /** Tier as written (1 = most preferred); absent = the link's position (1, 2, ...): pure failover. */
+  tier?: number;
+  /** Weight inside its tier as written (1-255); absent = 1. */
+  weight?: number;
+}
+
+/** The `balance:` section: each family's resilient nexthop group. */
+export interface BalanceConfig {
+  buckets: number;
+  idleTimerS: number;
+  unbalancedTimerS: number;
 }
 
 export interface Config {
@@ -75,6 +86,8 @@ export interface Config {
   /** Programs run on events (the only programs the daemon starts); default none. */
   hooks?: HookConfig[];
   webhooks?: WebhookConfig[];
+  /** The `balance:` section; absent = its defaults (src/config/balance.ts). */
+  balance?: BalanceConfig;
   /** Path of the file this config came from (for messages). */
   sourcePath: string;
   /** Home Assistant over MQTT (src/mqtt/); absent = off. */

@@ -1,10 +1,12 @@
-// On every switch of the default route, deletes the conntrack entries NATed to the link it left,
+// Whenever a link stops carrying the default route (a switch; with balancing, a link leaving the
+// group: the `carrying` event), deletes the conntrack entries NATed to that link only (a link that
+// keeps carrying loses nothing),
 // so each flow's next packet creates a new entry and is NATed to the new link. Without this, a
 // flow behind `snat to <address of the old link>` keeps its mapping and keeps leaving the new link
 // with the old link's source address, which the new ISP drops (BCP38) until the flow goes quiet
 // for the conntrack timeout; a flow that keeps sending never recovers.
 //
-// The flush starts in the same turn as the `switched` event (published once the kernel took the
+// The flush starts in the same turn as the `carrying` event (published once the kernel took the
 // new route) and never blocks it: the bus listener only kicks off a promise. Flushes run one at a
 // time (one dump at a time per netlink socket); failures are logged once per failure streak, and
 // a kernel without conntrack is logged once, not at every switch.
@@ -33,7 +35,7 @@ export interface ConntrackExtensionDeps {
   modeOf: (link: string) => ConntrackFlushMode;
 }
 
-type Switched = EventOf<'switched'>;
+type Carrying = EventOf<'carrying'>;
 
 export class ConntrackExtension implements Extension {
   readonly name = 'conntrack';
@@ -49,7 +51,7 @@ export class ConntrackExtension implements Extension {
 
   async start(): Promise<void> {
     if (this.unsubscribe) return;
-    this.unsubscribe = this.deps.bus.onKind('switched', (e) => this.onSwitched(e));
+    this.unsubscribe = this.deps.bus.onKind('carrying', (e) => this.onCarrying(e));
   }
 
   async stop(): Promise<void> {
@@ -65,20 +67,20 @@ export class ConntrackExtension implements Extension {
     return this.chain;
   }
 
-  private onSwitched(e: Switched): void {
-    const from = e.from;
-    if (!from || from.link === e.to.link) return;
-    if (this.deps.modeOf(from.link) === 'never') return;
-    if (from.addresses.length === 0) {
-      this.deps.log.debug({ link: from.link, family: e.family }, 'conntrack flush skipped: the old link had no address');
-      return;
+  private onCarrying(e: Carrying): void {
+    for (const from of e.stopped) {
+      if (this.deps.modeOf(from.link) === 'never') continue;
+      if (from.addresses.length === 0) {
+        this.deps.log.debug({ link: from.link, family: e.family }, 'conntrack flush skipped: the old link had no address');
+        continue;
+      }
+      const run = (): Promise<void> => this.flush(e.family, from.link, from.interface, from.addresses);
+      // Started synchronously (its dump request is sent before this listener returns) when no flush
+      // is running; otherwise right after the running one.
+      const started = this.pending === 0 ? run() : this.chain.then(run, run);
+      this.pending += 1;
+      this.chain = started.finally(() => { this.pending -= 1; });
     }
-    const run = (): Promise<void> => this.flush(e.family, from.link, from.interface, from.addresses);
-    // Started synchronously (its dump request is sent before this listener returns) when no flush
-    // is running; otherwise right after the running one.
-    const started = this.pending === 0 ? run() : this.chain.then(run, run);
-    this.pending += 1;
-    this.chain = started.finally(() => { this.pending -= 1; });
   }
 
   private async flush(family: AddressFamily, link: string, iface: string, addresses: readonly string[]): Promise<void> {
@@ -96,7 +98,7 @@ export class ConntrackExtension implements Extension {
     this.failing = false;
     this.unavailableLogged = false;
     const durationMs = Math.round(result.durationMs * 1000) / 1000;
-    this.deps.log.info({ link, interface: iface, family, entries: result.deleted, gone: result.gone, listed: result.listed, durationMs },
+    this.deps.log.info({ link, interface: iface, family, entries: result.deleted, gone: result.gone, listed: result.listed, passes: result.passes, durationMs },
       'conntrack entries NATed to the old link flushed');
     this.deps.bus.publish({ kind: 'conntrack-flushed', link, interface: iface, family, entries: result.deleted, durationMs,
       timeMs: this.deps.clock.wallMs() });

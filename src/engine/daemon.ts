@@ -16,7 +16,11 @@ import type { NetlinkPort, NetlinkSnapshot } from '../netlink/types.js';
 import { checkManual, initialState, step } from '../policy/step.js';
 import type { PolicyConfig, PolicyEffect, PolicyEvent, PolicyState, SwitchReason } from '../policy/types.js';
 import type { CycleResult } from '../probe/types.js';
-import { mainKey, planKernel, type KernelObject } from '../routes/desired.js';
+import { mainMetric, planKernel, type DesiredState, type KernelObject } from '../routes/desired.js';
+import { balancing, BALANCE_DEFAULTS, linkPlaces } from '../config/balance.js';
+import { CarryingTracker } from './carrying-tracker.js';
+import { HostSysctls } from './host-sysctls.js';
+import { adoptGroup } from './adopt-group.js';
 import { Reconciler } from '../routes/reconciler.js';
 import { EventLogger } from '../ext/event-logger.js';
 import { EventRing } from '../ext/event-ring.js';
@@ -60,6 +64,11 @@ export class Daemon implements Engine {
   private readonly kernel: KernelEvents;
   private readonly ring: EventRing;
   private readonly intents = new Map<AddressFamily, Intent>();
+  private readonly sysctls: HostSysctls;
+  /** Each link's tier and weight after defaults (computed once per config: the probe path reads them). */
+  private places: ReturnType<typeof linkPlaces>;
+  /** What the kernel carries per family (installed main route / group), issue 21. */
+  private readonly carrying: CarryingTracker;
   /** Per family, the link whose default route the kernel holds (adopted at start, then what we installed). */
   private readonly kernelActive = new Map<AddressFamily, string | null>();
   private readonly lastCheckMs = new Map<string, number>();
@@ -75,6 +84,7 @@ export class Daemon implements Engine {
 
   constructor(private readonly deps: DaemonDeps) {
     this.cfg = deps.config;
+    this.places = linkPlaces(deps.config.links);
     this.bus = new SyncEventBus(deps.log);
     this.bus.on(() => { this.version += 1; });
     // Built-in outputs: the status event ring and event logging (extensions on the bus like the rest).
@@ -85,9 +95,12 @@ export class Daemon implements Engine {
       const t = this.conntrack.get(e.link) ?? { entries: 0, flushes: 0, lastMs: null };
       this.conntrack.set(e.link, { entries: t.entries + e.entries, flushes: t.flushes + 1, lastMs: e.timeMs });
     });
+    this.carrying = new CarryingTracker({ publish: (e) => this.bus.publish(e), end: (link, family) => this.end(link, family),
+      wallMs: () => deps.clock.wallMs() });
     this.facts = new LinkFactsStore(deps.config.links);
     const names = deps.config.links.map((l) => ({ name: l.name, label: l.displayName }));
     this.families = managedFamilies(deps.config);
+    this.sysctls = new HostSysctls(deps.host, deps.log, () => this.cfg, this.families);
     for (const f of this.families) this.policies.set(f, initialState(names));
     this.reconciler = new Reconciler(deps.netlink, deps.clock, deps.log, {
       applied: (o) => this.onApplied(o),
@@ -105,7 +118,7 @@ export class Daemon implements Engine {
     this.housekeeping = new Housekeeping({
       clock: deps.clock, netlink: deps.netlink, host: deps.host, facts: this.facts, log: deps.log,
       config: () => this.cfg,
-      verify: (snap) => this.reconciler.verify(snap, this.cfg.routeProtocol),
+      verify: (snap) => { this.reconciler.verify(snap, this.cfg.routeProtocol); this.readBuckets(); },
       stats: (link, iface, rxBytes, txBytes) => this.bus.publish({ kind: 'link-stats', link, interface: iface, rxBytes, txBytes,
         timeMs: deps.clock.wallMs() }),
       changed: () => this.publishStatus(),
@@ -133,8 +146,9 @@ export class Daemon implements Engine {
     this.kernel.syncFromSnapshot(snap);
     this.adopt(snap);
     this.warnTargets(snap);
-    for (const l of this.cfg.links) await this.loosenRpFilter(l.interface);
-    if (this.families.includes('ipv6')) for (const l of this.cfg.links) await this.checkAcceptRa(l.interface);
+    // Everything of our protocol the config does not want goes once the plan is in (issue 19).
+    this.reconciler.verify(snap, this.cfg.routeProtocol);
+    await this.sysctls.atStart();
     await this.housekeeping.refreshStateFiles();
     this.probes.openPresent((name) => this.facts.get(name)?.ifindex !== null);
     this.record('start', 'info', null, 'Daemon started');
@@ -154,6 +168,7 @@ export class Daemon implements Engine {
       this.kernel.stop();
       this.housekeeping.stop();
       this.probes.stop();
+      await this.flattenForStop();
       this.reconciler.stop();
       await this.reconciler.removeOwned();
       this.record('stop', 'info', null, 'Daemon stopped');
@@ -187,9 +202,12 @@ export class Daemon implements Engine {
       lastCheckMs: (l) => this.lastCheckMs.get(l) ?? null,
       conntrack: (l) => this.conntrack.get(l) ?? null,
       kernelActive: this.kernelActive.get('ipv4') ?? null,
+      place: (l) => { const p = this.places.find((x) => x.name === l); return { tier: p?.tier ?? 1, weight: p?.weight ?? 1 }; },
+      share: (l) => this.shareOf('ipv4', l),
       ipv6: this.families.includes('ipv6') ? {
         policy: this.policy('ipv6'), kernelActive: this.kernelActive.get('ipv6') ?? null,
         stats: (l: string) => this.probes.stats(l, 'ipv6'),
+        share: (l: string) => this.shareOf('ipv6', l),
       } : null,
       events: this.ring.list(), switchCount: this.switchCount, lastSwitchMs: this.lastSwitchMs,
       startedMs: this.startedMs, nowWallMs: this.deps.clock.wallMs(),
@@ -281,6 +299,10 @@ export class Daemon implements Engine {
       { timeoutMs: cfg.pingTimeoutMs, count: cfg.pingCount, minTargetsUp: cfg.minTargetsUp, window: cfg.statsWindow,
         ...(cfg.probeIntervalMs ? { intervalMs: cfg.probeIntervalMs, quality: cfg.quality ?? null } : {}) });
     void this.deps.netlink.dump().then((snap) => this.warnTargets(snap), () => undefined);
+    this.places = linkPlaces(this.cfg.links);
+    // New tiers or weights: decide again and re-plan (one group replace moves only what must move).
+    this.feedAll({ kind: 'tick' });
+    void this.sysctls.ensureMultipathHash();
     const restart = plan.needRestart;
     this.record('config', 'info', null, `Configuration reloaded${restart.length ? ` (restart needed for: ${restart.join(', ')})` : ''}`);
     return plan;
@@ -291,8 +313,20 @@ export class Daemon implements Engine {
   private adopt(snap: Parameters<KernelEvents['syncFromSnapshot']>[0]): void {
     this.kernel.warnShadowing(snap.routes);
     for (const family of this.families) {
+      // Balancing: our main route points at our group; its members are what the kernel carries.
+      const group = adoptGroup(snap, this.cfg, family, this.policyConfig(), (link) => this.facts.get(link)?.ifindex ?? null);
+      if (group) {
+        for (const [link, gateway] of group.gateways) {
+          if (this.facts.get(link)?.families[family].gateway === null) this.facts.learnGateway(link, family, 'netlink', gateway);
+        }
+        this.deps.log.info({ family, carrying: group.carriers.map((c) => c.link) }, 'adopted the current nexthop group');
+        this.carrying.seed(family, group.carriers);
+        this.kernelActive.set(family, group.lead);
+        this.feed(family, { kind: 'adopt', link: group.lead, carrying: group.carriers.map((c) => c.link) });
+        continue;
+      }
       const found = adoptableLink(snap.routes, this.facts.all().map((l) => ({ cfg: l.cfg, ifindex: l.ifindex })), this.cfg.routeProtocol,
-        family === 'ipv6' ? 'inet6' : 'inet');
+        family === 'ipv6' ? 'inet6' : 'inet', mainMetric(this.cfg, family));
       if (found) {
         const l = this.facts.get(found.link)!;
         // A restart finds its own route: that gateway is the best guess until netlink or the state file says more.
@@ -300,6 +334,7 @@ export class Daemon implements Engine {
         this.deps.log.info({ link: found.link, family, gateway: found.gateway }, 'adopted the current default route');
       }
       this.kernelActive.set(family, found?.link ?? null);
+      if (found) this.carrying.seed(family, [{ link: found.link, weight: 1 }]);
       this.feed(family, { kind: 'adopt', link: found?.link ?? null });
     }
   }
@@ -380,7 +415,8 @@ export class Daemon implements Engine {
   }
 
   private policyConfig(): PolicyConfig {
-    return { failureThreshold: this.cfg.failureThreshold, recoveryThreshold: this.cfg.recoveryThreshold, minSecondaryTimeMs: this.cfg.minSecondaryTimeMs };
+    return { failureThreshold: this.cfg.failureThreshold, recoveryThreshold: this.cfg.recoveryThreshold, minSecondaryTimeMs: this.cfg.minSecondaryTimeMs,
+      places: this.places };
   }
 
   private feedAll(event: PolicyEvent): void {
@@ -404,29 +440,58 @@ export class Daemon implements Engine {
       this.record(e.type, e.level, e.link, e.message);
       return;
     }
+    if (e.kind === 'carrying') {
+      this.deps.log.info({ family, before: e.before, after: e.after, cause: e.cause }, `carrying links change: ${e.reason}`);
+      return;
+    }
     this.intents.set(family, { from: e.from, to: e.to, detail: e.reason, cause: e.cause, atMs: this.deps.clock.nowMs() });
   }
 
   /** Desired state -> kernel objects -> reconciler. */
   private replan(): void {
     if (!this.running) return;
-    const desired = { ipv4: this.policy('ipv4').active, ipv6: this.policies.get('ipv6')?.active ?? null };
+    this.reconciler.setDesired(this.plan(true), this.families);
+  }
+
+  /** The kernel objects for the policy's carrying sets; `balance` false: plain routes only (at stop). */
+  private plan(balance: boolean): KernelObject[] {
+    const places = this.places;
+    const carriers = (family: AddressFamily): DesiredState[AddressFamily] => {
+      const p = this.policies.get(family);
+      if (!p) return [];
+      // A manual hold carries alone; without balancing there is only ever one carrier.
+      const names = p.manualHold !== null || !balance ? (p.active === null ? [] : [p.active]) : p.carrying ?? [];
+      return names.map((link) => ({ link, weight: places.find((x) => x.name === link)?.weight ?? 1 }));
+    };
     const links = this.facts.all().map((l) => ({ name: l.cfg.name, iface: l.cfg.interface, ifindex: l.ifindex, table: l.cfg.table,
       gateways: { ipv4: l.families.ipv4.gateway, ipv6: l.families.ipv6.gateway } }));
-    this.reconciler.setDesired(planKernel(desired, links, this.cfg, this.families));
+    const b = this.cfg.balance ?? BALANCE_DEFAULTS;
+    return planKernel({ ipv4: carriers('ipv4'), ipv6: carriers('ipv6') }, links, this.cfg, this.families,
+      balance && balancing(this.cfg.links) ? { buckets: b.buckets, idleTimerS: b.idleTimerS, unbalancedTimerS: b.unbalancedTimerS } : null);
+  }
+
+  /** Balancing: stop leaves a plain default route on the best link; the reconciler then removes the nexthop objects. */
+  private async flattenForStop(): Promise<void> {
+    if (!balancing(this.cfg.links)) return;
+    this.reconciler.setDesired(this.plan(false), this.families);
+    await this.reconciler.idle();
   }
 
   private onApplied(o: KernelObject): void {
     if (o.role === 'link') this.deps.log.info({ link: o.link, family: o.family, table: o.spec.table, gateway: o.spec.gateway }, 'per-link routing table set');
-    if (o.role !== 'main' || o.key !== mainKey(o.family)) return;
+    if (!this.carrying.applied(o)) return;
+    if (o.kind === 'group') this.readBuckets();
+    // The lead (largest share) is the one "active link" of the original's outputs.
+    const lead = this.carrying.lead(o.family);
+    if (lead === null) return;
     const before = this.kernelActive.get(o.family) ?? null;
-    this.kernelActive.set(o.family, o.link);
-    if (this.policy(o.family).links.some((l) => l.name === o.link && l.routeFailingUntilMs !== null)) {
-      this.feed(o.family, { kind: 'route-ok', link: o.link });
+    this.kernelActive.set(o.family, lead);
+    if (this.policy(o.family).links.some((l) => l.name === lead && l.routeFailingUntilMs !== null)) {
+      this.feed(o.family, { kind: 'route-ok', link: lead });
     }
     const intent = this.intents.get(o.family);
-    if (!intent || intent.to !== o.link) {
-      if (before !== o.link) this.publishStatus();
+    if (!intent || intent.to !== lead) {
+      this.publishStatus();
       return;
     }
     this.intents.delete(o.family);
@@ -434,13 +499,26 @@ export class Daemon implements Engine {
     this.switchCount += 1;
     this.lastSwitchMs = this.deps.clock.wallMs();
     const fromLink = from === null ? null : this.facts.get(from) ?? null;
-    const toLink = this.facts.get(o.link)!;
+    const toLink = this.facts.get(lead)!;
     const message = `Switched ${fromLink?.cfg.displayName ?? 'none'} -> ${toLink.cfg.displayName}: ${intent.detail}`;
-    this.bus.publish({ kind: 'record', type: 'switch', level: 'warn', link: o.link, message, timeMs: this.lastSwitchMs });
+    this.bus.publish({ kind: 'record', type: 'switch', level: 'warn', link: lead, message, timeMs: this.lastSwitchMs });
     this.bus.publish({ kind: 'switched', family: o.family, from: fromLink ? this.end(fromLink.cfg.name, o.family) : null,
-      to: this.end(o.link, o.family), reason: intent.cause, detail: intent.detail, message, timeMs: this.lastSwitchMs,
+      to: this.end(lead, o.family), reason: intent.cause, detail: intent.detail, message, timeMs: this.lastSwitchMs,
       applyMs: Math.round((this.deps.clock.nowMs() - intent.atMs) * 1000) / 1000 });
     this.publishStatus();
+  }
+
+  /** Balancing: the status share is the fraction of the group's buckets; read after a change and at each kernel check. */
+  private readBuckets(): void {
+    const nl = this.deps.netlink;
+    if (!nl.dumpBuckets || !balancing(this.cfg.links) || !this.running) return;
+    this.carrying.readBuckets((id) => nl.dumpBuckets!(id), this.cfg.links, this.cfg.routeProtocol, this.families, () => this.publishStatus(),
+      (err) => this.deps.log.debug({ error: describeError(err) }, 'reading the nexthop buckets failed'));
+  }
+
+  /** A link's share of a family's new flows as the kernel carries them; null when it does not carry. */
+  private shareOf(family: AddressFamily, link: string): number | null {
+    return this.carrying.of(family).some((c) => c.link === link) ? this.carrying.share(family, link) : null;
   }
 
   private onApplyFailed(o: KernelObject, err: unknown, attempts: number): void {
@@ -474,28 +552,6 @@ export class Daemon implements Engine {
     if (a.allDown !== b.allDown) this.bus.publish({ kind: 'all-down', down: b.allDown, timeMs });
     if (a.auto !== b.auto && family === 'ipv4') this.bus.publish({ kind: 'auto', enabled: b.auto, timeMs });
     if (a !== b) this.publishStatus();
-  }
-
-  private async loosenRpFilter(iface: string): Promise<void> {
-    if (!this.cfg.rpFilterLoose) return;
-    try {
-      const changed = await this.deps.host.loosenRpFilter(iface);
-      if (changed) this.deps.log.info({ interface: iface, ...changed }, 'rp_filter set to loose so standby probes get their replies');
-    } catch (err) {
-      this.deps.log.warn({ interface: iface, error: describeError(err) }, 'could not read or set rp_filter');
-    }
-  }
-
-  /** With forwarding on, the kernel drops RAs unless accept_ra is 2: say so once per WAN (issue 12). */
-  private async checkAcceptRa(iface: string): Promise<void> {
-    if (!this.deps.host.checkAcceptRa) return;
-    try {
-      const r = await this.deps.host.checkAcceptRa(iface, this.cfg.ipv6SetAcceptRa ?? false);
-      if (r?.changed) this.deps.log.info({ interface: iface }, 'accept_ra set to 2 so router advertisements are accepted with forwarding on');
-      else if (r?.warning) this.deps.log.warn({ interface: iface, acceptRa: r.acceptRa, forwarding: r.forwarding }, r.warning);
-    } catch (err) {
-      this.deps.log.warn({ interface: iface, error: describeError(err) }, 'could not read accept_ra');
-    }
   }
 
   private record(type: EngineEventType, level: 'info' | 'warn' | 'error', link: string | null, message: string): void {

@@ -38,6 +38,8 @@ export interface HostPort {
   readStateFile(dir: string, iface: string): Promise<string | null>;
   /** Sets loose rp_filter where it is strict; returns the old value when it changed something. */
   loosenRpFilter(iface: string): Promise<{ from: number; to: number } | null>;
+  /** Balancing: sets fib_multipath_hash_policy to L4 (1) where it is L3 (0); returns what changed. */
+  setMultipathHash?(families: readonly AddressFamily[]): Promise<Array<{ family: AddressFamily; from: number; to: number }>>;
   /** IPv6: whether the kernel drops RAs on the WAN (forwarding on, accept_ra not 2); sets it when allowed. */
   checkAcceptRa?(iface: string, set: boolean): Promise<{ acceptRa: number; forwarding: number; changed: boolean; warning: string | null } | null>;
 }

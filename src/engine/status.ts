@@ -13,7 +13,10 @@ export interface StatusInput {
   conntrack(link: string): { entries: number; flushes: number; lastMs: number | null } | null;
   /** The link whose default route the kernel holds (not merely intended). */
   kernelActive: string | null;
-  ipv6: { policy: PolicyState; kernelActive: string | null; stats(link: string): ProbeStats | null } | null;
+  ipv6: { policy: PolicyState; kernelActive: string | null; stats(link: string): ProbeStats | null; share?(link: string): number | null } | null;
+  /** Tier and weight per link after defaults; the share of new IPv4 flows, null when not carrying. */
+  place?(link: string): { tier: number; weight: number };
+  share?(link: string): number | null;
   events: EngineEvent[];
   switchCount: number;
   lastSwitchMs: number | null;
@@ -52,6 +55,8 @@ export function buildStatus(i: StatusInput): EngineStatus {
       stateReason: stateReason(p, f, stats),
       quality: stats?.quality ?? null,
       ...(ct ? { conntrack: ct } : {}),
+      ...(i.place ? i.place(f.cfg.name) : {}),
+      ...(i.share ? carryingOf(i.share(f.cfg.name)) : {}),
       ...(i.ipv6 ? { ipv6: familyStatus(f, i.ipv6) } : {}),
     };
   });
@@ -101,7 +106,12 @@ function familyStatus(f: LinkFacts, v6: NonNullable<StatusInput['ipv6']>): LinkF
     rttMs: stats?.rttMs ?? null,
     lossPct: stats?.lossPct ?? null,
     targets: stats?.targets ?? [],
+    ...(v6.share ? carryingOf(v6.share(f.cfg.name)) : {}),
   };
+}
+
+function carryingOf(share: number | null): { carrying: boolean; share: number } {
+  return { carrying: share !== null, share: share ?? 0 };
 }
 
 /** One line for systemd's STATUS=, from the policy and facts alone (no probe statistics needed). */

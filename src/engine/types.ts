@@ -51,6 +51,13 @@ export interface LinkStatus {
   ipv6?: LinkFamilyStatus;
   /** Conntrack entries flushed for this link's NAT flows on switches away from it (when enabled). */
   conntrack?: { entries: number; flushes: number; lastMs: number | null };
+  /** Tier (1 = most preferred) and weight inside it, after defaults (issue 21). */
+  tier?: number;
+  weight?: number;
+  /** The kernel's IPv4 default route carries over this link (installed, not intended). */
+  carrying?: boolean;
+  /** This link's share of new IPv4 flows (0-1): its fraction of the group's buckets (balancing), else its weight's share. */
+  share?: number;
 }
 
 /** One address family of a link: its gateway, judgement and probe figures. */
@@ -64,6 +71,8 @@ export interface LinkFamilyStatus {
   rttMs: number | null;
   lossPct: number | null;
   targets: TargetStats[];
+  carrying?: boolean;
+  share?: number;
 }
 
 export interface EngineStatus {

@@ -24,6 +24,11 @@ export class EventLogger implements Extension {
       this.log.warn({ family: e.family, from: e.from?.link ?? null, to: e.to.link, reason: e.detail ?? e.message, cause: e.reason,
         gateway: e.to.gateway ?? null, interface: e.to.interface, applyMs: e.applyMs }, 'default route switched');
     }));
+    // What the kernel now carries (balancing: who joined or left the group, and the shares).
+    this.offs.push(this.bus.onKind('carrying', (e) => {
+      this.log.info({ family: e.family, started: e.started.map((x) => x.link), stopped: e.stopped.map((x) => x.link), shares: e.shares },
+        'carrying links changed in the kernel');
+    }));
   }
 
   async stop(): Promise<void> {

@@ -48,10 +48,13 @@ export interface HistoryDeps {
 }
 
 /**
- * The share of a family's traffic a link carries: 1 for the link of the default route, else 0.
- * The one place to feed load-balancing weights when the status carries them.
+ * The share of a family's traffic a link carries: the status's `share` (the fraction of the
+ * resilient group's buckets, issue 21); without one (an engine that does not say), 1 for the link
+ * of the default route, else 0.
  */
 export function shareOf(status: EngineStatus, link: LinkStatus, family: AddressFamily): number {
+  const share = family === 'ipv4' ? link.share : link.ipv6?.share;
+  if (share !== undefined) return share;
   const active = family === 'ipv4' ? status.active : status.activeIpv6 ?? null;
   return active === link.name ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 // One history point of a link in one address family, and the encoding of its state in a byte.
-// `share` is the fraction of the family's traffic the link carries: 1/0 from the active link
-// today; load balancing feeds its weights into the same field (history-extension.ts, shareOf).
+// `share` is the fraction of the family's traffic the link carries, from the status: its bucket
+// share with balancing (issue 21), else 1/0 from the active link (history-extension.ts, shareOf).
 import type { Health } from '../policy/types.js';
 
 export interface HistorySample {

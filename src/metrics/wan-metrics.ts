@@ -43,6 +43,8 @@ export class WanMetrics {
   private readonly txBytes: CounterFamily;
   private readonly conntrack: CounterFamily;
   private readonly uptime: GaugeFamily;
+  private readonly share: GaugeFamily;
+  private readonly weight: GaugeFamily;
   /** Kernel byte counters last seen per link: counters here only go up by the kernel's deltas. */
   private readonly lastBytes = new Map<string, { rx: number; tx: number }>();
   /** Judged state per link|family from the bus (it knows `degraded`, which the status does not). */
@@ -75,6 +77,8 @@ export class WanMetrics {
     this.txBytes = r.counter(`${P}transmit_bytes_total`, 'Bytes sent on the link interface (kernel IFLA_STATS64).', li);
     this.conntrack = r.counter(`${P}conntrack_flushed_total`, 'Conntrack entries NATed to a link that were deleted when the default route left it.', [...li, 'family']);
     this.uptime = r.gauge(`${P}uptime_seconds`, 'Seconds since the daemon started.', []);
+    this.share = r.gauge(`${P}link_share`, 'Share of new flows the link carries per family (0-1): its fraction of the nexthop group\'s buckets.', ['link', 'family']);
+    this.weight = r.gauge(`${P}link_weight`, 'Weight of the link inside its tier (1-255).', ['link']);
     // Zero series up front, so rate() and increase() work from the first switch on.
     for (const reason of REASONS) this.switches.inc({ family: 'ipv4', reason }, 0);
     this.switchFailures.inc({ family: 'ipv4' }, 0);
@@ -141,6 +145,9 @@ export class WanMetrics {
       this.gatewayReachable.set(li, flag(l.gatewayReachable));
       if (l.carrier !== null) this.carrier.set(li, flag(l.carrier));
       this.linkActive.set(li, flag(l.active));
+      if (l.weight !== undefined) this.weight.set({ link: l.name }, l.weight);
+      if (l.share !== undefined) this.share.set({ link: l.name, family: 'ipv4' }, l.share);
+      if (l.ipv6?.share !== undefined) this.share.set({ link: l.name, family: 'ipv6' }, l.ipv6.share);
       if (l.active) this.activeInfo.set({ ...li, family: 'ipv4' }, 1);
       if (l.rttMs !== null) this.rttMean.set(li, ms(l.rttMs));
       // Jitter exists with continuous probing only (absent with the original cycles).

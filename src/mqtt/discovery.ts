@@ -108,6 +108,17 @@ function linkEntities(link: DiscoveryLink, slug: string, topics: Topics): Entity
     rateSensor('RX', 'rx_mbps', false), rateSensor('TX', 'tx_mbps', false),
     rateSensor('RX', 'rx_mbps_avg', true), rateSensor('TX', 'tx_mbps_avg', true),
     {
+      // Balancing (issue 21): whether the link carries traffic now, and its share of new flows.
+      component: 'binary_sensor', key: `${slug}_carrying`, name: `${l} carrying`,
+      fields: { state_topic: state, value_template: boolTemplate('carrying'), payload_on: ON, payload_off: OFF,
+        icon: 'mdi:transit-connection-variant' },
+    },
+    {
+      component: 'sensor', key: `${slug}_share`, name: `${l} share`,
+      fields: { state_topic: state, value_template: valueTemplate('share_pct'), unit_of_measurement: '%',
+        state_class: 'measurement', suggested_display_precision: 0, icon: 'mdi:chart-pie' },
+    },
+    {
       component: 'sensor', key: `${slug}_state`, name: `${l} state`,
       fields: { state_topic: state, value_template: valueTemplate('state'), device_class: 'enum', options: [...LINK_STATES], icon: 'mdi:wan' },
     },

@@ -44,6 +44,9 @@ export interface LinkDoc {
   state_reason?: string | null;
   /** Each target's method and last failure reason (issue 23); absent when the prober does not say. */
   targets?: Array<{ target: string; method: string; up: boolean | null; last_error: string | null }>;
+  /** Balancing (issue 21): the kernel's IPv4 default route carries over the link; its share of new flows in %. */
+  carrying: boolean;
+  share_pct: number;
 }
 
 export const isoTime = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -106,6 +109,8 @@ export function linkDoc(l: LinkStatus): LinkDoc {
     ...(l.targets.some((t) => t.method !== undefined) ? {
       targets: l.targets.map((t) => ({ target: t.target, method: t.method ?? 'icmp', up: t.up, last_error: t.lastError ?? null })),
     } : {}),
+    carrying: l.carrying ?? l.active,
+    share_pct: Math.round((l.share ?? (l.active ? 1 : 0)) * 1000) / 10,
   };
 }
 

@@ -14,13 +14,17 @@ import { EventMonitor } from './event-monitor.js';
 import { familyNumber } from './ip-format.js';
 import { errnoName, errnoOf, netlinkError, wrapSocketError } from './netlink-error.js';
 import {
-  addRuleRequest, deleteDefaultRouteRequest, deleteRuleRequest, replaceDefaultRouteRequest,
+  NLM_F, addRuleRequest, deleteDefaultRouteRequest, deleteRouteRequest, deleteRuleRequest, replaceDefaultRouteRequest,
   type RouteRequest, type RuleRequest,
 } from './requests.js';
 import type {
-  AddressEntry, DefaultRouteKey, DefaultRouteSpec, Family, LinkState, NetlinkEvent, NetlinkPort, NetlinkSnapshot, RouteEntry, RuleEntry, RuleSpec,
+  AddressEntry, DefaultRouteKey, DefaultRouteSpec, Family, LinkState, NetlinkEvent, NetlinkPort, NetlinkSnapshot, RouteEntry, RouteKey, RuleEntry, RuleKey, RuleSpec,
 } from './types.js';
 import { RTM, type WireMessage } from './wire-types.js';
+import {
+  RTM_NEXTHOP, decodeBucket, decodeNexthop, encodeBucketDump, encodeDeleteNexthop, encodeGroup, encodeNexthop, encodeNexthopDump,
+  type BucketEntry, type GroupSpec, type NexthopEntry, type NexthopSpec,
+} from './nexthop-codec.js';
 
 export interface NetlinkOptions {
   /** SO_RCVBUF of the notification socket; tiny values force ENOBUFS in tests. The kernel caps it at rmem_max. */
@@ -68,6 +72,15 @@ export function parseRtMessage(type: number, payload: Buffer): WireMessage {
   }
 }
 
+/** A notification: nexthop objects through the project's codec, the rest through the library. */
+function decodeMonitored(type: number, payload: Buffer): NetlinkEvent | null {
+  if (type === RTM_NEXTHOP.NEW || type === RTM_NEXTHOP.DEL) {
+    const nexthop = decodeNexthop(payload);
+    return nexthop ? { kind: 'nexthop', op: type === RTM_NEXTHOP.NEW ? 'new' : 'del', nexthop } : null;
+  }
+  return decodeEvent(type, parseRtMessage(type, payload));
+}
+
 export function createNetlink(opts: NetlinkOptions = {}): NetlinkPort {
   return new RtnlAdapter(opts);
 }
@@ -97,7 +110,7 @@ class RtnlAdapter implements NetlinkPort {
         clock: this.clock,
         recvBufferBytes: this.opts.recvBufferBytes ?? DEFAULT_RECV_BUFFER_BYTES,
         rules: this.opts.monitorRules === true,
-        decode: (type, payload) => decodeEvent(type, parseRtMessage(type, payload)),
+        decode: (type, payload) => decodeMonitored(type, payload),
         tap: (type, payload) => this.opts.tap?.('event', type, payload),
         emit: (e) => this.emit(e),
       });
@@ -140,7 +153,64 @@ class RtnlAdapter implements NetlinkPort {
       rules.push(...(await this.dumpKind(`dump ${family} rules`, RTM.GETRULE, rt.formatRuleMessage, { kind: 'rule', data: { family: familyNumber(family) }, attrs: {} }))
         .map((m) => (m.kind === 'rule' ? decodeRule(m) : null)).filter(notNull<RuleEntry>));
     }
-    return { links, addresses, routes, rules };
+    return { links, addresses, routes, rules, nexthops: await this.dumpNexthops() };
+  }
+
+  /** Nexthop objects through the project's codec (nexthop-codec.ts); a kernel without them answers EOPNOTSUPP/EINVAL: none. */
+  private async dumpNexthops(): Promise<NexthopEntry[]> {
+    let msgs: NetlinkMessage[];
+    try {
+      msgs = await this.request('dump nexthops', RTM_NEXTHOP.GET, FlagsGet.DUMP, [encodeNexthopDump()]);
+    } catch (e) {
+      if (['EOPNOTSUPP', 'EINVAL', 'EAFNOSUPPORT'].includes(errnoOf(e) ?? '')) return [];
+      throw e;
+    }
+    const out: NexthopEntry[] = [];
+    for (const m of msgs) {
+      this.opts.tap?.('dump', m.type, m.data);
+      if (m.type !== RTM_NEXTHOP.NEW) continue;
+      const nh = decodeNexthop(m.data);
+      if (nh) out.push(nh);
+    }
+    return out;
+  }
+
+  dumpBuckets(groupId: number): Promise<BucketEntry[]> {
+    return this.serial(async () => {
+      let msgs: NetlinkMessage[];
+      try {
+        msgs = await this.request('dump nexthop buckets', RTM_NEXTHOP.GET_BUCKET, FlagsGet.DUMP, [encodeBucketDump(groupId)]);
+      } catch (e) {
+        if (['ENOENT', 'EOPNOTSUPP', 'EINVAL'].includes(errnoOf(e) ?? '')) return [];
+        throw e;
+      }
+      const out: BucketEntry[] = [];
+      for (const m of msgs) {
+        this.opts.tap?.('dump', m.type, m.data);
+        const b = m.type === RTM_NEXTHOP.NEW_BUCKET ? decodeBucket(m.data) : null;
+        if (b) out.push(b);
+      }
+      return out;
+    });
+  }
+
+  async replaceNexthop(spec: NexthopSpec): Promise<void> {
+    const body = build('replaceNexthop', () => encodeNexthop(spec));
+    await this.serial(() => this.request('replaceNexthop', RTM_NEXTHOP.NEW, NLM_F.CREATE | NLM_F.REPLACE, [body]));
+  }
+
+  async replaceGroup(spec: GroupSpec): Promise<void> {
+    const body = build('replaceGroup', () => encodeGroup(spec));
+    await this.serial(() => this.request('replaceGroup', RTM_NEXTHOP.NEW, NLM_F.CREATE | NLM_F.REPLACE, [body]));
+  }
+
+  async deleteNexthop(id: number): Promise<void> {
+    const body = build('deleteNexthop', () => encodeDeleteNexthop(id));
+    try {
+      await this.serial(() => this.request('deleteNexthop', RTM_NEXTHOP.DEL, 0, [body]));
+    } catch (e) {
+      if (errnoOf(e) !== 'ENOENT') throw e;
+    }
   }
 
   getLinks(): Promise<LinkState[]> {
@@ -161,11 +231,15 @@ class RtnlAdapter implements NetlinkPort {
     await this.sendRoute('deleteDefaultRoute', build('deleteDefaultRoute', () => deleteDefaultRouteRequest(spec)), ['ESRCH', 'ENOENT']);
   }
 
+  async deleteRoute(key: RouteKey): Promise<void> {
+    await this.sendRoute('deleteRoute', build('deleteRoute', () => deleteRouteRequest(key)), ['ESRCH', 'ENOENT']);
+  }
+
   async addRule(spec: RuleSpec): Promise<void> {
     await this.sendRule('addRule', build('addRule', () => addRuleRequest(spec)), ['EEXIST']);
   }
 
-  async deleteRule(spec: RuleSpec): Promise<void> {
+  async deleteRule(spec: RuleSpec | RuleKey): Promise<void> {
     await this.sendRule('deleteRule', build('deleteRule', () => deleteRuleRequest(spec)), ['ENOENT']);
   }
 

@@ -88,6 +88,8 @@ export function decodeRoute(m: WireRouteMessage): RouteEntry | null {
     scope: enumValue(m.data.scope, scopeNumber),
     type: enumValue(m.data.type, fromList(ROUTE_TYPES)),
     prefsrc: ip(m.attrs.prefsrc),
+    // Only routes that point at a nexthop object carry it (the shape of every other route is unchanged).
+    ...(m.attrs.nhId && m.attrs.nhId.length === 4 ? { nhid: Buffer.from(m.attrs.nhId).readUInt32LE(0) } : {}),
   };
 }
 

@@ -23,6 +23,8 @@ export const MONITOR_GROUPS = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROU
 export const RTMGRP_IPV4_RULE = 0x80;
 /** RTNLGRP_IPV6_RULE = 19 (no legacy RTMGRP_ name; bit 18 all the same). */
 export const RTMGRP_IPV6_RULE = 0x40000;
+/** RTNLGRP_NEXTHOP (32): bit 31, as an unsigned mask (the addon reads a uint32); `wanctl monitor` only, with the rules. */
+const RTMGRP_NEXTHOP = 2 ** 31;
 export const RULE_GROUPS = RTMGRP_IPV4_RULE | RTMGRP_IPV6_RULE;
 
 /** linux/netlink.h control messages that may reach a notification socket. */
@@ -81,7 +83,7 @@ export class EventMonitor {
   }
 
   private open(): void {
-    this.handle = this.deps.open(MONITOR_GROUPS | (this.deps.rules === true ? RULE_GROUPS : 0), this.deps.recvBufferBytes,
+    this.handle = this.deps.open(((MONITOR_GROUPS | (this.deps.rules === true ? RULE_GROUPS : 0)) >>> 0) + (this.deps.rules === true ? RTMGRP_NEXTHOP : 0), this.deps.recvBufferBytes,
       (datagram) => this.onDatagram(datagram), (code) => this.onError(code));
   }
 

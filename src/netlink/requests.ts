@@ -2,7 +2,7 @@
 // oif policy rules) for either address family: message type, NLM_F_* modifiers and the
 // library-shaped body. The family is a parameter; the message shapes are the same for both.
 import { familyNumber, ipToBytes } from './ip-format.js';
-import type { DefaultRouteKey, DefaultRouteSpec, Family, RuleSpec } from './types.js';
+import type { DefaultRouteKey, DefaultRouteSpec, Family, RouteKey, RuleKey, RuleSpec } from './types.js';
 import { RTM } from './wire-types.js';
 
 /** linux/netlink.h NLM_F_* modifiers of NEW/DEL requests (REQUEST|ACK are added by the adapter). */
@@ -19,14 +19,14 @@ export interface RouteRequest {
   type: number;
   flags: number;
   data: { family: number; dstLen: number; srcLen: number; tos: number; table: number; protocol: number; scope: number; type: number };
-  attrs: { table?: number; gateway?: Buffer; oif?: number; priority?: number };
+  attrs: { table?: number; gateway?: Buffer; oif?: number; priority?: number; dst?: Buffer; nhId?: Buffer };
 }
 
 export interface RuleRequest {
   type: number;
   flags: number;
   data: { family: number; dstLen: number; srcLen: number; tos: number; table: number; action: number };
-  attrs: { table: number; priority: number; oifname: string; protocol: number };
+  attrs: { table: number; priority: number; oifname?: string; protocol: number; iifname?: string; fwmark?: number; src?: Buffer; dst?: Buffer };
 }
 
 /** rtm_table is a u8: ids above 255 go in RTA_TABLE with the header at RT_TABLE_UNSPEC (0). */
@@ -51,8 +51,8 @@ function checkFamily(family: unknown): Family {
 export function replaceDefaultRouteRequest(spec: DefaultRouteSpec): RouteRequest {
   const family = checkFamily(spec.family ?? 'inet');
   checkTable(spec.table);
-  const gateway = ipToBytes(spec.gateway);
-  if (gateway.length !== ADDRESS_BYTES[family]) {
+  const gateway = spec.nhid === undefined ? ipToBytes(spec.gateway) : Buffer.alloc(0);
+  if (spec.nhid === undefined && gateway.length !== ADDRESS_BYTES[family]) {
     throw new RangeError(`default route gateway must be ${family === 'inet' ? 'IPv4' : 'IPv6'}: ${spec.gateway}`);
   }
   // net/ipv6/route.c ip6_route_info_create: metric 0 becomes IP6_RT_PRIO_USER (1024), the metric
@@ -67,11 +67,17 @@ export function replaceDefaultRouteRequest(spec: DefaultRouteSpec): RouteRequest
       family: familyNumber(family), dstLen: 0, srcLen: 0, tos: 0, table: headerTable(spec.table),
       protocol: spec.protocol, scope: RT_SCOPE_UNIVERSE, type: RTN_UNICAST,
     },
-    attrs: {
-      ...(spec.table > 255 ? { table: spec.table } : {}),
-      gateway, oif: spec.oif, priority: spec.metric,
-    },
+    // With a nexthop object the route names only its id (rtm_to_fib6_config/fib_nh: RTA_NH_ID excludes RTA_GATEWAY/RTA_OIF).
+    attrs: spec.nhid !== undefined
+      ? { ...(spec.table > 255 ? { table: spec.table } : {}), priority: spec.metric, nhId: nhIdBytes(spec.nhid) }
+      : { ...(spec.table > 255 ? { table: spec.table } : {}), gateway, oif: spec.oif, priority: spec.metric },
   };
+}
+
+function nhIdBytes(id: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(id);
+  return b;
 }
 
 /**
@@ -79,27 +85,51 @@ export function replaceDefaultRouteRequest(spec: DefaultRouteSpec): RouteRequest
  * metric 0 matches any metric (net/ipv6/route.c ip6_route_del compares only a non-zero fc_metric).
  */
 export function deleteDefaultRouteRequest(spec: DefaultRouteKey): RouteRequest {
+  return deleteRouteRequest({ ...spec, dst: null, dstLength: 0 });
+}
+
+/** Deletes the route of `key.dst/key.dstLength` (null: the default route) at `metric`, as above. */
+export function deleteRouteRequest(spec: RouteKey): RouteRequest {
   const family = checkFamily(spec.family ?? 'inet');
   checkTable(spec.table);
+  const dst = spec.dst === null ? null : ipToBytes(spec.dst);
+  if (dst !== null && dst.length !== ADDRESS_BYTES[family]) throw new RangeError(`route destination must be of family ${family}: ${spec.dst}`);
   return {
     type: RTM.DELROUTE,
     flags: 0,
     data: {
-      family: familyNumber(family), dstLen: 0, srcLen: 0, tos: 0, table: headerTable(spec.table),
+      family: familyNumber(family), dstLen: spec.dstLength, srcLen: 0, tos: 0, table: headerTable(spec.table),
       protocol: spec.protocol ?? 0, scope: RT_SCOPE_NOWHERE, type: 0,
     },
-    attrs: { ...(spec.table > 255 ? { table: spec.table } : {}), priority: spec.metric },
+    attrs: { ...(spec.table > 255 ? { table: spec.table } : {}), priority: spec.metric, ...(dst ? { dst } : {}) },
   };
 }
 
-function ruleRequest(type: number, flags: number, spec: RuleSpec): RuleRequest {
+function ruleRequest(type: number, flags: number, spec: RuleKey): RuleRequest {
   const family = checkFamily(spec.family ?? 'inet');
   checkTable(spec.table);
+  const addr = (a: string | null | undefined): Buffer | undefined => {
+    if (a === null || a === undefined) return undefined;
+    const b = ipToBytes(a);
+    if (b.length !== ADDRESS_BYTES[family]) throw new RangeError(`rule address must be of family ${family}: ${a}`);
+    return b;
+  };
+  const src = addr(spec.src);
+  const dst = addr(spec.dst);
   return {
     type,
     flags,
-    data: { family: familyNumber(family), dstLen: 0, srcLen: 0, tos: 0, table: headerTable(spec.table), action: FR_ACT_TO_TBL },
-    attrs: { table: spec.table, priority: spec.priority, oifname: spec.oifname, protocol: spec.protocol },
+    data: { family: familyNumber(family), dstLen: dst ? spec.dstLength ?? 0 : 0, srcLen: src ? spec.srcLength ?? 0 : 0, tos: 0,
+      table: headerTable(spec.table), action: FR_ACT_TO_TBL },
+    attrs: {
+      // Key order is wire order: the add request stays byte-identical to what it was.
+      table: spec.table, priority: spec.priority,
+      ...(spec.oifname ? { oifname: spec.oifname } : {}),
+      protocol: spec.protocol,
+      ...(spec.iifname ? { iifname: spec.iifname } : {}),
+      ...(spec.fwmark !== null && spec.fwmark !== undefined ? { fwmark: spec.fwmark } : {}),
+      ...(src ? { src } : {}), ...(dst ? { dst } : {}),
+    },
   };
 }
 
@@ -108,6 +138,6 @@ export function addRuleRequest(spec: RuleSpec): RuleRequest {
   return ruleRequest(RTM.NEWRULE, NLM_F.CREATE | NLM_F.EXCL, spec);
 }
 
-export function deleteRuleRequest(spec: RuleSpec): RuleRequest {
+export function deleteRuleRequest(spec: RuleKey): RuleRequest {
   return ruleRequest(RTM.DELRULE, 0, spec);
 }

@@ -1,5 +1,8 @@
 // Domain types and the port through which the daemon and wanctl see rtnetlink.
 // Only src/netlink/ imports the `netlink` package; everything else talks to NetlinkPort.
+import type { BucketEntry, GroupSpec, NexthopEntry, NexthopSpec } from './nexthop-codec.js';
+
+export type { BucketEntry, GroupSpec, NexthopEntry, NexthopSpec } from './nexthop-codec.js';
 
 export type OperState = 'unknown' | 'notpresent' | 'down' | 'lowerlayerdown' | 'testing' | 'dormant' | 'up';
 export type Family = 'inet' | 'inet6';
@@ -51,6 +54,8 @@ export interface RouteEntry {
   scope: number;
   type: number;
   prefsrc: string | null;
+  /** RTA_NH_ID: the route points at a nexthop object (or group) instead of a gateway. */
+  nhid?: number | null;
 }
 
 export interface RuleEntry {
@@ -74,6 +79,8 @@ export interface NetlinkSnapshot {
   addresses: AddressEntry[];
   routes: RouteEntry[];
   rules: RuleEntry[];
+  /** Nexthop objects and groups (RTM_GETNEXTHOP); absent or [] on a kernel without them. */
+  nexthops?: NexthopEntry[];
 }
 
 export type NetlinkEvent =
@@ -82,6 +89,8 @@ export type NetlinkEvent =
   | { kind: 'route'; op: 'new' | 'del'; route: RouteEntry }
   /** Only on a monitor opened with rules (wanctl monitor): the daemon does not subscribe to them. */
   | { kind: 'rule'; op: 'new' | 'del'; rule: RuleEntry }
+  /** Only on a monitor opened with rules (wanctl monitor): nexthop objects and groups. */
+  | { kind: 'nexthop'; op: 'new' | 'del'; nexthop: NexthopEntry }
   /** Notifications were lost (ENOBUFS or a socket error): the consumer must re-dump. */
   | { kind: 'resync'; reason: string };
 
@@ -97,6 +106,8 @@ export interface DefaultRouteSpec {
   oif: number;
   metric: number;
   protocol: number;
+  /** Points the route at this nexthop object or group (RTA_NH_ID); gateway and oif then stay out of the request. */
+  nhid?: number;
 }
 
 /** Which default route to delete: family (default 'inet'), table, metric and optionally our protocol. */
@@ -106,6 +117,34 @@ export interface DefaultRouteKey {
   /** IPv6: 0 matches any metric (net/ipv6/route.c ip6_route_del). */
   metric: number;
   protocol?: number;
+}
+
+/**
+ * Any route of one table by its kernel identity (net/ipv4/fib_trie.c fib_table_delete, ip6_route_del):
+ * destination prefix and metric; protocol narrows it to ours. Used to remove what an earlier run left.
+ */
+export interface RouteKey extends DefaultRouteKey {
+  /** null: the default route. */
+  dst: string | null;
+  dstLength: number;
+}
+
+/**
+ * A rule to delete, by the selectors it was made with: the kernel's rule_find (net/core/fib_rules.c)
+ * compares only what the request names, so every selector the rule has must be named.
+ */
+export interface RuleKey {
+  family?: Family;
+  priority: number;
+  table: number;
+  protocol: number;
+  oifname?: string | null;
+  iifname?: string | null;
+  fwmark?: number | null;
+  src?: string | null;
+  srcLength?: number;
+  dst?: string | null;
+  dstLength?: number;
 }
 
 /** `oif <oifname> lookup <table>` at a priority, tagged with our protocol, in one family (default 'inet'). */
@@ -128,8 +167,18 @@ export interface NetlinkPort {
   replaceDefaultRoute(spec: DefaultRouteSpec): Promise<void>;
   /** Deletes the default route of `table` at `metric` (optionally only ours, by protocol). ENOENT is fine. */
   deleteDefaultRoute(spec: DefaultRouteKey): Promise<void>;
+  /** Deletes the route of `key` (any prefix). ESRCH/ENOENT are fine. */
+  deleteRoute(key: RouteKey): Promise<void>;
   /** Idempotent: EEXIST is fine. */
   addRule(spec: RuleSpec): Promise<void>;
+  /** One RTM_NEWNEXTHOP with NLM_F_CREATE|NLM_F_REPLACE: a nexthop object. */
+  replaceNexthop(spec: NexthopSpec): Promise<void>;
+  /** One RTM_NEWNEXTHOP with NLM_F_CREATE|NLM_F_REPLACE: a resilient group (its members swapped in one step). */
+  replaceGroup(spec: GroupSpec): Promise<void>;
+  /** RTM_DELNEXTHOP by id; ENOENT is fine. */
+  deleteNexthop(id: number): Promise<void>;
+  /** The buckets of one resilient group (RTM_GETNEXTHOPBUCKET); [] when it does not exist. Optional: fakes may leave it out. */
+  dumpBuckets?(groupId: number): Promise<BucketEntry[]>;
   /** Idempotent: ENOENT is fine. */
-  deleteRule(spec: RuleSpec): Promise<void>;
+  deleteRule(spec: RuleSpec | RuleKey): Promise<void>;
 }

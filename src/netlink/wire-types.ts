@@ -37,7 +37,7 @@ export interface WireRouteMessage {
   };
   attrs: {
     dst?: Uint8Array; gateway?: Uint8Array; oif?: number; priority?: number;
-    prefsrc?: Uint8Array; table?: number;
+    prefsrc?: Uint8Array; table?: number; nhId?: Uint8Array;
   };
 }
 

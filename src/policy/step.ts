@@ -3,6 +3,7 @@
 // (presence, carrier, gateway, address) it reads from the facts view it is handed. The daemon runs
 // one instance per address family and carries out the effects through the reconciler.
 import { assertNever } from './assert-never.js';
+import { balances, decideBalanced, holdRejoin, leadLink } from './balance.js';
 import type {
   FactsView, LinkDecision, LogLevelName, PolicyConfig, PolicyEffect, PolicyEvent, PolicyRecordType, PolicyState,
   StepResult, SwitchReason,
@@ -23,6 +24,7 @@ export function initialState(links: Array<{ name: string; label: string }>): Pol
       routeFailingUntilMs: null,
     })),
     active: null,
+    carrying: [],
     activeSinceMs: null,
     auto: true,
     manualHold: null,
@@ -54,19 +56,22 @@ export function step(state: PolicyState, event: PolicyEvent, nowMs: number, cfg:
   const link = (name: string): LinkDecision | undefined => s.links.find((l) => l.name === name);
 
   switch (event.kind) {
-    case 'adopt':
-      if (event.link !== null && link(event.link)) {
-        s.active = event.link;
+    case 'adopt': {
+      const adopted = (event.carrying ?? (event.link === null ? [] : [event.link])).filter((n) => link(n));
+      if (adopted.length > 0) {
+        s.carrying = s.links.filter((l) => adopted.includes(l.name)).map((l) => l.name);
+        s.active = balances(cfg) ? leadLink(cfg, s.carrying) : adopted[0]!;
         s.activeSinceMs = nowMs;
       }
       break;
+    }
     case 'probe': {
       const l = link(event.link);
       if (!l) break;
       l.gatewayReachable = event.gatewayReachable;
       l.quality = event.quality ?? 'unknown';
       l.qualityReason = event.qualityReason ?? null;
-      onProbe(s, l, event.healthy, cfg, facts, effects);
+      onProbe(s, l, event.healthy, cfg, facts, effects, nowMs);
       break;
     }
     case 'carrier':
@@ -79,6 +84,7 @@ export function step(state: PolicyState, event: PolicyEvent, nowMs: number, cfg:
       if (!up) {
         effects.push(ev('carrier', 'warn', l, `${l.label}: ${what} lost`));
         markDown(s, l, `${what} lost`, effects);
+        holdRejoin(s, l.name, nowMs);
       } else {
         effects.push(ev('carrier', 'info', l, `${l.label}: ${what} back`));
       }
@@ -127,7 +133,14 @@ export function step(state: PolicyState, event: PolicyEvent, nowMs: number, cfg:
   s.links.forEach((l, i) => {
     if (l.health !== state.links[i]?.health) l.healthSinceMs = nowMs;
   });
-  decide(s, nowMs, cfg, facts, effects);
+  if (balances(cfg)) {
+    decideBalanced(s, nowMs, cfg, facts, { isEligible, canStay, usable }, effects);
+  } else {
+    decide(s, nowMs, cfg, facts, effects);
+    // Failover carries on one link: the set of one the planner and the outputs read.
+    const carrying = s.active === null ? [] : [s.active];
+    if ((s.carrying ?? []).join() !== carrying.join()) s.carrying = carrying;
+  }
   return { state: s, effects };
 }
 
@@ -136,7 +149,7 @@ export function step(state: PolicyState, event: PolicyEvent, nowMs: number, cfg:
  * verdict. Up (or degraded, when the quality says so) only when both agree: a passing round and a
  * quality verdict that is not down. Without a quality verdict this is the original's rule.
  */
-function onProbe(s: PolicyState, l: LinkDecision, healthy: boolean, cfg: PolicyConfig, facts: FactsView, effects: PolicyEffect[]): void {
+function onProbe(s: PolicyState, l: LinkDecision, healthy: boolean, cfg: PolicyConfig, facts: FactsView, effects: PolicyEffect[], nowMs: number): void {
   if (healthy) {
     l.consecutiveFailures = 0;
     l.consecutiveSuccesses += 1;
@@ -145,6 +158,7 @@ function onProbe(s: PolicyState, l: LinkDecision, healthy: boolean, cfg: PolicyC
     l.consecutiveFailures += 1;
   }
   if (!healthy && l.consecutiveFailures >= cfg.failureThreshold) {
+    if (l.health !== 'down') holdRejoin(s, l.name, nowMs);
     markDown(s, l, `${l.consecutiveFailures} consecutive failed checks`, effects);
     return;
   }

@@ -23,6 +23,11 @@ export interface PolicyConfig {
   failureThreshold: number;
   recoveryThreshold: number;
   minSecondaryTimeMs: number;
+  /**
+   * Each link's tier and weight (src/config/balance.ts linkPlaces). Absent, or every link in a tier
+   * of its own: the original's failover, unchanged. A tier of two links or more balances (balance.ts).
+   */
+  places?: ReadonlyArray<{ name: string; tier: number; weight: number }>;
 }
 
 /** What the policy reads about a link, owned by the link facts store (never copied into the state). */
@@ -60,8 +65,18 @@ export interface LinkDecision {
 export interface PolicyState {
   /** Preference order: links[0] is the most preferred. */
   links: LinkDecision[];
-  /** Desired: the link that should carry the default route; null = none chosen yet. */
+  /** Desired: the link that should carry the default route (balancing: the largest share); null = none chosen yet. */
   active: string | null;
+  /**
+   * Desired: the links that carry the default route, in preference order. Failover: [active] (or []).
+   * Balancing: the up links of the first tier that has one.
+   */
+  carrying?: string[];
+  /**
+   * Balancing: monotonic ms since which a link (down, or no longer carrying) must wait before it
+   * carries again, once it passed recovery_threshold rounds and min_secondary_time. No entry: at once.
+   */
+  rejoinSinceMs?: Record<string, number>;
   /** Monotonic ms since the active link was chosen (for min_secondary_time). */
   activeSinceMs: number | null;
   auto: boolean;
@@ -71,8 +86,8 @@ export interface PolicyState {
 }
 
 export type PolicyEvent =
-  /** At start: the link the current default route already uses (a restart must not flap). */
-  | { kind: 'adopt'; link: string | null }
+  /** At start: the link(s) the current default route already uses (a restart must not flap). */
+  | { kind: 'adopt'; link: string | null; carrying?: string[] }
   | { kind: 'probe'; link: string; healthy: boolean; gatewayReachable: boolean;
       /** The link's quality verdict over the window (continuous probing with quality:); absent = none. */
       quality?: Health; qualityReason?: string | null }
@@ -95,6 +110,8 @@ export type LogLevelName = 'info' | 'warn' | 'error';
 
 export type PolicyEffect =
   | { kind: 'switch'; from: string | null; to: string; reason: string; cause: SwitchReason }
+  /** Balancing: the carrying set changed (the lead may not have). */
+  | { kind: 'carrying'; before: string[]; after: string[]; reason: string; cause: SwitchReason }
   | { kind: 'event'; type: PolicyRecordType; level: LogLevelName; link: string | null; message: string };
 
 export interface StepResult {

@@ -33,7 +33,8 @@ test('expectPositionals counts', () => {
 });
 
 test('dump sections and on/off words', () => {
-  assert.deepEqual(dumpSections(undefined), ['links', 'addrs', 'routes', 'rules']);
+  assert.deepEqual(dumpSections(undefined), ['links', 'addrs', 'routes', 'rules', 'nexthops']);
+  assert.deepEqual(dumpSections('nexthops'), ['nexthops']);
   assert.deepEqual(dumpSections('routes'), ['routes']);
   assert.throws(() => dumpSections('arp'), UsageError);
   assert.equal(parseOnOff('ON'), true);

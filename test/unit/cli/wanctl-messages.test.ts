@@ -40,7 +40,7 @@ test('usage errors carry the command name once', async () => {
   assert.equal(auto.stderr, "wanctl auto: expected on or off, got 'maybe' (see 'wanctl auto --help')\n");
   const dump = await wanctl(['dump', 'rout']);
   assert.equal(dump.code, 2);
-  assert.equal(dump.stderr, "wanctl dump: unknown section 'rout', expected links, addrs, routes, rules or all (see 'wanctl dump --help')\n");
+  assert.equal(dump.stderr, "wanctl dump: unknown section 'rout', expected links, addrs, routes, rules, nexthops or all (see 'wanctl dump --help')\n");
 });
 
 test('wanctl --version and -V print the package version', async () => {

@@ -77,3 +77,21 @@ test('every schema key says what SIGHUP does with it', () => {
   assert.equal(reloadMode('route_metric'), 'restart');
   assert.equal(reloadMode('primary'), 'restart');
 });
+
+test('a link\'s tier and weight apply in place; any other link change and balance.buckets wait for a restart (issue 21)', () => {
+  const weighted = planReload(running, next(RUNNING.replace('{name: wan1, interface: wan1}', '{name: wan1, interface: wan1, tier: 1, weight: 5}')
+    .replace('{name: wan2, interface: wan2}', '{name: wan2, interface: wan2, tier: 1, weight: 3}')));
+  assert.deepEqual(weighted.needRestart, []);
+  assert.deepEqual(weighted.changed, ['links']);
+  assert.deepEqual(weighted.applied.links.map((l) => [l.tier, l.weight]), [[1, 5], [1, 3]]);
+
+  const renamed = planReload(running, next(RUNNING.replace('{name: wan2, interface: wan2}', '{name: wan2, interface: wan3, weight: 2}')));
+  assert.deepEqual(renamed.needRestart, ['links']);
+  assert.deepEqual(renamed.applied.links.map((l) => l.interface), ['wan1', 'wan2'], 'the running links stay, weight and all');
+
+  const balanced = running.balance === undefined ? parseConfig(`${RUNNING}balance: {buckets: 128, idle_timer: 120}\n`, running.sourcePath) : running;
+  const buckets = planReload(balanced, next(`${RUNNING}balance: {buckets: 256, idle_timer: 30}\n`));
+  assert.deepEqual(buckets.needRestart, ['balance.buckets']);
+  assert.deepEqual(buckets.changed, ['balance']);
+  assert.deepEqual(buckets.applied.balance, { buckets: 128, idleTimerS: 30, unbalancedTimerS: 0 }, 'the timers apply, the bucket count stays');
+});

@@ -38,12 +38,24 @@ function rig(opts: { port?: FakeConntrack; open?: () => ConntrackPort; modes?: R
 function switched(from: 'wan1' | 'wan2' | null, to: 'wan1' | 'wan2', family: 'ipv4' | 'ipv6' = 'ipv4'): DaemonEvent {
   const end = (w: typeof wan1, name: string) => ({ link: name, interface: w.iface, addresses: [family === 'ipv4' ? w.v4 : w.v6] });
   return {
-    kind: 'switched', family,
-    from: from === null ? null : end(from === 'wan1' ? wan1 : wan2, from),
-    to: end(to === 'wan1' ? wan1 : wan2, to),
-    reason: 'failover', message: 'switched', timeMs: 1, applyMs: 0.5,
+    kind: 'carrying', family,
+    stopped: from === null ? [] : [end(from === 'wan1' ? wan1 : wan2, from)],
+    started: [end(to === 'wan1' ? wan1 : wan2, to)],
+    shares: { [to]: 1 }, timeMs: 1,
   };
 }
+
+test('balancing: only the link that stopped carrying is flushed; links that keep carrying lose nothing', async () => {
+  const r = rig();
+  await r.ext.start();
+  const end = (w: typeof wan1, name: string) => ({ link: name, interface: w.iface, addresses: [w.v4] });
+  // wan1 and wan2 carried; wan2 stops, wan1 keeps carrying (it is in neither list).
+  r.bus.publish({ kind: 'carrying', family: 'ipv4', started: [], stopped: [end(wan2, 'wan2')], shares: { wan1: 1 }, timeMs: 1 });
+  await r.ext.idle();
+  // Two passes: the second confirms none of wan2's entries is left.
+  assert.deepEqual(r.port.lists, [{ family: 'ipv4', replyDst: wan2.v4 }, { family: 'ipv4', replyDst: wan2.v4 }]);
+  assert.deepEqual(r.flushed.map((e) => e.link), ['wan2']);
+});
 
 test('a switch flushes the old link: the dump starts before publish returns, the event reports the count', async () => {
   const r = rig();
@@ -85,8 +97,8 @@ test('the initial route (no old link) and an old link without address flush noth
   const r = rig();
   await r.ext.start();
   r.bus.publish(switched(null, 'wan1'));
-  const noAddr = switched('wan1', 'wan2') as EventOf<'switched'>;
-  r.bus.publish({ ...noAddr, from: { ...noAddr.from!, addresses: [] } });
+  const noAddr = switched('wan1', 'wan2') as EventOf<'carrying'>;
+  r.bus.publish({ ...noAddr, stopped: [{ ...noAddr.stopped[0]!, addresses: [] }] });
   await r.ext.idle();
   assert.equal(r.port.lists.length, 0);
   assert.equal(r.opened(), 0);
@@ -104,7 +116,7 @@ test('a hanging flush never delays the bus: publish returns, the next flush queu
   assert.equal(port.lists.length, 1, 'one dump at a time');
   release();
   await r.ext.idle();
-  assert.deepEqual(port.lists.map((l) => l.replyDst), [wan1.v4, wan2.v4]);
+  assert.deepEqual(port.lists.map((l) => l.replyDst), [wan1.v4, wan1.v4, wan2.v4, wan2.v4], 'each flush: a pass, then one that finds none left');
   assert.equal(r.flushed.length, 2);
 });
 
@@ -150,5 +162,5 @@ test('stop unsubscribes and closes the socket; start and stop are idempotent', a
   assert.equal(r.port.closed, 1);
   r.bus.publish(switched('wan2', 'wan1'));
   await flushMicrotasks();
-  assert.equal(r.port.lists.length, 1);
+  assert.equal(r.port.lists.length, 2, 'only the flush started before stop (its two passes)');
 });

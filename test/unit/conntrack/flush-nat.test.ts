@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { flushNat } from '../../../src/conntrack/flush-nat.js';
+import { flushNat, MAX_FLUSH_PASSES } from '../../../src/conntrack/flush-nat.js';
 import type { CtEntry } from '../../../src/conntrack/ctnetlink-codec.js';
 import { FakeClock } from '../fake-clock.js';
 import { capturedEntries, entryOf, loadCapture } from './fixture.js';
@@ -18,7 +18,28 @@ test('deletes exactly the entries NATed to the addresses and leaves the rest', a
   assert.equal(r.gone, 0);
   assert.equal(r.family, 'ipv4');
   assert.equal(port.table.length, entries.length - 1);
-  assert.deepEqual(port.lists, [{ family: 'ipv4', replyDst: wan1.v4 }]);
+  assert.deepEqual(port.lists, [{ family: 'ipv4', replyDst: wan1.v4 }, { family: 'ipv4', replyDst: wan1.v4 }], 'a second pass finds none left');
+  assert.equal(r.passes, 2);
+});
+
+test('a dump that missed entries (NLM_F_DUMP_INTR, new flows): passes repeat until none is left, bounded', async () => {
+  const base = entryOf(capturedEntries(cap), 41001);
+  const more = (n: number, from: number): CtEntry[] => Array.from({ length: n }, (_, i) => ({ ...base, id: from + i, orig: { ...base.orig, srcPort: from + i } }));
+  const port = new FakeConntrack(more(3, 50000));
+  // Each dump shows only what was there when it began; entries appear behind it twice.
+  let refills = 2;
+  const list = port.list.bind(port);
+  port.list = async (f, a) => { const r = await list(f, a); if (refills-- > 0) port.table.push(...more(2, 60000 + refills * 10)); return r; };
+  const r = await flushNat(port, new FakeClock(), 'ipv4', [wan1.v4]);
+  assert.equal(r.deleted, 7);
+  assert.equal(port.table.filter((e) => (e.orig.srcPort ?? 0) >= 50000).length, 0);
+  assert.equal(r.passes, 4);
+  // A table that refills at every dump: the bound ends it.
+  const endless = new FakeConntrack(more(1, 70000));
+  const l2 = endless.list.bind(endless);
+  let k = 0;
+  endless.list = async (f, a) => { const r = await l2(f, a); endless.table.push(...more(1, 80000 + k++)); return r; };
+  assert.equal((await flushNat(endless, new FakeClock(), 'ipv4', [wan1.v4])).passes, MAX_FLUSH_PASSES);
 });
 
 test('one list per distinct address; an entry gone before its delete is counted apart', async () => {

@@ -124,7 +124,8 @@ test('stop removes rules and per-link tables, leaves the main default route, and
   await daemon.stop();
   await daemon.stop();
   assert.deepEqual(nl.ops.filter((o) => o.op === 'delRule').map((o) => (o as { spec: { table: number } }).spec.table), [1000, 1001]);
-  assert.deepEqual(nl.ops.filter((o) => o.op === 'delete').map((o) => (o as { table: number }).table), [1000, 1001]);
+  assert.deepEqual(nl.ops.flatMap((o) => (o.op === 'deleteRoute' ? [o.key.table] : [])), [1000, 1001]);
+  assert.deepEqual(nl.routes.filter((r) => r.protocol === PROTO).map((r) => r.table), [254], 'only the main default route of ours stays');
   assert.equal(probers.closed, 2);
 });
 

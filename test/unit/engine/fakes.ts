@@ -1,6 +1,9 @@
 // Hand-written fakes for the daemon's ports: an in-memory rtnetlink that records operations,
 // scripted probers, a silent logger. No module mocks.
-import type { AddressEntry, DefaultRouteSpec, Family, LinkState, NetlinkEvent, NetlinkPort, NetlinkSnapshot, RouteEntry, RuleEntry, RuleSpec } from '../../../src/netlink/types.js';
+import type {
+  AddressEntry, DefaultRouteSpec, Family, GroupSpec, LinkState, NetlinkEvent, NetlinkPort, NetlinkSnapshot, NexthopEntry, NexthopSpec, RouteEntry,
+  RouteKey, RuleEntry, RuleKey, RuleSpec,
+} from '../../../src/netlink/types.js';
 import type { Config, LinkConfig } from '../../../src/config/types.js';
 import type { AddressFamily } from '../../../src/bus/events.js';
 import type { CycleResult, ProbeStats } from '../../../src/probe/types.js';
@@ -21,7 +24,9 @@ export function testConfig(over: Partial<Config> = {}): Config {
   };
 }
 
-export type Op = { op: 'replace'; spec: DefaultRouteSpec } | { op: 'delete'; table: number } | { op: 'addRule' | 'delRule'; spec: RuleSpec };
+export type Op = { op: 'replace'; spec: DefaultRouteSpec } | { op: 'delete'; table: number } | { op: 'deleteRoute'; key: RouteKey }
+  | { op: 'addRule'; spec: RuleSpec } | { op: 'delRule'; spec: RuleKey }
+  | { op: 'nexthop'; spec: NexthopSpec } | { op: 'group'; spec: GroupSpec } | { op: 'delNexthop'; id: number };
 
 export function link(index: number, name: string, carrier = true): LinkState {
   return { index, name, adminUp: true, carrier, operstate: carrier ? 'up' : 'down', mac: null, mtu: 1500,
@@ -51,7 +56,7 @@ export class MemoryNetlink implements NetlinkPort {
   addresses: AddressEntry[] | null = null;
   async dump(): Promise<NetlinkSnapshot> {
     const addresses = this.addresses ?? this.links.map((l) => address(l.index, `100.64.${l.index}.2`));
-    return { links: this.links, addresses, routes: this.routes, rules: this.rules };
+    return { links: this.links, addresses, routes: this.routes, rules: this.rules, nexthops: this.nexthops };
   }
   async getLinks(): Promise<LinkState[]> { return this.links; }
   /** Like the kernel: a route via an interface without an address fails with ENETUNREACH. */
@@ -68,20 +73,55 @@ export class MemoryNetlink implements NetlinkPort {
     // Kept like the kernel would: one default route per table and metric.
     const family = spec.family ?? 'inet';
     this.routes = this.routes.filter((r) => !(r.family === family && r.table === spec.table && r.dst === null && (r.priority ?? 0) === spec.metric));
-    this.routes.push(defaultRoute(spec.oif, spec.gateway, spec.protocol, spec.table, spec.metric, family));
+    this.routes.push({ ...defaultRoute(spec.oif, spec.gateway, spec.protocol, spec.table, spec.metric, family), nhid: spec.nhid ?? null });
   }
   async deleteDefaultRoute(spec: { table: number }): Promise<void> {
     this.ops.push({ op: 'delete', table: spec.table });
     this.routes = this.routes.filter((r) => r.table !== spec.table);
   }
+  /** Like the kernel: the route of that family, table, prefix and metric (and protocol, when named). */
+  async deleteRoute(key: RouteKey): Promise<void> {
+    this.ops.push({ op: 'deleteRoute', key });
+    const family = key.family ?? 'inet';
+    this.routes = this.routes.filter((r) => !(r.family === family && r.table === key.table && r.dst === key.dst
+      && r.dstLength === key.dstLength && (r.priority ?? 0) === key.metric && (!key.protocol || r.protocol === key.protocol)));
+  }
   async addRule(spec: RuleSpec): Promise<void> {
     this.ops.push({ op: 'addRule', spec });
-    this.rules.push({ family: 'inet', priority: spec.priority, table: spec.table, oifname: spec.oifname, iifname: null, src: null,
+    this.rules.push({ family: spec.family ?? 'inet', priority: spec.priority, table: spec.table, oifname: spec.oifname, iifname: null, src: null,
       srcLength: 0, dst: null, dstLength: 0, fwmark: null, protocol: spec.protocol, action: 1 });
   }
-  async deleteRule(spec: RuleSpec): Promise<void> {
+  async deleteRule(spec: RuleKey): Promise<void> {
     this.ops.push({ op: 'delRule', spec });
-    this.rules = this.rules.filter((r) => !(r.table === spec.table && r.oifname === spec.oifname));
+    const family = spec.family ?? 'inet';
+    this.rules = this.rules.filter((r) => !(r.family === family && r.table === spec.table && r.priority === spec.priority
+      && (spec.oifname === undefined || spec.oifname === null || r.oifname === spec.oifname)));
+  }
+  nexthops: NexthopEntry[] = [];
+  async replaceNexthop(spec: NexthopSpec): Promise<void> {
+    this.ops.push({ op: 'nexthop', spec });
+    this.nexthops = [...this.nexthops.filter((n) => n.id !== spec.id), { id: spec.id, family: spec.family, protocol: spec.protocol, flags: 0,
+      oif: spec.oif, gateway: spec.gateway, blackhole: false, group: null, groupType: null, resilient: null }];
+  }
+  async replaceGroup(spec: GroupSpec): Promise<void> {
+    // Like the kernel: every member must exist.
+    for (const m of spec.members) if (!this.nexthops.some((n) => n.id === m.id && n.group === null)) throw Object.assign(new Error('EINVAL'), { code: 'EINVAL' });
+    this.ops.push({ op: 'group', spec });
+    this.nexthops = [...this.nexthops.filter((n) => n.id !== spec.id), { id: spec.id, family: null, protocol: spec.protocol, flags: 0,
+      oif: null, gateway: null, blackhole: false, group: spec.members.map((m) => ({ ...m })), groupType: 1,
+      resilient: { buckets: spec.buckets, idleTimerS: spec.idleTimerS, unbalancedTimerS: spec.unbalancedTimerS, unbalancedTimeTicks: null } }];
+  }
+  /** Buckets per group as a test sets them (nexthop id per bucket); absent = none known. */
+  buckets = new Map<number, number[]>();
+  async dumpBuckets(groupId: number): Promise<Array<{ groupId: number; index: number; nexthopId: number; idleTimeTicks: number }>> {
+    return (this.buckets.get(groupId) ?? []).map((nexthopId, index) => ({ groupId, index, nexthopId, idleTimeTicks: 0 }));
+  }
+  /** Like the kernel: a deleted nexthop leaves its groups; a deleted group takes its routes along. */
+  async deleteNexthop(id: number): Promise<void> {
+    this.ops.push({ op: 'delNexthop', id });
+    this.nexthops = this.nexthops.filter((n) => n.id !== id).map((n) => (n.group ? { ...n, group: n.group.filter((m) => m.id !== id) } : n))
+      .filter((n) => n.group === null || n.group.length > 0);
+    this.routes = this.routes.filter((r) => r.nhid !== id);
   }
   emit(e: NetlinkEvent): void { this.listener?.(e); }
   mainReplaces(): DefaultRouteSpec[] {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { SyncEventBus } from '../../../src/bus/event-bus.js';
 import type { DaemonEvent } from '../../../src/bus/events.js';
-import { HistoryExtension, type LiveMessage } from '../../../src/history/history-extension.js';
+import { HistoryExtension, shareOf, type LiveMessage } from '../../../src/history/history-extension.js';
 import { HISTORY_FILE } from '../../../src/history/persist.js';
 import { FakeEngine } from '../../api/fake-engine.js';
 import { FakeClock } from '../fake-clock.js';
@@ -118,4 +118,14 @@ test('a recovery switch quotes the passing rounds of the link it returns to; a m
     'ipv4 primary -> secondary (manual): manual switch',
   ]);
   await ext.stop();
+});
+
+test('with balancing, the share recorded is the status\'s bucket share of each link, per family (issue 21)', () => {
+  const engine = new FakeEngine();
+  const s = engine.status();
+  const [a, b] = s.links;
+  const balanced = { ...s, links: [{ ...a!, share: 0.625 }, { ...b!, share: 0.375 }] };
+  assert.deepEqual(balanced.links.map((l) => shareOf(balanced, l, 'ipv4')), [0.625, 0.375]);
+  // An engine that gives no share (no IPv6 group): 1 for the active link, 0 for the other.
+  assert.deepEqual(s.links.map((l) => shareOf(s, l, 'ipv4')), s.links.map((l) => (l.name === s.active ? 1 : 0)));
 });

@@ -123,3 +123,18 @@ test('scrapes within a second share one render; a later scrape sees new events',
   assert.match(b, /wan_failover_probes_sent_total\{link="primary",target="203\.0\.113\.10",family="ipv4"\} 1/);
   assert.equal(await registry.valueOf('wan_failover_probes_sent_total', { link: 'primary', target: '203.0.113.10', family: 'ipv4' }), 1);
 });
+
+test('balancing: a scrape sets wan_failover_link_share{link,family} and wan_failover_link_weight{link}', async () => {
+  const { engine, registry, ext } = await setup();
+  const [a, b] = engine.current.links;
+  engine.current = { ...engine.current, links: [
+    { ...a!, tier: 1, weight: 5, carrying: true, share: 0.625, ipv6: { ...(a!.ipv6 ?? { gateway: null, gatewaySource: null, healthy: true, state: 'up', gatewayReachable: true, active: true, rttMs: null, lossPct: null, targets: [] }), carrying: true, share: 1 } },
+    { ...b!, tier: 1, weight: 3, carrying: false, share: 0 },
+  ] };
+  await ext.render();
+  assert.equal(await registry.valueOf('wan_failover_link_share', { link: a!.name, family: 'ipv4' }), 0.625);
+  assert.equal(await registry.valueOf('wan_failover_link_share', { link: a!.name, family: 'ipv6' }), 1);
+  assert.equal(await registry.valueOf('wan_failover_link_share', { link: b!.name, family: 'ipv4' }), 0);
+  assert.equal(await registry.valueOf('wan_failover_link_weight', { link: a!.name }), 5);
+  assert.equal(await registry.valueOf('wan_failover_link_weight', { link: b!.name }), 3);
+});

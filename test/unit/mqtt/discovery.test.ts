@@ -85,7 +85,7 @@ test('binary sensors use exactly ON/OFF; the switch too; the button presses PRES
 test('the per-link and router entities the issue lists are all there', () => {
   const keys = messages.map((m) => m.topic.split('/')[3]);
   for (const k of ['primary_connectivity', 'primary_gateway', 'primary_carrier', 'primary_rtt', 'primary_loss', 'primary_rx_mbps',
-    'primary_tx_mbps', 'primary_rx_mbps_avg', 'primary_tx_mbps_avg', 'primary_state', 'lte_backup_jitter',
+    'primary_tx_mbps', 'primary_rx_mbps_avg', 'primary_tx_mbps_avg', 'primary_state', 'lte_backup_jitter', 'primary_carrying', 'primary_share',
     'active_link', 'route_via', 'auto_failover', 'resume_auto', 'switch_count', 'last_switch', 'all_links_down']) {
     assert.ok(keys.includes(k), `missing ${k}`);
   }

@@ -53,11 +53,11 @@ test('opens with the link, address and route groups of both families and the req
   assert.deepEqual([f.sockets[0].groups, f.sockets[0].rcvbuf], [0x551, 4096]);
 });
 
-test('with rules (wanctl monitor), the IPv4 and IPv6 rule groups too: RTNLGRP_IPV4_RULE 8, RTNLGRP_IPV6_RULE 19', () => {
+test('with rules (wanctl monitor), the IPv4 and IPv6 rule groups and nexthops too: RTNLGRP_IPV4_RULE 8, RTNLGRP_IPV6_RULE 19, RTNLGRP_NEXTHOP 32', () => {
   const f = fakeOpen();
   const m = new EventMonitor({ open: f.open, clock: new FakeClock(), recvBufferBytes: 4096, rules: true, emit: () => undefined, decode: () => null });
   m.start();
-  assert.equal(f.sockets[0].groups, 0x551 | (1 << 7) | (1 << 18));
+  assert.equal(f.sockets[0].groups, (0x551 | (1 << 7) | (1 << 18)) + 2 ** 31);
   m.stop();
 });
 

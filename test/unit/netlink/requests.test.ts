@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  NLM_F, addRuleRequest, deleteDefaultRouteRequest, deleteRuleRequest, replaceDefaultRouteRequest,
+  NLM_F, addRuleRequest, deleteDefaultRouteRequest, deleteRouteRequest, deleteRuleRequest, replaceDefaultRouteRequest,
 } from '../../../src/netlink/requests.js';
 
 test('replace default route in main: one NEWROUTE with CREATE|REPLACE, header table, no RTA_TABLE', () => {
@@ -74,4 +74,22 @@ test('IPv6 delete and rules carry AF_INET6; family defaults to inet', () => {
   assert.equal(deleteRuleRequest({ ...spec, family: 'inet6' }).data.family, 10);
   assert.equal(addRuleRequest(spec).data.family, 2);
   assert.equal(deleteDefaultRouteRequest({ table: 254, metric: 1 }).data.family, 2);
+});
+
+test('deleteRouteRequest names the prefix of a non-default route (an earlier run\'s route of ours in any table)', () => {
+  const del = deleteRouteRequest({ family: 'inet', table: 1000, dst: '198.18.0.0', dstLength: 15, metric: 7, protocol: 201 });
+  assert.equal(del.data.dstLen, 15);
+  assert.deepEqual([...del.attrs.dst!], [198, 18, 0, 0]);
+  assert.equal(del.attrs.priority, 7);
+  assert.equal(del.data.protocol, 201);
+  assert.throws(() => deleteRouteRequest({ family: 'inet6', table: 1, dst: '198.18.0.0', dstLength: 15, metric: 1 }), RangeError);
+});
+
+test('deleteRuleRequest names every selector the rule has (the kernel compares only what is named)', () => {
+  const del = deleteRuleRequest({ priority: 900, table: 1000, protocol: 201, oifname: null, iifname: 'lan0', fwmark: 7, src: '198.51.100.0', srcLength: 24 });
+  assert.equal(del.attrs.iifname, 'lan0');
+  assert.equal(del.attrs.fwmark, 7);
+  assert.equal(del.attrs.oifname, undefined);
+  assert.equal(del.data.srcLen, 24);
+  assert.deepEqual([...del.attrs.src!], [198, 51, 100, 0]);
 });
