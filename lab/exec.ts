@@ -73,6 +73,14 @@ export function spawnInNs(ns: string, cmd: string, args: readonly string[], opts
   return child;
 }
 
+/** spawnInNs, and the child kept in `into` until it exits (a lab's own children, for its teardown). */
+export function spawnInNsInto(into: Set<ChildProcess>, ns: string, cmd: string, args: readonly string[]): ChildProcess {
+  const child = spawnInNs(ns, cmd, args);
+  into.add(child);
+  child.once('exit', () => into.delete(child));
+  return child;
+}
+
 /** Children started by spawnInNs that have not exited yet. */
 export function trackedChildren(): ChildProcess[] {
   return [...tracked];

@@ -11,7 +11,7 @@
 //   await pair.fail('a', 1, 'upstream'); await pair.heal('a', 1); await pair.vipHolder();
 //   const client = await openLanClient(pair);   // pair.lan: the LAN host's LanInfo
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { run, runInNs, spawnInNs, terminate, isRunning, type RunResult } from './exec.js';
+import { run, runInNs, spawnInNsInto, terminate, isRunning, type RunResult } from './exec.js';
 import { guardExit } from './exit-guard.js';
 import { deleteNamespace, type LabLink } from './topology.js';
 import type { DaemonLab } from './daemon-runner.js';
@@ -169,10 +169,7 @@ class NamespacePair implements Pair {
   }
 
   spawn(ns: string, cmd: string, args: readonly string[]): ChildProcess {
-    const child = spawnInNs(ns, cmd, args);
-    this.children.add(child);
-    child.once('exit', () => this.children.delete(child));
-    return child;
+    return spawnInNsInto(this.children, ns, cmd, args);
   }
 
   async destroy(): Promise<void> {

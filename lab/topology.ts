@@ -15,7 +15,7 @@
 // 2001:db8:ff01::1, IPv6 forwarding in the ISPs, DAD off everywhere.
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { run, runInNs, spawnInNs, terminate, isRunning, type RunResult } from './exec.js';
+import { run, runInNs, spawnInNsInto, terminate, isRunning, type RunResult } from './exec.js';
 import { planLab, labNamespaces, parseNetnsList, countIspNamespaces, DEFAULT_PREFIX, type LabPlan, type LabLinkPlan } from './lab-plan.js';
 import { decideExistingLab, type LabProcess } from './lab-reuse.js';
 import { faultRuleset, FAULT_TABLE, type FaultKind, type FaultOptions } from './nft-rules.js';
@@ -337,10 +337,7 @@ class NamespaceLab implements Lab {
   }
 
   spawn(ns: string, cmd: string, args: readonly string[]): ChildProcess {
-    const child = spawnInNs(ns, cmd, args);
-    this.children.add(child);
-    child.once('exit', () => this.children.delete(child));
-    return child;
+    return spawnInNsInto(this.children, ns, cmd, args);
   }
 
   // The LAN namespace is listed even before buildLan finished, so a failed build is cleaned up too.
