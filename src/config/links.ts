@@ -15,8 +15,9 @@ import {
   type Check,
 } from './formats.js';
 import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
+import { METERED_KEY, parseMetered } from './metered.js';
 import { LINK_ENTRY_KEYS } from './schema.js';
-import type { ConntrackFlushMode, LinkConfig } from './types.js';
+import type { ConntrackFlushMode, LinkConfig, MeteredConfig } from './types.js';
 
 /** "a" or "an" before a key name (an interface, a name). */
 function article(word: string): string {
@@ -34,6 +35,7 @@ interface LinkDraft {
   conntrackFlush: ConntrackFlushMode | null;
   /** RFC 5952 text. */
   gateway6: string | null;
+  metered: MeteredConfig | null;
 }
 
 export interface LinksResult {
@@ -72,6 +74,9 @@ function draftFrom(path: string, entry: Record<string, unknown>, problems: Confi
       ok = false;
     }
   }
+  const metered = parseMetered(path, entry[METERED_KEY]);
+  problems.push(...metered.problems);
+  if (metered.problems.some((p) => p.expected !== UNKNOWN_KEY)) ok = false;
   const str = (v: unknown): string => (typeof v === 'string' ? v : '');
   const draft: LinkDraft = {
     path,
@@ -82,6 +87,7 @@ function draftFrom(path: string, entry: Record<string, unknown>, problems: Confi
     table: typeof entry['table'] === 'number' ? entry['table'] : null,
     conntrackFlush: entry['conntrack_flush'] === 'on_switch' || entry['conntrack_flush'] === 'never' ? entry['conntrack_flush'] : null,
     gateway6: canonicalIpv6(entry['gateway6']),
+    metered: metered.metered,
   };
   return { draft, ok };
 }
@@ -172,7 +178,12 @@ export function buildLinks(raw: Record<string, unknown>, values: Record<string, 
         ok = false;
         continue;
       }
-      const r = draftFrom(section, v, silent);
+      const rawSection = raw[section];
+      const meteredRaw = isMapping(rawSection) ? rawSection[METERED_KEY] : undefined;
+      // metered is not a convict key (a mapping in a leaf): its problems are reported from here.
+      const r = draftFrom(section, { ...v, [METERED_KEY]: meteredRaw }, silent);
+      problems.push(...silent.filter((p) => p.key.startsWith(`${section}.${METERED_KEY}`)));
+      silent.length = 0;
       drafts.push(r.draft);
       ok &&= r.ok;
     }
@@ -190,6 +201,7 @@ export function buildLinks(raw: Record<string, unknown>, values: Record<string, 
     // Only when written, so a link without it reads as "the global value" (and compares as before).
     ...(d.conntrackFlush !== null ? { conntrackFlush: d.conntrackFlush } : {}),
     ...(d.gateway6 !== null ? { gateway6: d.gateway6 } : {}),
+    ...(d.metered !== null ? { metered: d.metered } : {}),
   }));
   return { links, problems };
 }

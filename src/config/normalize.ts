@@ -28,6 +28,7 @@ export function toConfig(values: Record<string, unknown>, links: LinkConfig[], s
     minTargetsUp: values['min_targets_up'] as number,
     statsWindow: values['stats_window'] as number,
     gatewayStateDir: values['gateway_state_dir'] as string,
+    stateDir: values['state_dir'] as string,
     apiHost: values['api_host'] as string,
     apiPort: values['api_port'] as number,
     // Unset is '' (the API stays off, warnings.ts says why).

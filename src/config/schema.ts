@@ -102,6 +102,11 @@ export const SCHEMA: SchemaTree = {
     format: 'wan-path',
     default: '/var/lib/wan-failover',
   },
+  state_dir: {
+    doc: 'Directory where the daemon keeps its state across restarts (metered links\' usage).',
+    format: 'wan-path',
+    default: '/var/lib/wan-failover',
+  },
   api_host: { doc: 'Address the REST API listens on.', format: 'wan-host', default: '0.0.0.0' },
   api_port: { doc: 'TCP port of the REST API.', format: 'wan-port', default: 8780 },
   api_key: {
@@ -178,7 +183,7 @@ export const SCHEMA: SchemaTree = {
 };
 
 /** Keys allowed inside one links[] entry (the same as in primary/secondary); links.ts checks them. */
-export const LINK_ENTRY_KEYS: readonly string[] = ['name', 'interface', 'display_name', 'gateway', 'table', 'conntrack_flush', 'gateway6'];
+export const LINK_ENTRY_KEYS: readonly string[] = ['name', 'interface', 'display_name', 'gateway', 'table', 'conntrack_flush', 'gateway6', 'metered'];
 
 /** Dotted paths of all leaves, e.g. "primary.interface", "ping_timeout". */
 export function leafPaths(tree: SchemaTree = SCHEMA, prefix = ''): string[] {

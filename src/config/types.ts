@@ -25,6 +25,17 @@ export interface LinkConfig {
   table: number;
   /** This link's conntrack_flush as written; null/absent = the global conntrack_flush. */
   conntrackFlush?: ConntrackFlushMode | null;
+  /** `metered:` (issue 24, src/config/metered.ts); absent = not metered. */
+  metered?: MeteredConfig;
+}
+
+/** A metered link: probed sparingly while it carries no traffic, its usage counted per billing period. */
+export interface MeteredConfig {
+  standbyProbeIntervalMs: number;
+  /** data_cap_mb in bytes (MB = 10^6 bytes); null = no cap. */
+  dataCapBytes: number | null;
+  /** 1-28: the billing period starts on this day of the month at local midnight. */
+  capResetDay: number;
 }
 
 export interface Config {
@@ -45,6 +56,8 @@ export interface Config {
   /** Cycles kept for the rolling RTT/loss figures. */
   statsWindow: number;
   gatewayStateDir: string;
+  /** state_dir: where the daemon keeps state across restarts (metered usage); always set by the loader. */
+  stateDir?: string;
   apiHost: string;
   apiPort: number;
   apiKey: string;

@@ -44,6 +44,7 @@ test('an empty file gives every default', () => {
     minTargetsUp: 1,
     statsWindow: 20,
     gatewayStateDir: '/var/lib/wan-failover',
+    stateDir: '/var/lib/wan-failover',
     apiHost: '0.0.0.0',
     apiPort: 8780,
     apiKey: '',
