@@ -104,8 +104,8 @@ export class Daemon implements Engine {
       clock: deps.clock, netlink: deps.netlink, host: deps.host, facts: this.facts, log: deps.log,
       config: () => this.cfg,
       verify: (snap) => this.reconciler.verify(snap, this.cfg.routeProtocol),
-      stats: (link, iface, rxBytes, txBytes) => this.bus.publish({ kind: 'link-stats', link, interface: iface, rxBytes, txBytes,
-        timeMs: deps.clock.wallMs() }),
+      stats: (link, iface, rxBytes, txBytes, ifindex) => this.bus.publish({ kind: 'link-stats', link, interface: iface, rxBytes, txBytes,
+        ifindex, timeMs: deps.clock.wallMs() }),
       changed: () => this.publishStatus(),
     });
     this.kernel = new KernelEvents({

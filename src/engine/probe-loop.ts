@@ -15,7 +15,8 @@ export interface ProbeLoopDeps {
   intervalMs(): number;
   /** The gateway to probe as the diagnostic, or null. */
   gateway(link: string, family: AddressFamily): string | null;
-  onRound(link: string, family: AddressFamily, result: CycleResult): void;
+  /** `standby`: the round was a metered link's sparse standby probe (src/metered/), not a full round. */
+  onRound(link: string, family: AddressFamily, result: CycleResult, standby: boolean): void;
   onOpenError(link: LinkConfig, family: AddressFamily, err: unknown): void;
 }
 
@@ -26,6 +27,12 @@ interface Slot {
   timer: TimerHandle | null;
   lastStartMs: number;
   inFlight: Promise<void> | null;
+  /** Metered standby (issue 24): the interval between single-target probes; null = normal rounds. */
+  standbyMs: number | null;
+  /** Rotates the standby probe over the targets. */
+  rotation: number;
+  /** Woken while a round ran: the next round starts as soon as that one ends. */
+  wakeNow: boolean;
 }
 
 export class ProbeLoop {
@@ -35,7 +42,8 @@ export class ProbeLoop {
   lastProgressMs: number;
 
   constructor(links: readonly LinkConfig[], families: readonly AddressFamily[], private readonly deps: ProbeLoopDeps) {
-    this.slots = links.flatMap((link) => families.map((family) => ({ link, family, prober: null, timer: null, lastStartMs: 0, inFlight: null })));
+    this.slots = links.flatMap((link) => families.map((family) => ({ link, family, prober: null, timer: null, lastStartMs: 0, inFlight: null,
+      standbyMs: null, rotation: 0, wakeNow: false })));
     this.lastProgressMs = deps.clock.nowMs();
   }
 
@@ -77,6 +85,41 @@ export class ProbeLoop {
     }
   }
 
+  /**
+   * A metered link goes to standby (probed every `standbyMs`, one target per probe) or back to
+   * normal rounds (null). Back to normal starts a full round at once: the failover onto the link
+   * waits for its verdict (src/metered/standby-schedule.ts).
+   */
+  setStandby(link: string, standbyMs: number | null): void {
+    for (const s of this.slots.filter((x) => x.link.name === link)) {
+      const was = s.standbyMs;
+      s.standbyMs = standbyMs;
+      if (!this.running || was === standbyMs) continue;
+      if (standbyMs !== null) {
+        // Into standby: the next probe keeps the current round's schedule, at the sparse rate.
+        if (s.timer) {
+          this.deps.clock.clearTimer(s.timer);
+          s.timer = null;
+          this.schedule(s);
+        }
+        continue;
+      }
+      if (s.inFlight) {
+        s.wakeNow = true; // the running round's end schedules the next one
+      } else if (s.timer) {
+        this.deps.clock.clearTimer(s.timer);
+        s.timer = null;
+        s.wakeNow = true;
+        this.schedule(s);
+      }
+    }
+  }
+
+  /** The metered standby applies to rounds the loop paces (not a continuous prober's own schedule). */
+  private inStandby(s: Slot): boolean {
+    return s.standbyMs !== null && s.prober?.paced !== true;
+  }
+
   private open(s: Slot): void {
     if (!this.running && s.prober !== null) return;
     try {
@@ -95,8 +138,9 @@ export class ProbeLoop {
     if (!this.running) return;
     // A paced prober (continuous probing) keeps its own schedule: pull its next round at once.
     // Without a prober (interface gone) the loop waits an interval, never spins.
-    const interval = s.prober?.paced === true ? 0 : this.deps.intervalMs();
-    const delay = Math.max(0, s.lastStartMs + interval - this.deps.clock.nowMs());
+    const interval = s.prober?.paced === true ? 0 : this.inStandby(s) ? s.standbyMs as number : this.deps.intervalMs();
+    const delay = s.wakeNow ? 0 : Math.max(0, s.lastStartMs + interval - this.deps.clock.nowMs());
+    s.wakeNow = false;
     s.timer = this.deps.clock.setTimer(delay, () => {
       s.timer = null;
       void this.round(s).finally(() => this.schedule(s));
@@ -114,9 +158,11 @@ export class ProbeLoop {
       this.lastProgressMs = s.lastStartMs;
       return Promise.resolve();
     }
-    s.inFlight = prober.runCycle(this.deps.gateway(s.link.name, s.family)).then((r) => {
+    const standby = this.inStandby(s);
+    const run = standby && prober.runSingle ? prober.runSingle(s.rotation++) : prober.runCycle(this.deps.gateway(s.link.name, s.family));
+    s.inFlight = run.then((r) => {
       // A prober replaced meanwhile (new ifindex) speaks of the old interface: drop its verdict.
-      if (this.running && s.prober === prober) this.deps.onRound(s.link.name, s.family, r);
+      if (this.running && s.prober === prober) this.deps.onRound(s.link.name, s.family, r, standby);
     }, (err: unknown) => {
       this.deps.onOpenError(s.link, s.family, new Error(`probe round failed: ${describeError(err)}`, { cause: err }));
     }).finally(() => {

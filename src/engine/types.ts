@@ -3,6 +3,7 @@
 import type { RecordType } from '../bus/events.js';
 import type { Health } from '../policy/types.js';
 import type { TargetStats } from '../probe/types.js';
+import type { MeteredLinkStatus } from '../metered/metered-status.js';
 
 export type EngineEventType = RecordType;
 
@@ -51,6 +52,8 @@ export interface LinkStatus {
   ipv6?: LinkFamilyStatus;
   /** Conntrack entries flushed for this link's NAT flows on switches away from it (when enabled). */
   conntrack?: { entries: number; flushes: number; lastMs: number | null };
+  /** A metered link's usage, probing and cap (src/metered/); absent for an unmetered link. */
+  metered?: MeteredLinkStatus;
 }
 
 /** One address family of a link: its gateway, judgement and probe figures. */

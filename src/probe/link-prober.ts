@@ -67,6 +67,25 @@ export class LinkProber {
     return cycle;
   }
 
+  /**
+   * One echo to one target, the index-th (rotating), without the gateway: a metered link's standby
+   * probe (src/metered/). The verdict needs that one reply. Shares a running cycle like runCycle().
+   */
+  runSingle(index: number): Promise<CycleResult> {
+    if (this.inFlight !== null) return this.inFlight;
+    const target = this.targets[index % Math.max(1, this.targets.length)];
+    if (target === undefined) return Promise.resolve(cycleVerdict(null, [], 1));
+    const settings = { ...this.settings, count: 1 };
+    const cycle = this.burst(target, settings).then((r) => {
+      this.record(this.gatewayWindow?.address ?? null, null, [target], [r]);
+      return cycleVerdict(null, [r.result], Math.min(1, settings.minTargetsUp));
+    }).finally(() => {
+      this.inFlight = null;
+    });
+    this.inFlight = cycle;
+    return cycle;
+  }
+
   stats(): ProbeStats {
     const windows = this.targets.map((t) => this.windows.get(t)!);
     const agg = figures(windows);
@@ -147,6 +166,7 @@ export class LinkProber {
       // A target dropped by setTargets() during the cycle is not brought back.
       if (w !== undefined) this.windows.set(t, pushSample(w, sampleOf(results[i]!.sent, results[i]!.rttsMs)));
     });
+    if (gateway !== null && gw === null) return; // a standby probe: the gateway keeps its history
     if (gateway === null || gw === null) {
       this.gatewayWindow = null;
       return;

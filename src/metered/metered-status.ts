@@ -1,0 +1,32 @@
+// PURE: what the status says of a metered link (issue 24): its usage in the billing period, how it
+// is probed right now, and whether the cap made it last resort.
+import type { UsageView } from './metered-usage.js';
+
+export interface MeteredLinkStatus {
+  usageMb: number;
+  capMb: number | null;
+  capPct: number | null;
+  /** Wall-clock ms; null until the link was first seen. */
+  periodStartMs: number | null;
+  /** "standby, probed every 60 s" or "normal rate". */
+  probing: string;
+  /** Why the link carries traffic only while every other link is down; null: it is not last resort. */
+  lastResort: string | null;
+}
+
+export const LAST_RESORT_REASON = 'data cap reached: carries traffic only while every other link is down';
+
+export function probingText(standby: boolean, standbyIntervalMs: number): string {
+  return standby ? `standby, probed every ${Math.round(standbyIntervalMs / 1000)} s` : 'normal rate';
+}
+
+export function meteredLinkStatus(u: UsageView, probing: string): MeteredLinkStatus {
+  return {
+    usageMb: Math.round(u.usageBytes / 1e4) / 100,
+    capMb: u.capBytes === null ? null : u.capBytes / 1e6,
+    capPct: u.capPct,
+    periodStartMs: u.periodStartMs,
+    probing,
+    lastResort: u.capReached ? LAST_RESORT_REASON : null,
+  };
+}
