@@ -26,6 +26,7 @@ import { checkAcceptRa } from './routes/accept-ra.js';
 import { createNotifier } from './systemd/sd-notify.js';
 import { createConntrackExtension } from './conntrack/create.js';
 import { opsExtensions } from './ops-extensions.js';
+import { fileUsageStore } from './metered/usage-file.js';
 import { SystemdExtension } from './systemd/systemd-extension.js';
 
 const DEFAULT_CONFIG = '/etc/wan-failover/config.yaml';
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
   let currentConfig = config;
   const daemon = new Daemon({
     config,
+    usageStore: fileUsageStore(config.stateDir ?? '/var/lib/wan-failover'),
     netlink: createNetlink({
       onRequestSocketError: (err) => logger.warn({ error: describeError(err) }, 'rtnetlink request socket failed; requests go to a fresh socket'),
     }),
