@@ -3,6 +3,9 @@
 import type { UsageView } from './metered-usage.js';
 
 export interface MeteredLinkStatus {
+  /** RX + TX bytes in the billing period (metrics); usageMb is the same in MB, two decimals. */
+  usageBytes: number;
+  capBytes: number | null;
   usageMb: number;
   capMb: number | null;
   capPct: number | null;
@@ -22,6 +25,8 @@ export function probingText(standby: boolean, standbyIntervalMs: number): string
 
 export function meteredLinkStatus(u: UsageView, probing: string): MeteredLinkStatus {
   return {
+    usageBytes: u.usageBytes,
+    capBytes: u.capBytes,
     usageMb: Math.round(u.usageBytes / 1e4) / 100,
     capMb: u.capBytes === null ? null : u.capBytes / 1e6,
     capPct: u.capPct,
