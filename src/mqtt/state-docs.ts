@@ -40,6 +40,13 @@ export interface LinkDoc {
   tx_mbps_avg: number;
   consecutive_failures: number;
   last_check: string | null;
+  /** A metered link (issue 24); absent for an unmetered one. */
+  usage_mb?: number;
+  cap_mb?: number | null;
+  cap_pct?: number | null;
+  period_start?: string | null;
+  probing?: string;
+  last_resort?: string | null;
 }
 
 export const isoTime = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -98,6 +105,8 @@ export function linkDoc(l: LinkStatus): LinkDoc {
     tx_mbps_avg: rate(l.traffic.txMbpsAvg),
     consecutive_failures: l.consecutiveFailures,
     last_check: isoTime(l.lastCheckMs),
+    ...(l.metered ? { usage_mb: l.metered.usageMb, cap_mb: l.metered.capMb, cap_pct: l.metered.capPct,
+      period_start: isoTime(l.metered.periodStartMs), probing: l.metered.probing, last_resort: l.metered.lastResort } : {}),
   };
 }
 
