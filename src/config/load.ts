@@ -10,7 +10,7 @@ import { buildMqtt, MQTT_SECTION } from './mqtt.js';
 import { checkFileMode } from './file-mode.js';
 import { buildNotify } from './notify.js';
 import { buildQuality, QUALITY_SECTION } from './quality.js';
-import { METERED_KEY, meteredIntervalProblems } from './metered.js';
+import { METERED_KEY, meteredIntervalProblems, meteredWarnings } from './metered.js';
 import { buildVrrp, VRRP_SECTION } from './vrrp.js';
 import { FILE_KEY, configError, type ConfigProblem } from './problems.js';
 import { crossKeyProblems } from './rules.js';
@@ -95,8 +95,8 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
   const base = badKeys.has('route_table_base') ? defaultTableBase() : (values['route_table_base'] as number);
   const { links, problems: linkProblems } = buildLinks(raw, values, base);
   found.push(...linkProblems);
+  const paths = hasLinkList(raw) ? links.map((_, i) => `links[${i}]`) : [...LINK_SECTIONS];
   if (!badKeys.has('check_interval')) {
-    const paths = hasLinkList(raw) ? links.map((_, i) => `links[${i}]`) : [...LINK_SECTIONS];
     found.push(...meteredIntervalProblems(links, paths, Math.round((values['check_interval'] as number) * 1000)));
   }
   found.push(...crossKeyProblems(values, badKeys));
@@ -114,6 +114,7 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
     ...defaultedInterfaceWarnings(raw, links),
     ...missingInterfaceWarnings(raw, links, opts.interfaces ?? unknownInterfaces),
     ...timingWarnings(config),
+    ...meteredWarnings(config, paths),
     ...apiKeyWarnings(values['api_key'] as string | null),
     ...logFileWarnings(config.logFile),
   );

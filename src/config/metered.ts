@@ -4,6 +4,7 @@
 // Checked outside convict like quality.ts: a mapping inside a convict leaf crashes convict.
 import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
 import type { LinkConfig, MeteredConfig } from './types.js';
+import type { ConfigWarning } from './warnings.js';
 
 export const METERED_KEY = 'metered';
 
@@ -81,4 +82,17 @@ export function meteredIntervalProblems(links: readonly LinkConfig[], paths: rea
       expected: `a number of seconds at least check_interval (${checkIntervalMs / 1000})` });
   });
   return problems;
+}
+
+/**
+ * With probe_interval the probers keep their own continuous schedule: standby probing does not
+ * apply (usage and the cap still do). Said once at load, so nobody counts on a budget not kept.
+ */
+export function meteredWarnings(cfg: { links: readonly LinkConfig[]; probeIntervalMs?: number | null }, paths: readonly string[]): ConfigWarning[] {
+  if (cfg.probeIntervalMs === undefined || cfg.probeIntervalMs === null) return [];
+  return cfg.links.flatMap((l, i) => (l.metered ? [{
+    key: `${paths[i] ?? l.name}.${METERED_KEY}`, value: true,
+    message: 'with probe_interval (continuous probing) a metered link is probed continuously like the others: '
+      + 'standby probing applies to the check cycles only; its usage and data cap still count',
+  }] : []));
 }

@@ -74,3 +74,14 @@ describe('metered config', () => {
     assert.equal(c.links[1]!.metered?.dataCapBytes, 5_000_000);
   });
 });
+
+describe('metered config warnings', () => {
+  it('with probe_interval a metered link gets a warning that standby probing needs the cycles', async () => {
+    const { parseConfigReport } = await import('../../../src/config/load.js');
+    const r = parseConfigReport(`probe_interval: 0.5\n${LIST('true')}`, '/etc/x.yaml');
+    const w = r.warnings.filter((x) => x.key === 'links[1].metered');
+    assert.equal(w.length, 1);
+    assert.match(w[0]!.message, /standby probing applies to the check cycles only/);
+    assert.equal(parseConfigReport(LIST('true'), '/etc/x.yaml').warnings.filter((x) => x.key.includes('metered')).length, 0);
+  });
+});
