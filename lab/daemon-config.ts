@@ -50,7 +50,8 @@ export async function writeGatewayState(stateDir: string, iface: string, gateway
 export async function writeDaemonFiles(lab: Pick<Lab, 'links'>, config: DaemonConfig, dir: string, stateFiles = true): Promise<DaemonFiles> {
   const stateDir = typeof config.gateway_state_dir === 'string' ? config.gateway_state_dir : join(dir, 'state');
   const logFile = typeof config.log_file === 'string' ? config.log_file : join(dir, 'wan-failover.log');
-  const full: DaemonConfig = { ...config, gateway_state_dir: stateDir, log_file: logFile };
+  // state_dir too (metered usage): a lab daemon never writes the machine's /var/lib/wan-failover.
+  const full: DaemonConfig = { ...config, gateway_state_dir: stateDir, state_dir: config.state_dir ?? stateDir, log_file: logFile };
   await mkdir(stateDir, { recursive: true });
   if (stateFiles) for (const l of lab.links) await writeGatewayState(stateDir, l.iface, l.gateway);
   const configPath = join(dir, 'config.yaml');
