@@ -21,10 +21,14 @@ export interface ByteCount {
 export function meterRuleset(routerAddress: string): string {
   return [
     `table ip ${METER_TABLE} {`,
-    '  chain pre { type filter hook prerouting priority -300; policy accept;',
-    `    ip saddr ${routerAddress} counter comment "from-router" }`,
-    '  chain post { type filter hook postrouting priority 300; policy accept;',
-    `    ip daddr ${routerAddress} counter comment "to-router" }`,
+    '  chain pre {',
+    '    type filter hook prerouting priority -300; policy accept;',
+    `    ip saddr ${routerAddress} counter comment "from-router"`,
+    '  }',
+    '  chain post {',
+    '    type filter hook postrouting priority 300; policy accept;',
+    `    ip daddr ${routerAddress} counter comment "to-router"`,
+    '  }',
     '}',
     '',
   ].join('\n');
