@@ -3,6 +3,7 @@
 import type { Painter } from './io.js';
 import { statusLinks, type LinkJson, type StatusJson } from './status-json.js';
 import { renderTable, type Cell, type Column } from './table.js';
+import { meteredLines } from './metered-lines.js';
 
 /** "1d 02h 03m", "4m 05s": compact and sortable by eye. */
 export function formatDuration(totalSeconds: number): string {
@@ -163,5 +164,5 @@ export function renderStatus(s: StatusJson, p: Painter): string[] {
   const quality = qualityLines(s, p);
   const v6 = ipv6Table(s, p);
   return [...statusSummary(s, p), '', ...statusTable(s, p), '', ...(v6.length > 0 ? ['IPv6:', ...v6, ''] : []),
-    ...(quality.length > 0 ? [...quality, ''] : []), ...eventLines(s, p)];
+    ...(quality.length > 0 ? [...quality, ''] : []), ...meteredLines(s, p), ...eventLines(s, p)];
 }

@@ -33,6 +33,13 @@ export interface LinkJson {
   targets?: TargetJson[];
   /** This link's IPv6, judged on its own; only when the daemon manages IPv6 (issue 12). */
   ipv6?: LinkFamilyJson;
+  /** A metered link (issue 24). */
+  usage_mb?: number;
+  cap_mb?: number | null;
+  cap_pct?: number | null;
+  period_start?: string | null;
+  probing?: string;
+  last_resort?: string | null;
 }
 
 export interface LinkFamilyJson {
