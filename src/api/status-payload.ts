@@ -3,6 +3,7 @@
 // the additions (carrier, state, rtt, targets, links[], ...) are only ever new keys.
 import type { EngineEvent, EngineStatus, LinkStatus, Traffic } from '../engine/types.js';
 import type { TargetStats } from '../probe/types.js';
+import { meteredPayload, type MeteredPayload } from '../metered/metered-status.js';
 
 /** The seed returned the last 20 events; more would bloat every Home Assistant poll. */
 export const RECENT_EVENTS_LIMIT = 20;
@@ -24,7 +25,8 @@ export interface TargetPayload {
   reason?: string | null;
 }
 
-export interface LinkPayload {
+/** A metered link adds MeteredPayload (issue 24): usage in the billing period, probing, cap. */
+export interface LinkPayload extends Partial<MeteredPayload> {
   name: string;
   display_name: string;
   interface: string;
@@ -50,13 +52,6 @@ export interface LinkPayload {
   /** Link quality (continuous probing): null without it. */
   jitter_ms?: number | null;
   state_reason?: string | null;
-  /** A metered link (issue 24): usage in the billing period, probing, cap; absent for an unmetered link. */
-  usage_mb?: number;
-  cap_mb?: number | null;
-  cap_pct?: number | null;
-  period_start?: string | null;
-  probing?: string;
-  last_resort?: string | null;
   quality?: { state: 'up' | 'degraded' | 'down' | 'unknown'; reason: string | null; window_s: number; samples: number } | null;
   ipv6?: { gateway: string | null; gateway_source: string | null; healthy: boolean; state: string; gateway_reachable: boolean;
     active: boolean; rtt_ms: number | null; loss_pct: number | null; targets: TargetPayload[] };
@@ -158,8 +153,7 @@ export function toLinkPayload(link: LinkStatus): LinkPayload {
     ...(link.conntrack ? { conntrack: { entries: link.conntrack.entries, flushes: link.conntrack.flushes, last_flush: isoOrNull(link.conntrack.lastMs) } } : {}),
     jitter_ms: round2OrNull(link.jitterMs ?? null),
     state_reason: link.stateReason ?? null,
-    ...(link.metered ? { usage_mb: link.metered.usageMb, cap_mb: link.metered.capMb, cap_pct: link.metered.capPct,
-      period_start: isoOrNull(link.metered.periodStartMs), probing: link.metered.probing, last_resort: link.metered.lastResort } : {}),
+    ...(link.metered ? meteredPayload(link.metered) : {}),
     quality: link.quality ? { state: link.quality.state, reason: link.quality.reason, window_s: link.quality.windowMs / 1000, samples: link.quality.samples } : null,
   };
 }

@@ -1,5 +1,6 @@
 // The JSON the daemon's REST API speaks (the seed's /api/status plus the additions), as wanctl
 // reads it. Every field is optional-tolerant where the seed daemon may not send it.
+import type { MeteredPayload } from '../metered/metered-status.js';
 
 export interface TrafficJson {
   rx_mbps: number;
@@ -8,7 +9,8 @@ export interface TrafficJson {
   tx_mbps_avg: number;
 }
 
-export interface LinkJson {
+/** A metered link adds MeteredPayload's fields (issue 24). */
+export interface LinkJson extends Partial<MeteredPayload> {
   name: string;
   display_name: string;
   interface: string;
@@ -33,13 +35,6 @@ export interface LinkJson {
   targets?: TargetJson[];
   /** This link's IPv6, judged on its own; only when the daemon manages IPv6 (issue 12). */
   ipv6?: LinkFamilyJson;
-  /** A metered link (issue 24). */
-  usage_mb?: number;
-  cap_mb?: number | null;
-  cap_pct?: number | null;
-  period_start?: string | null;
-  probing?: string;
-  last_resort?: string | null;
 }
 
 export interface LinkFamilyJson {

@@ -35,3 +35,18 @@ export function meteredLinkStatus(u: UsageView, probing: string): MeteredLinkSta
     lastResort: u.capReached ? LAST_RESORT_REASON : null,
   };
 }
+
+/** The JSON of a metered link (/api/status, MQTT link documents, wanctl): snake_case, ISO time. */
+export interface MeteredPayload {
+  usage_mb: number;
+  cap_mb: number | null;
+  cap_pct: number | null;
+  period_start: string | null;
+  probing: string;
+  last_resort: string | null;
+}
+
+export function meteredPayload(m: MeteredLinkStatus): MeteredPayload {
+  return { usage_mb: m.usageMb, cap_mb: m.capMb, cap_pct: m.capPct,
+    period_start: m.periodStartMs === null ? null : new Date(m.periodStartMs).toISOString(), probing: m.probing, last_resort: m.lastResort };
+}

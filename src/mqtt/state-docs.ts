@@ -2,6 +2,7 @@
 // engine's status. Home Assistant's entities read fields of them with value templates. Field names
 // are snake_case like the REST API's JSON.
 import type { EngineStatus, LinkStatus } from '../engine/types.js';
+import { meteredPayload, type MeteredPayload } from '../metered/metered-status.js';
 
 export interface RouterDoc {
   active: string | null;
@@ -19,7 +20,8 @@ export interface RouterDoc {
   active_ipv6_label?: string | null;
 }
 
-export interface LinkDoc {
+/** A metered link adds MeteredPayload (issue 24). */
+export interface LinkDoc extends Partial<MeteredPayload> {
   name: string;
   label: string;
   interface: string;
@@ -40,13 +42,6 @@ export interface LinkDoc {
   tx_mbps_avg: number;
   consecutive_failures: number;
   last_check: string | null;
-  /** A metered link (issue 24); absent for an unmetered one. */
-  usage_mb?: number;
-  cap_mb?: number | null;
-  cap_pct?: number | null;
-  period_start?: string | null;
-  probing?: string;
-  last_resort?: string | null;
 }
 
 export const isoTime = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -105,8 +100,7 @@ export function linkDoc(l: LinkStatus): LinkDoc {
     tx_mbps_avg: rate(l.traffic.txMbpsAvg),
     consecutive_failures: l.consecutiveFailures,
     last_check: isoTime(l.lastCheckMs),
-    ...(l.metered ? { usage_mb: l.metered.usageMb, cap_mb: l.metered.capMb, cap_pct: l.metered.capPct,
-      period_start: isoTime(l.metered.periodStartMs), probing: l.metered.probing, last_resort: l.metered.lastResort } : {}),
+    ...(l.metered ? meteredPayload(l.metered) : {}),
   };
 }
 
