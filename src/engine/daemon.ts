@@ -129,7 +129,8 @@ export class Daemon implements Engine {
     });
     this.facts.onChange((c) => this.onFact(c));
     this.metered = MeteredLinks.create({ bus: this.bus, clock: deps.clock, log: deps.log, store: deps.usageStore ?? memoryUsageStore(),
-      links: deps.config.links, setStandby: (link, ms) => this.probes.setStandby(link, ms) });
+      links: deps.config.links, setStandby: (link, ms) => this.probes.setStandby(link, ms),
+      standbyApplies: (deps.config.probeIntervalMs ?? null) === null });
     // The cap reached: decide again now rather than at the next round.
     this.bus.onKind('data-cap', (e) => { if (e.pct === 100) this.feedAll({ kind: 'tick' }); });
   }

@@ -20,6 +20,8 @@ export interface MeteredLinksDeps {
   links: readonly LinkConfig[];
   /** Puts a link's probes in standby (every `ms`, one target) or back to full rounds (null). */
   setStandby(link: string, ms: number | null): void;
+  /** false with probe_interval: continuous probers keep their own schedule, there is no standby. */
+  standbyApplies: boolean;
 }
 
 export class MeteredLinks {
@@ -59,7 +61,7 @@ export class MeteredLinks {
   /** After a policy step: each metered link in standby or at the normal rate. */
   update(families: ReadonlyArray<{ state: PolicyState; facts: FactsView }>): void {
     for (const [name, m] of this.metered) {
-      const standby = standbyProbing(name, families);
+      const standby = this.deps.standbyApplies && standbyProbing(name, families);
       if (standby === this.standby.has(name)) continue;
       if (standby) {
         this.standby.add(name);

@@ -136,3 +136,14 @@ describe('daemon with a metered backup', () => {
     await daemon.stop();
   });
 });
+
+describe('daemon with a metered backup and probe_interval', () => {
+  it('continuous probing: no standby (the status says normal rate), the cap still counts', async () => {
+    const cfg = { ...meteredConfig(1_000_000), probeIntervalMs: 200 };
+    const { clock, daemon } = await setup(cfg);
+    await clock.advanceAsync(5000);
+    assert.equal(lte(daemon).metered?.probing, 'normal rate');
+    assert.equal(lte(daemon).metered?.capMb, 1);
+    await daemon.stop();
+  });
+});
