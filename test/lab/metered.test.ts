@@ -74,3 +74,21 @@ test('a metered standby: few probe bytes, failover onto it, usage kept across a 
     await rm(stateDir, { recursive: true, force: true });
   }
 });
+
+test('at the cap: last resort, carries traffic only while the other link is down', { skip: notRoot, timeout: 120_000 }, async () => {
+  await withRig('cap', async (rig) => {
+    // A cap of 2 kB: the probes alone reach it within seconds.
+    const d = await rig.start({ links: meteredLinks(rig, { standby_probe_interval: 1, data_cap_mb: 0.002 }) });
+    await waitFor('cap reached', async () => typeof (await status(rig, d)).links[1].last_resort === 'string');
+    const st = await status(rig, d);
+    assert.match(st.links[1].last_resort, /data cap reached/);
+    assert.ok(st.recent_events.some((e: { type: string }) => e.type === 'data_cap'));
+    assert.equal(await activeIface(rig), rig.lab.links[0]!.iface);
+    await rig.lab.fail(1, 'upstream');
+    await waitFor('the capped link carries while the other is down', async () => (await activeIface(rig)) === rig.lab.links[1]!.iface);
+    await rig.lab.heal(1);
+    await waitFor('back on the uncapped link as soon as it is up', async () => (await activeIface(rig)) === rig.lab.links[0]!.iface);
+    const back = d.logs.filter((l) => l.msg === 'default route switched').at(-1);
+    assert.match(String(back?.reason ?? ''), /data cap \(last resort\)/);
+  });
+});
