@@ -1,12 +1,14 @@
 // The real daemon with a metered backup in the namespace lab (issue 24): its standby probes put a
 // fraction of an unmetered link's bytes on the ISP (counted there with nft), the failover onto it
-// works and puts it back to the normal rate, and its usage survives a restart (state_dir).
+// works and puts it back to the normal rate, and its usage survives a restart (state_dir) and a
+// re-created interface, within 1 % of what its ISP counted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deleteWan, recreateWan } from '../../lab/iface-churn.js';
 import { startIspByteCounter } from '../../lab/isp-byte-counter.js';
 import { activeIface, notRoot, sleep, status, waitFor, withRig, type Rig } from './support.js';
 
@@ -67,6 +69,23 @@ test('a metered standby: few probe bytes, failover onto it, usage kept across a 
       const d2 = await rig.start(cfg);
       const after = (await status(rig, d2)).links[1].usage_mb as number;
       assert.ok(after >= savedBytes / 1e6 - 0.01, `usage kept across the restart (${after} MB after, ${savedBytes} B saved)`);
+
+      // The interface re-created (new ifindex, counters from 0): the usage goes on from where it was.
+      await waitFor('the restarted daemon on the metered link', async () => (await activeIface(rig)) === rig.lab.links[1]!.iface);
+      await sleep(2000);
+      const u2 = (await status(rig, d2)).links[1].usage_mb as number;
+      const c2 = await isp2.read();
+      await deleteWan(rig.lab, 2);
+      await recreateWan(rig.lab, 2);
+      await waitFor('default route back on the re-created link', async () => (await activeIface(rig)) === rig.lab.links[1]!.iface);
+      await rig.lab.exec(rig.lab.routerNs, process.execPath, [VOLUME, rig.lab.targets[0]!, '9', '3500', '1472']);
+      await sleep(3000);
+      const u3 = (await status(rig, d2)).links[1].usage_mb as number;
+      const c3 = await isp2.read();
+      const packets3 = c3.fromRouterPackets + c3.toRouterPackets - c2.fromRouterPackets - c2.toRouterPackets;
+      const isp3 = (c3.fromRouterBytes + c3.toRouterBytes - c2.fromRouterBytes - c2.toRouterBytes + 14 * packets3) / 1e6;
+      assert.ok(isp3 > 5, `the burst went through the re-created link (${isp3} MB)`);
+      assert.ok(Math.abs((u3 - u2) - isp3) <= isp3 * 0.01 + 0.02, `usage across re-creation ${u3 - u2} MB vs ${isp3} MB in the ISP`);
       await isp1.remove();
       await isp2.remove();
     });
