@@ -33,6 +33,8 @@ interface Slot {
   rotation: number;
   /** Woken while a round ran: the next round starts as soon as that one ends. */
   wakeNow: boolean;
+  /** The round in flight is a standby probe: a full round may start beside it. */
+  inFlightStandby: boolean;
 }
 
 export class ProbeLoop {
@@ -43,7 +45,7 @@ export class ProbeLoop {
 
   constructor(links: readonly LinkConfig[], families: readonly AddressFamily[], private readonly deps: ProbeLoopDeps) {
     this.slots = links.flatMap((link) => families.map((family) => ({ link, family, prober: null, timer: null, lastStartMs: 0, inFlight: null,
-      standbyMs: null, rotation: 0, wakeNow: false })));
+      standbyMs: null, rotation: 0, wakeNow: false, inFlightStandby: false })));
     this.lastProgressMs = deps.clock.nowMs();
   }
 
@@ -104,7 +106,10 @@ export class ProbeLoop {
         }
         continue;
       }
-      if (s.inFlight) {
+      if (s.inFlight && s.inFlightStandby) {
+        // The fresh full round starts now, beside the standby echo still out (schedule() keeps one timer).
+        void this.round(s).finally(() => this.schedule(s));
+      } else if (s.inFlight) {
         s.wakeNow = true; // the running round's end schedules the next one
       } else if (s.timer) {
         this.deps.clock.clearTimer(s.timer);
@@ -136,6 +141,10 @@ export class ProbeLoop {
 
   private schedule(s: Slot): void {
     if (!this.running) return;
+    // One timer per slot: a full round that overtook a standby probe ends while the probe may
+    // still be out, and both ends come here.
+    if (s.timer) this.deps.clock.clearTimer(s.timer);
+    s.timer = null;
     // A paced prober (continuous probing) keeps its own schedule: pull its next round at once.
     // Without a prober (interface gone) the loop waits an interval, never spins.
     const interval = s.prober?.paced === true ? 0 : this.inStandby(s) ? s.standbyMs as number : this.deps.intervalMs();
@@ -148,7 +157,7 @@ export class ProbeLoop {
   }
 
   private round(s: Slot): Promise<void> {
-    if (s.inFlight) return s.inFlight;
+    if (s.inFlight && !(s.inFlightStandby && !this.inStandby(s))) return s.inFlight;
     s.lastStartMs = this.deps.clock.nowMs();
     const prober = s.prober;
     // Progress is the loop turning, not a link answering: with every interface gone or every socket
@@ -158,17 +167,22 @@ export class ProbeLoop {
       this.lastProgressMs = s.lastStartMs;
       return Promise.resolve();
     }
-    const standby = this.inStandby(s);
+    const standby = this.inStandby(s) && prober.runSingle !== undefined;
     const run = standby && prober.runSingle ? prober.runSingle(s.rotation++) : prober.runCycle(this.deps.gateway(s.link.name, s.family));
-    s.inFlight = run.then((r) => {
+    const flight: Promise<void> = run.then((r) => {
       // A prober replaced meanwhile (new ifindex) speaks of the old interface: drop its verdict.
       if (this.running && s.prober === prober) this.deps.onRound(s.link.name, s.family, r, standby);
     }, (err: unknown) => {
       this.deps.onOpenError(s.link, s.family, new Error(`probe round failed: ${describeError(err)}`, { cause: err }));
     }).finally(() => {
-      s.inFlight = null;
+      if (s.inFlight === flight) {
+        s.inFlight = null;
+        s.inFlightStandby = false;
+      }
       this.lastProgressMs = this.deps.clock.nowMs();
     });
-    return s.inFlight;
+    s.inFlight = flight;
+    s.inFlightStandby = standby;
+    return flight;
   }
 }

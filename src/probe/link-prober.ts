@@ -43,6 +43,7 @@ export class LinkProber {
   private windows = new Map<string, TargetWindow>();
   private gatewayWindow: { address: string; window: TargetWindow } | null = null;
   private inFlight: Promise<CycleResult> | null = null;
+  private singleInFlight: Promise<CycleResult> | null = null;
   private readonly delays = new Map<TimerHandle, () => void>();
   private closed = false;
 
@@ -69,10 +70,12 @@ export class LinkProber {
 
   /**
    * One echo to one target, the index-th (rotating), without the gateway: a metered link's standby
-   * probe (src/metered/). The verdict needs that one reply. Shares a running cycle like runCycle().
+   * probe (src/metered/). The verdict needs that one reply. Shares a running cycle; a cycle may
+   * start while a single echo is still out (the link was woken: its fresh round must not wait).
    */
   runSingle(index: number): Promise<CycleResult> {
     if (this.inFlight !== null) return this.inFlight;
+    if (this.singleInFlight !== null) return this.singleInFlight;
     const target = this.targets[index % Math.max(1, this.targets.length)];
     if (target === undefined) return Promise.resolve(cycleVerdict(null, [], 1));
     const settings = { ...this.settings, count: 1 };
@@ -80,9 +83,9 @@ export class LinkProber {
       this.record(this.gatewayWindow?.address ?? null, null, [target], [r]);
       return cycleVerdict(null, [r.result], Math.min(1, settings.minTargetsUp));
     }).finally(() => {
-      this.inFlight = null;
+      this.singleInFlight = null;
     });
-    this.inFlight = cycle;
+    this.singleInFlight = cycle;
     return cycle;
   }
 
