@@ -16,6 +16,8 @@ export interface ByteCount {
   /** ISP -> router (the router's RX). */
   toRouterBytes: number;
   toRouterPackets: number;
+  /** UDP packets from the router: user traffic, never the daemon's probes. */
+  udpFromRouterPackets: number;
 }
 
 export function meterRuleset(routerAddress: string): string {
@@ -24,6 +26,8 @@ export function meterRuleset(routerAddress: string): string {
     '  chain pre {',
     '    type filter hook prerouting priority -300; policy accept;',
     `    ip saddr ${routerAddress} counter comment "from-router"`,
+    // The probes are ICMP: UDP from the router is user traffic (LAN flows NATed to this WAN).
+    `    ip saddr ${routerAddress} meta l4proto udp counter comment "udp-from-router"`,
     '  }',
     '  chain post {',
     '    type filter hook postrouting priority 300; policy accept;',
@@ -42,7 +46,7 @@ export function parseMeter(text: string): ByteCount {
   };
   const [fp, fb] = read('from-router');
   const [tp, tb] = read('to-router');
-  return { fromRouterBytes: fb, fromRouterPackets: fp, toRouterBytes: tb, toRouterPackets: tp };
+  return { fromRouterBytes: fb, fromRouterPackets: fp, toRouterBytes: tb, toRouterPackets: tp, udpFromRouterPackets: read('udp-from-router')[0] };
 }
 
 export interface IspByteCounter {

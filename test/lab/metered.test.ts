@@ -94,7 +94,7 @@ test('a metered standby: few probe bytes, failover onto it, usage kept across a 
   }
 });
 
-test('at the cap: last resort, carries traffic only while the other link is down', { skip: notRoot, timeout: 120_000 }, async () => {
+test('at the cap: last resort, 0 LAN packets on it while the other link is up, traffic when that one is down', { skip: notRoot, timeout: 120_000 }, async () => {
   await withRig('cap', async (rig) => {
     // A cap of 2 kB: the probes alone reach it within seconds.
     const d = await rig.start({ links: meteredLinks(rig, { standby_probe_interval: 1, data_cap_mb: 0.002 }) });
@@ -103,11 +103,23 @@ test('at the cap: last resort, carries traffic only while the other link is down
     assert.match(st.links[1].last_resort, /data cap reached/);
     assert.ok(st.recent_events.some((e: { type: string }) => e.type === 'data_cap'));
     assert.equal(await activeIface(rig), rig.lab.links[0]!.iface);
+    const lan = rig.lab.lan!;
+    const burst = (): Promise<unknown> => rig.lab.exec(lan.ns, process.execPath, [VOLUME, rig.lab.targets[0]!, '9', '500', '1000']);
+    const isp1 = await startIspByteCounter(rig.lab, 1);
+    const isp2 = await startIspByteCounter(rig.lab, 2);
+    await burst();
+    await sleep(500);
+    assert.ok((await isp1.read()).udpFromRouterPackets >= 400, 'the LAN burst left through the uncapped link');
+    assert.equal((await isp2.read()).udpFromRouterPackets, 0, '0 LAN packets on the capped link while the other is up');
+
     await rig.lab.fail(1, 'upstream');
     await waitFor('the capped link carries while the other is down', async () => (await activeIface(rig)) === rig.lab.links[1]!.iface);
+    await burst();
+    await sleep(500);
+    assert.ok((await isp2.read()).udpFromRouterPackets >= 400, 'it carries the LAN traffic while every other link is down');
     await rig.lab.heal(1);
     await waitFor('back on the uncapped link as soon as it is up', async () => (await activeIface(rig)) === rig.lab.links[0]!.iface);
     const back = d.logs.filter((l) => l.msg === 'default route switched').at(-1);
     assert.match(String(back?.reason ?? ''), /data cap \(last resort\)/);
-  });
+  }, { lan: { nat: 'snat' } });
 });
