@@ -10,7 +10,7 @@ import type { Clock } from '../clock.js';
 import type { LinkConfig, MeteredConfig } from '../config/types.js';
 import { describeError } from '../errors.js';
 import type { LogPort } from '../engine/ports.js';
-import { accumulate, capCrossing, capPct, capReached, firstUsage, rollover, type LinkUsage } from './usage.js';
+import { accumulate, capCrossing, capPct, capReached, firstUsage, reachedLevel, rollover, type LinkUsage } from './usage.js';
 import type { UsageStore } from './usage-file.js';
 
 /** "written at most every minute" (issue 24). */
@@ -52,7 +52,11 @@ export class MeteredUsage implements Extension {
   async start(): Promise<void> {
     try {
       const saved = this.deps.store.load();
-      for (const name of this.metered.keys()) if (saved[name]) this.usage[name] = saved[name];
+      for (const [name, { m }] of this.metered) {
+        const u = saved[name];
+        // A cap raised since: the levels not reached under the new cap are announced again.
+        if (u) this.usage[name] = { ...u, notifiedPct: Math.min(u.notifiedPct, reachedLevel(u.bytes, m.dataCapBytes)) as LinkUsage['notifiedPct'] };
+      }
     } catch (err) {
       // Counting from zero loses the period so far; refusing to count would lose the rest too.
       this.deps.log.error({ error: describeError(err) }, 'metered usage file unreadable; counting from now');

@@ -60,12 +60,17 @@ export function rollover(u: LinkUsage, atMs: number, resetDay: number): LinkUsag
   return { ...u, periodStartMs: periodStartFor(atMs, resetDay), bytes: 0, notifiedPct: 0 };
 }
 
+/** The highest cap level `bytes` reached (0: none, or no cap). */
+export function reachedLevel(bytes: number, capBytes: number | null): 0 | CapLevel {
+  if (capBytes === null) return 0;
+  const reached = CAP_LEVELS.filter((lvl) => bytes * 100 >= lvl * capBytes);
+  return reached[reached.length - 1] ?? 0;
+}
+
 /** The highest cap level reached and not yet announced, or null. */
 export function capCrossing(u: LinkUsage, capBytes: number | null): CapLevel | null {
-  if (capBytes === null) return null;
-  const reached = CAP_LEVELS.filter((lvl) => u.bytes * 100 >= lvl * capBytes);
-  const top = reached[reached.length - 1];
-  return top !== undefined && top > u.notifiedPct ? top : null;
+  const top = reachedLevel(u.bytes, capBytes);
+  return top !== 0 && top > u.notifiedPct ? top : null;
 }
 
 /** Percent of the cap used, one decimal; null without a cap. */

@@ -68,3 +68,20 @@ describe('MeteredUsage', () => {
     await usage.stop();
   });
 });
+
+describe('MeteredUsage and a changed cap', () => {
+  it('a cap raised across a restart announces the levels again as they are reached under it', async () => {
+    const store = memoryUsageStore();
+    store.saved = { lte: { periodStartMs: Date.UTC(2024, 0, 1), bytes: 1000, notifiedPct: 100, last: { epoch: 'boot/5', rxBytes: 1000, txBytes: 0 } } };
+    const clock = new FakeClock();
+    const bus = new SyncEventBus({ warn: () => undefined });
+    const links: LinkConfig[] = [LINKS[0]!, { ...LINKS[1]!, metered: { standbyProbeIntervalMs: 60_000, dataCapBytes: 2000, capResetDay: 1 } }];
+    const usage = new MeteredUsage({ bus, clock, log: new MemoryLog(), store, links });
+    const caps: number[] = [];
+    bus.onKind('data-cap', (e) => caps.push(e.pct));
+    await usage.start();
+    bus.publish({ kind: 'link-stats', link: 'lte', interface: 'wwan0', rxBytes: 1600, txBytes: 0, ifindex: 5, timeMs: clock.wallMs() });
+    assert.deepEqual(caps, [75], '1600 of 2000: 75 % announced under the new cap');
+    await usage.stop();
+  });
+});
