@@ -50,9 +50,8 @@ export async function writeGatewayState(stateDir: string, iface: string, gateway
 export async function writeDaemonFiles(lab: Pick<Lab, 'links'>, config: DaemonConfig, dir: string, stateFiles = true): Promise<DaemonFiles> {
   const stateDir = typeof config.gateway_state_dir === 'string' ? config.gateway_state_dir : join(dir, 'state');
   const logFile = typeof config.log_file === 'string' ? config.log_file : join(dir, 'wan-failover.log');
-  // The history file (state_dir) stays in the run's directory too, never the host's /var/lib.
-  const historyDir = typeof config.state_dir === 'string' ? config.state_dir : stateDir;
-  const full: DaemonConfig = { ...config, gateway_state_dir: stateDir, state_dir: historyDir, log_file: logFile };
+  // state_dir too (history, metered usage): a lab daemon never writes the machine's /var/lib/wan-failover.
+  const full: DaemonConfig = { ...config, gateway_state_dir: stateDir, state_dir: typeof config.state_dir === 'string' ? config.state_dir : stateDir, log_file: logFile };
   await mkdir(stateDir, { recursive: true });
   if (stateFiles) for (const l of lab.links) await writeGatewayState(stateDir, l.iface, l.gateway);
   const configPath = join(dir, 'config.yaml');

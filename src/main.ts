@@ -27,6 +27,7 @@ import { checkAcceptRa } from './routes/accept-ra.js';
 import { createNotifier } from './systemd/sd-notify.js';
 import { createConntrackExtension } from './conntrack/create.js';
 import { opsExtensions } from './ops-extensions.js';
+import { fileUsageStore } from './metered/usage-file.js';
 import { SystemdExtension } from './systemd/systemd-extension.js';
 import { startProgressWatchdog } from './systemd/progress-watchdog.js';
 import { mqttStateIntervalMs } from './config/timing.js';
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
   // every consumer below reads it through a getter, none keeps a copy.
   const daemon: Daemon = new Daemon({
     config,
+    usageStore: fileUsageStore(config.stateDir ?? '/var/lib/wan-failover'),
     netlink: createNetlink({
       onRequestSocketError: (err) => logger.warn({ error: describeError(err) }, 'rtnetlink request socket failed; requests go to a fresh socket'),
     }),

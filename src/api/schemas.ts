@@ -115,6 +115,13 @@ const optionalLinkProperties = {
   // Link quality (probe_interval / quality:): null without it.
   jitter_ms: { ...nullableNumber, description: 'Jitter over the window (continuous probing).' },
   state_reason: { ...nullableString, description: 'Why the link is in its state: which rule or threshold.' },
+  // Metered links (metered:, issue 24); absent for an unmetered link.
+  usage_mb: { type: 'number', description: 'Metered link: RX + TX in the billing period, MB (10^6 bytes).' },
+  cap_mb: { ...nullableNumber, description: 'Metered link: data_cap_mb; null without a cap.' },
+  cap_pct: { ...nullableNumber, description: 'Metered link: percent of the cap used; null without a cap.' },
+  period_start: { ...isoTime, description: 'Metered link: start of the billing period (null before the link was first seen).' },
+  probing: { type: 'string', description: 'Metered link: "standby, probed every N s" or "normal rate".' },
+  last_resort: { ...nullableString, description: 'Metered link: why it carries traffic only while every other link is down (cap reached); null otherwise.' },
   quality: {
     type: ['object', 'null'],
     description: 'The quality verdict over the window (quality: section), independent of the round rule.',

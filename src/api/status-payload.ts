@@ -3,6 +3,7 @@
 // the additions (carrier, state, rtt, targets, links[], ...) are only ever new keys.
 import type { EngineEvent, EngineStatus, LinkStatus, Traffic } from '../engine/types.js';
 import type { TargetStats } from '../probe/types.js';
+import { meteredPayload, type MeteredPayload } from '../metered/metered-status.js';
 
 /** The seed returned the last 20 events; more would bloat every Home Assistant poll. */
 export const RECENT_EVENTS_LIMIT = 20;
@@ -28,7 +29,8 @@ export interface TargetPayload {
   last_error?: string | null;
 }
 
-export interface LinkPayload {
+/** A metered link adds MeteredPayload (issue 24): usage in the billing period, probing, cap. */
+export interface LinkPayload extends Partial<MeteredPayload> {
   name: string;
   display_name: string;
   interface: string;
@@ -163,6 +165,7 @@ export function toLinkPayload(link: LinkStatus): LinkPayload {
     ...(link.conntrack ? { conntrack: { entries: link.conntrack.entries, flushes: link.conntrack.flushes, last_flush: isoOrNull(link.conntrack.lastMs) } } : {}),
     jitter_ms: round2OrNull(link.jitterMs ?? null),
     state_reason: link.stateReason ?? null,
+    ...(link.metered ? meteredPayload(link.metered) : {}),
     quality: link.quality ? { state: link.quality.state, reason: link.quality.reason, window_s: link.quality.windowMs / 1000, samples: link.quality.samples } : null,
   };
 }

@@ -8,7 +8,7 @@ export type AddressFamily = 'ipv4' | 'ipv6';
 import type { Health, PolicyRecordType, SwitchReason } from '../policy/types.js';
 
 /** The type of an entry of the event ring: the policy's records and the daemon's own. */
-export type RecordType = PolicyRecordType | 'start' | 'stop' | 'switch' | 'gateway_change';
+export type RecordType = PolicyRecordType | 'start' | 'stop' | 'switch' | 'gateway_change' | 'data_cap';
 
 /** up: probes pass; degraded: passes but quality is poor; down: declared down; unknown: not judged yet. */
 export type HealthState = Health;
@@ -65,7 +65,12 @@ export type DaemonEvent =
   | { kind: 'conntrack-flushed'; link: string; interface: string; family: AddressFamily; entries: number;
       durationMs: number; timeMs: number }
   /** A link's kernel byte counters (IFLA_STATS64), sampled after each probe round (metrics). */
-  | { kind: 'link-stats'; link: string; interface: string; rxBytes: number; txBytes: number; timeMs: number }
+  | { kind: 'link-stats'; link: string; interface: string; rxBytes: number; txBytes: number; timeMs: number;
+      /** The interface's ifindex: a new one means the counters restarted (src/metered/). */
+      ifindex?: number | null }
+  /** A metered link's usage reached 75, 95 or 100 % of its data cap in this billing period (src/metered/). */
+  | { kind: 'data-cap'; link: string; interface: string; pct: 75 | 95 | 100; usageBytes: number; capBytes: number;
+      periodStartMs: number; timeMs: number }
   /** Something in the status may have changed (coarse: listeners re-read engine.status()). */
   | { kind: 'status-changed'; timeMs: number };
 

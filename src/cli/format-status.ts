@@ -4,6 +4,7 @@ import type { Painter } from './io.js';
 import { statusLinks, type LinkJson, type StatusJson } from './status-json.js';
 import { targetLines } from './format-targets.js';
 import { renderTable, type Cell, type Column } from './table.js';
+import { meteredLines } from './metered-lines.js';
 
 /** "1d 02h 03m", "4m 05s": compact and sortable by eye. */
 export function formatDuration(totalSeconds: number): string {
@@ -187,5 +188,5 @@ export function renderStatus(s: StatusJson, p: Painter): string[] {
   const tiers = tierLines(s, p);
   return [...statusSummary(s, p), '', ...statusTable(s, p), '', ...(tiers.length > 0 ? ['Tiers:', ...tiers, ''] : []),
     ...(v6.length > 0 ? ['IPv6:', ...v6, ''] : []),
-    ...(quality.length > 0 ? [...quality, ''] : []), ...(targets.length > 0 ? [...targets, ''] : []), ...eventLines(s, p)];
+    ...(quality.length > 0 ? [...quality, ''] : []), ...(targets.length > 0 ? [...targets, ''] : []), ...meteredLines(s, p), ...eventLines(s, p)];
 }

@@ -1,5 +1,6 @@
 // The JSON the daemon's REST API speaks (the seed's /api/status plus the additions), as wanctl
 // reads it. Every field is optional-tolerant where the seed daemon may not send it.
+import type { MeteredPayload } from '../metered/metered-status.js';
 
 export interface TrafficJson {
   rx_mbps: number;
@@ -8,7 +9,8 @@ export interface TrafficJson {
   tx_mbps_avg: number;
 }
 
-export interface LinkJson {
+/** A metered link adds MeteredPayload's fields (issue 24). */
+export interface LinkJson extends Partial<MeteredPayload> {
   name: string;
   display_name: string;
   interface: string;

@@ -16,8 +16,9 @@ import {
 import { checkTier, checkWeight } from './balance.js';
 import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
 import { parseProbeTarget, probeTargets } from './probe-target.js';
+import { METERED_KEY, parseMetered } from './metered.js';
 import { LINK_ENTRY_KEYS } from './schema.js';
-import type { ConntrackFlushMode, LinkConfig } from './types.js';
+import type { ConntrackFlushMode, LinkConfig, MeteredConfig } from './types.js';
 
 /** "a" or "an" before a key name (an interface, a name). */
 function article(word: string): string {
@@ -37,6 +38,7 @@ interface LinkDraft {
   gateway6: string | null;
   tier: number | null;
   weight: number | null;
+  metered: MeteredConfig | null;
 }
 
 export interface LinksResult {
@@ -77,6 +79,9 @@ function draftFrom(path: string, entry: Record<string, unknown>, problems: Confi
       ok = false;
     }
   }
+  const metered = parseMetered(path, entry[METERED_KEY]);
+  problems.push(...metered.problems);
+  if (metered.problems.some((p) => p.expected !== UNKNOWN_KEY)) ok = false;
   const str = (v: unknown): string => (typeof v === 'string' ? v : '');
   const draft: LinkDraft = {
     path,
@@ -89,6 +94,7 @@ function draftFrom(path: string, entry: Record<string, unknown>, problems: Confi
     gateway6: canonicalIpv6(entry['gateway6']),
     tier: typeof entry['tier'] === 'number' ? entry['tier'] : null,
     weight: typeof entry['weight'] === 'number' ? entry['weight'] : null,
+    metered: metered.metered,
   };
   return { draft, ok };
 }
@@ -179,7 +185,12 @@ export function buildLinks(raw: Record<string, unknown>, values: Record<string, 
         ok = false;
         continue;
       }
-      const r = draftFrom(section, v, silent);
+      const rawSection = raw[section];
+      const meteredRaw = isMapping(rawSection) ? rawSection[METERED_KEY] : undefined;
+      // metered is not a convict key (a mapping in a leaf): its problems are reported from here.
+      const r = draftFrom(section, { ...v, [METERED_KEY]: meteredRaw }, silent);
+      problems.push(...silent.filter((p) => p.key.startsWith(`${section}.${METERED_KEY}`)));
+      silent.length = 0;
       drafts.push(r.draft);
       ok &&= r.ok;
     }
@@ -199,6 +210,7 @@ export function buildLinks(raw: Record<string, unknown>, values: Record<string, 
     ...(d.gateway6 !== null ? { gateway6: d.gateway6 } : {}),
     ...(d.tier !== null ? { tier: d.tier } : {}),
     ...(d.weight !== null ? { weight: d.weight } : {}),
+    ...(d.metered !== null ? { metered: d.metered } : {}),
   }));
   return { links, problems };
 }

@@ -10,6 +10,7 @@ import { buildMqtt, MQTT_SECTION } from './mqtt.js';
 import { checkFileMode } from './file-mode.js';
 import { buildNotify } from './notify.js';
 import { buildQuality, QUALITY_SECTION } from './quality.js';
+import { METERED_KEY, meteredIntervalProblems, meteredWarnings } from './metered.js';
 import { buildVrrp, VRRP_SECTION } from './vrrp.js';
 import { BALANCE_SECTION, buildBalance } from './balance.js';
 import { FILE_KEY, configError, type ConfigProblem } from './problems.js';
@@ -45,6 +46,8 @@ function isMapping(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+const hasLinkList = (raw: Record<string, unknown>): boolean => raw['links'] !== undefined && raw['links'] !== null;
+
 function defaultTableBase(): number {
   const node = SCHEMA['route_table_base'];
   return node && isSchemaLeaf(node) ? (node.default as number) : 1000;
@@ -65,6 +68,10 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
     if (section in raw && !isMapping(raw[section])) {
       found.push({ key: section, value: raw[section], expected: 'a mapping {name, interface, display_name?, gateway?, gateway6?, table?}' });
       delete forSchema[section];
+    } else if (isMapping(raw[section]) && METERED_KEY in (raw[section] as Record<string, unknown>)) {
+      // links.ts checks metered (a mapping inside a convict leaf crashes convict).
+      const { [METERED_KEY]: _metered, ...rest } = raw[section] as Record<string, unknown>;
+      forSchema[section] = rest;
     }
   }
 
@@ -93,6 +100,10 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
   const base = badKeys.has('route_table_base') ? defaultTableBase() : (values['route_table_base'] as number);
   const { links, problems: linkProblems } = buildLinks(raw, values, base);
   found.push(...linkProblems);
+  const paths = hasLinkList(raw) ? links.map((_, i) => `links[${i}]`) : [...LINK_SECTIONS];
+  if (!badKeys.has('check_interval')) {
+    found.push(...meteredIntervalProblems(links, paths, Math.round((values['check_interval'] as number) * 1000)));
+  }
   found.push(...crossKeyProblems(values, badKeys));
   found.push(...buildNotify(values).problems);
 
@@ -111,6 +122,7 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
     ...missingInterfaceWarnings(raw, links, opts.interfaces ?? unknownInterfaces),
     ...timingWarnings(config),
     ...insecureTargetWarnings(config.probeTargets),
+    ...meteredWarnings(config, paths),
     ...apiKeyWarnings(values['api_key'] as string | null),
     ...logFileWarnings(config.logFile),
   );

@@ -4,7 +4,7 @@
 import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
 
 /** Events hooks and webhooks can subscribe to (README "Metrics, hooks and webhooks"). */
-export const NOTIFY_EVENTS = ['switch', 'link_down', 'link_up', 'all_down', 'degraded'] as const;
+export const NOTIFY_EVENTS = ['switch', 'link_down', 'link_up', 'all_down', 'degraded', 'data_cap'] as const;
 export type NotifyEventName = (typeof NOTIFY_EVENTS)[number];
 
 export interface HookConfig {

@@ -124,7 +124,7 @@ export const SCHEMA: SchemaTree = {
     default: '/var/lib/wan-failover',
   },
   state_dir: {
-    doc: 'Directory where the daemon keeps its history (history.bin): the systemd unit\'s StateDirectory.',
+    doc: 'Directory where the daemon keeps its state across restarts (history.bin, metered usage): the systemd unit\'s StateDirectory.',
     reload: 'restart',
     format: 'wan-path',
     default: '/var/lib/wan-failover',
@@ -205,7 +205,7 @@ export const SCHEMA: SchemaTree = {
 };
 
 /** Keys allowed inside one links[] entry (the same as in primary/secondary); links.ts checks them. */
-export const LINK_ENTRY_KEYS: readonly string[] = ['name', 'interface', 'display_name', 'gateway', 'table', 'conntrack_flush', 'gateway6', 'tier', 'weight'];
+export const LINK_ENTRY_KEYS: readonly string[] = ['name', 'interface', 'display_name', 'gateway', 'table', 'conntrack_flush', 'gateway6', 'tier', 'weight', 'metered'];
 
 /** Dotted paths of all leaves, e.g. "primary.interface", "ping_timeout". */
 export function leafPaths(tree: SchemaTree = SCHEMA, prefix = ''): string[] {

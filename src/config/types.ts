@@ -30,6 +30,8 @@ export interface LinkConfig {
   tier?: number;
   /** Weight inside its tier as written (1-255); absent = 1. */
   weight?: number;
+  /** `metered:` (issue 24, src/config/metered.ts); absent = not metered. */
+  metered?: MeteredConfig;
 }
 
 /** The `balance:` section: each family's resilient nexthop group. */
@@ -37,6 +39,15 @@ export interface BalanceConfig {
   buckets: number;
   idleTimerS: number;
   unbalancedTimerS: number;
+}
+
+/** A metered link: probed sparingly while it carries no traffic, its usage counted per billing period. */
+export interface MeteredConfig {
+  standbyProbeIntervalMs: number;
+  /** data_cap_mb in bytes (MB = 10^6 bytes); null = no cap. */
+  dataCapBytes: number | null;
+  /** 1-28: the billing period starts on this day of the month at local midnight. */
+  capResetDay: number;
 }
 
 export interface Config {
@@ -59,7 +70,7 @@ export interface Config {
   /** Cycles kept for the rolling RTT/loss figures. */
   statsWindow: number;
   gatewayStateDir: string;
-  /** Where the history is kept (src/history/); always set by the loader. */
+  /** state_dir: where the daemon keeps state across restarts (history, metered usage); always set by the loader. */
   stateDir?: string;
   apiHost: string;
   apiPort: number;

@@ -23,6 +23,9 @@ import { HostSysctls } from './host-sysctls.js';
 import { adoptGroup } from './adopt-group.js';
 import { Reconciler } from '../routes/reconciler.js';
 import { EventLogger } from '../ext/event-logger.js';
+import { MeteredLinks } from '../metered/metered-links.js';
+import { memoryUsageStore, type UsageStore } from '../metered/usage-file.js';
+import type { FactsView } from '../policy/types.js';
 import { EventRing } from '../ext/event-ring.js';
 import { adoptableLink } from './adopt.js';
 import { Housekeeping } from './housekeeping.js';
@@ -40,6 +43,8 @@ export interface DaemonDeps {
   clock: Clock;
   log: LogPort;
   host: HostPort;
+  /** Where metered links' usage is kept (src/metered/usage-file.ts); default in memory. */
+  usageStore?: UsageStore;
 }
 
 /** IPv4 is always managed (the original's meaning); IPv6 when the config has IPv6 targets. */
@@ -74,6 +79,8 @@ export class Daemon implements Engine {
   private readonly lastCheckMs = new Map<string, number>();
   private readonly conntrack = new Map<string, { entries: number; flushes: number; lastMs: number | null }>();
   private readonly probeErrors = new Map<string, string>();
+  /** Metered links (issue 24); null when none is. */
+  private readonly metered: MeteredLinks | null;
   private switchCount = 0;
   private lastSwitchMs: number | null = null;
   private startedMs = 0;
@@ -111,7 +118,7 @@ export class Daemon implements Engine {
       newProber: (link, family) => deps.newProber(link, family, this.cfg),
       intervalMs: () => probePeriodMs(this.cfg),
       gateway: (link, family) => this.facts.get(link)?.families[family].gateway ?? null,
-      onRound: (link, family, r) => this.onRound(link, family, r),
+      onRound: (link, family, r, standby) => this.onRound(link, family, r, standby),
       onOpenError: (link, _family, err) => this.record('error', 'error', link.name,
         `${link.displayName}: cannot open probe socket on ${link.interface}: ${describeError(err)}`),
     });
@@ -119,8 +126,8 @@ export class Daemon implements Engine {
       clock: deps.clock, netlink: deps.netlink, host: deps.host, facts: this.facts, log: deps.log,
       config: () => this.cfg,
       verify: (snap) => { this.reconciler.verify(snap, this.cfg.routeProtocol); this.readBuckets(); },
-      stats: (link, iface, rxBytes, txBytes) => this.bus.publish({ kind: 'link-stats', link, interface: iface, rxBytes, txBytes,
-        timeMs: deps.clock.wallMs() }),
+      stats: (link, iface, rxBytes, txBytes, ifindex) => this.bus.publish({ kind: 'link-stats', link, interface: iface, rxBytes, txBytes,
+        ifindex, timeMs: deps.clock.wallMs() }),
       changed: () => this.publishStatus(),
     });
     this.kernel = new KernelEvents({
@@ -136,6 +143,11 @@ export class Daemon implements Engine {
       dump: () => deps.netlink.dump(),
     });
     this.facts.onChange((c) => this.onFact(c));
+    this.metered = MeteredLinks.create({ bus: this.bus, clock: deps.clock, log: deps.log, store: deps.usageStore ?? memoryUsageStore(),
+      links: deps.config.links, setStandby: (link, ms) => this.probes.setStandby(link, ms),
+      standbyApplies: (deps.config.probeIntervalMs ?? null) === null });
+    // The cap reached: decide again now rather than at the next round.
+    this.bus.onKind('data-cap', (e) => { if (e.pct === 100) this.feedAll({ kind: 'tick' }); });
   }
 
   async start(): Promise<void> {
@@ -150,6 +162,7 @@ export class Daemon implements Engine {
     this.reconciler.verify(snap, this.cfg.routeProtocol);
     await this.sysctls.atStart();
     await this.housekeeping.refreshStateFiles();
+    await this.metered?.start();
     this.probes.openPresent((name) => this.facts.get(name)?.ifindex !== null);
     this.record('start', 'info', null, 'Daemon started');
     this.running = true;
@@ -169,6 +182,7 @@ export class Daemon implements Engine {
       this.housekeeping.stop();
       this.probes.stop();
       await this.flattenForStop();
+      await this.metered?.stop();
       this.reconciler.stop();
       await this.reconciler.removeOwned();
       this.record('stop', 'info', null, 'Daemon stopped');
@@ -201,6 +215,7 @@ export class Daemon implements Engine {
       stats: (l) => this.probes.stats(l),
       lastCheckMs: (l) => this.lastCheckMs.get(l) ?? null,
       conntrack: (l) => this.conntrack.get(l) ?? null,
+      metered: (l) => this.metered?.status(l) ?? null,
       kernelActive: this.kernelActive.get('ipv4') ?? null,
       place: (l) => { const p = this.places.find((x) => x.name === l); return { tier: p?.tier ?? 1, weight: p?.weight ?? 1 }; },
       share: (l) => this.shareOf('ipv4', l),
@@ -388,8 +403,9 @@ export class Daemon implements Engine {
     if (this.families.includes(family)) this.feed(family, { kind: 'facts', link });
   }
 
-  private onRound(link: string, family: AddressFamily, r: CycleResult): void {
+  private onRound(link: string, family: AddressFamily, r: CycleResult, standby = false): void {
     this.lastCheckMs.set(link, this.deps.clock.wallMs());
+    this.metered?.onRound(link, standby);
     this.noteProbeErrors(link, r);
     this.bus.publish({ kind: 'probe-round', link, family, gateway: r.gateway, targets: r.targets, healthy: r.healthy,
       timeMs: this.deps.clock.wallMs() });
@@ -414,6 +430,12 @@ export class Daemon implements Engine {
     return this.policies.get(family)!;
   }
 
+  /** What the policy reads of the links: the facts, plus the metered links' inputs. */
+  private view(family: AddressFamily): FactsView {
+    const base = this.facts.view(family);
+    return this.metered ? this.metered.view(base) : base;
+  }
+
   private policyConfig(): PolicyConfig {
     return { failureThreshold: this.cfg.failureThreshold, recoveryThreshold: this.cfg.recoveryThreshold, minSecondaryTimeMs: this.cfg.minSecondaryTimeMs,
       places: this.places };
@@ -426,8 +448,9 @@ export class Daemon implements Engine {
 
   private feed(family: AddressFamily, event: PolicyEvent): void {
     const before = this.policy(family);
-    const r = step(before, event, this.deps.clock.nowMs(), this.policyConfig(), this.facts.view(family));
+    const r = step(before, event, this.deps.clock.nowMs(), this.policyConfig(), this.view(family));
     this.policies.set(family, r.state);
+    this.metered?.update(this.families.map((f) => ({ state: this.policy(f), facts: this.view(f) })));
     this.publishChanges(family, before, r.state);
     for (const e of r.effects) this.apply(family, e);
     // Desired state changes only with a switch; fact changes re-plan in onFact. A probe round

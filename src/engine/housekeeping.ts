@@ -22,7 +22,7 @@ export interface HousekeepingDeps {
   log: LogPort;
   config(): Config;
   /** The kernel's byte counters of a link, each time they are read (metrics). */
-  stats(link: string, iface: string, rxBytes: number, txBytes: number): void;
+  stats(link: string, iface: string, rxBytes: number, txBytes: number, ifindex: number | null): void;
   /** A full dump to check the kernel objects against. */
   verify(snap: NetlinkSnapshot): void;
   changed(): void;
@@ -106,7 +106,7 @@ export class Housekeeping {
         const k = links.find((x) => x.name === l.cfg.interface);
         if (!k?.stats) continue;
         this.deps.facts.sampleTraffic(l.cfg.name, now, k.stats.rxBytes, k.stats.txBytes);
-        this.deps.stats(l.cfg.name, l.cfg.interface, k.stats.rxBytes, k.stats.txBytes);
+        this.deps.stats(l.cfg.name, l.cfg.interface, k.stats.rxBytes, k.stats.txBytes, l.ifindex);
       }
     } catch (err) {
       this.deps.log.debug({ error: describeError(err) }, 'reading link statistics failed');

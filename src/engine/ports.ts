@@ -15,6 +15,11 @@ export interface LogPort {
 export interface ProberPort {
   /** One round: the gateway (diagnostic) and every target. Never rejects. */
   runCycle(gateway: string | null): Promise<CycleResult>;
+  /**
+   * A metered link's standby probe (issue 24): one echo to the index-th target (rotating), no
+   * gateway; healthy when it answered. Without it the loop runs a full round at the standby rate.
+   */
+  runSingle?(index: number): Promise<CycleResult>;
   stats(): ProbeStats;
   setTargets(targets: string[]): void;
   setOptions(opts: { timeoutMs?: number; count?: number; minTargetsUp?: number; window?: number; intervalMs?: number;

@@ -16,7 +16,8 @@ export interface ProbeLoopDeps {
   intervalMs(): number;
   /** The gateway to probe as the diagnostic, or null. */
   gateway(link: string, family: AddressFamily): string | null;
-  onRound(link: string, family: AddressFamily, result: CycleResult): void;
+  /** `standby`: the round was a metered link's sparse standby probe (src/metered/), not a full round. */
+  onRound(link: string, family: AddressFamily, result: CycleResult, standby: boolean): void;
   onOpenError(link: LinkConfig, family: AddressFamily, err: unknown): void;
 }
 
@@ -27,6 +28,14 @@ interface Slot {
   timer: TimerHandle | null;
   lastStartMs: number;
   inFlight: Promise<void> | null;
+  /** Metered standby (issue 24): the interval between single-target probes; null = normal rounds. */
+  standbyMs: number | null;
+  /** Rotates the standby probe over the targets. */
+  rotation: number;
+  /** Woken while a round ran: the next round starts as soon as that one ends. */
+  wakeNow: boolean;
+  /** The round in flight is a standby probe: a full round may start beside it. */
+  inFlightStandby: boolean;
 }
 
 export class ProbeLoop {
@@ -36,7 +45,8 @@ export class ProbeLoop {
   lastProgressMs: number;
 
   constructor(links: readonly LinkConfig[], families: readonly AddressFamily[], private readonly deps: ProbeLoopDeps) {
-    this.slots = links.flatMap((link) => families.map((family) => ({ link, family, prober: null, timer: null, lastStartMs: 0, inFlight: null })));
+    this.slots = links.flatMap((link) => families.map((family) => ({ link, family, prober: null, timer: null, lastStartMs: 0, inFlight: null,
+      standbyMs: null, rotation: 0, wakeNow: false, inFlightStandby: false })));
     this.lastProgressMs = deps.clock.nowMs();
   }
 
@@ -78,6 +88,44 @@ export class ProbeLoop {
     }
   }
 
+  /**
+   * A metered link goes to standby (probed every `standbyMs`, one target per probe) or back to
+   * normal rounds (null). Back to normal starts a full round at once: the failover onto the link
+   * waits for its verdict (src/metered/standby-schedule.ts).
+   */
+  setStandby(link: string, standbyMs: number | null): void {
+    for (const s of this.slots.filter((x) => x.link.name === link)) {
+      const was = s.standbyMs;
+      s.standbyMs = standbyMs;
+      if (!this.running || was === standbyMs) continue;
+      if (standbyMs !== null) {
+        // Into standby: the next probe keeps the current round's schedule, at the sparse rate.
+        if (s.timer) {
+          this.deps.clock.clearTimer(s.timer);
+          s.timer = null;
+          this.schedule(s);
+        }
+        continue;
+      }
+      if (s.inFlight && s.inFlightStandby) {
+        // The fresh full round starts now, beside the standby echo still out (schedule() keeps one timer).
+        void this.round(s).finally(() => this.schedule(s));
+      } else if (s.inFlight) {
+        s.wakeNow = true; // the running round's end schedules the next one
+      } else if (s.timer) {
+        this.deps.clock.clearTimer(s.timer);
+        s.timer = null;
+        s.wakeNow = true;
+        this.schedule(s);
+      }
+    }
+  }
+
+  /** The metered standby applies to rounds the loop paces (not a continuous prober's own schedule). */
+  private inStandby(s: Slot): boolean {
+    return s.standbyMs !== null && s.prober?.paced !== true;
+  }
+
   private open(s: Slot): void {
     if (!this.running && s.prober !== null) return;
     try {
@@ -94,10 +142,15 @@ export class ProbeLoop {
 
   private schedule(s: Slot): void {
     if (!this.running) return;
+    // One timer per slot: a full round that overtook a standby probe ends while the probe may
+    // still be out, and both ends come here.
+    if (s.timer) this.deps.clock.clearTimer(s.timer);
+    s.timer = null;
     // A paced prober (continuous probing) keeps its own schedule: pull its next round at once.
     // Without a prober (interface gone) the loop waits an interval, never spins.
-    const interval = s.prober?.paced === true ? 0 : this.deps.intervalMs();
-    const delay = Math.max(0, s.lastStartMs + interval - this.deps.clock.nowMs());
+    const interval = s.prober?.paced === true ? 0 : this.inStandby(s) ? s.standbyMs as number : this.deps.intervalMs();
+    const delay = s.wakeNow ? 0 : Math.max(0, s.lastStartMs + interval - this.deps.clock.nowMs());
+    s.wakeNow = false;
     s.timer = this.deps.clock.setTimer(delay, () => {
       s.timer = null;
       void this.round(s).finally(() => this.schedule(s));
@@ -105,7 +158,7 @@ export class ProbeLoop {
   }
 
   private round(s: Slot): Promise<void> {
-    if (s.inFlight) return s.inFlight;
+    if (s.inFlight && !(s.inFlightStandby && !this.inStandby(s))) return s.inFlight;
     s.lastStartMs = this.deps.clock.nowMs();
     const prober = s.prober;
     // Progress is the loop turning, not a link answering: with every interface gone or every socket
@@ -115,15 +168,22 @@ export class ProbeLoop {
       this.lastProgressMs = s.lastStartMs;
       return Promise.resolve();
     }
-    s.inFlight = prober.runCycle(this.deps.gateway(s.link.name, s.family)).then((r) => {
+    const standby = this.inStandby(s) && prober.runSingle !== undefined;
+    const run = standby && prober.runSingle ? prober.runSingle(s.rotation++) : prober.runCycle(this.deps.gateway(s.link.name, s.family));
+    const flight: Promise<void> = run.then((r) => {
       // A prober replaced meanwhile (new ifindex) speaks of the old interface: drop its verdict.
-      if (this.running && s.prober === prober) this.deps.onRound(s.link.name, s.family, r);
+      if (this.running && s.prober === prober) this.deps.onRound(s.link.name, s.family, r, standby);
     }, (err: unknown) => {
       this.deps.onOpenError(s.link, s.family, new Error(`probe round failed: ${describeError(err)}`, { cause: err }));
     }).finally(() => {
-      s.inFlight = null;
+      if (s.inFlight === flight) {
+        s.inFlight = null;
+        s.inFlightStandby = false;
+      }
       this.lastProgressMs = this.deps.clock.nowMs();
     });
-    return s.inFlight;
+    s.inFlight = flight;
+    s.inFlightStandby = standby;
+    return flight;
   }
 }

@@ -3,6 +3,7 @@
 import type { LinkFacts } from '../facts/link-facts.js';
 import type { PolicyState } from '../policy/types.js';
 import type { ProbeStats } from '../probe/types.js';
+import type { MeteredLinkStatus } from '../metered/metered-status.js';
 import type { EngineEvent, EngineStatus, LinkFamilyStatus, LinkStatus } from './types.js';
 
 export interface StatusInput {
@@ -11,6 +12,8 @@ export interface StatusInput {
   stats(link: string): ProbeStats | null;
   lastCheckMs(link: string): number | null;
   conntrack(link: string): { entries: number; flushes: number; lastMs: number | null } | null;
+  /** A metered link's status (src/metered/); absent or null = not metered. */
+  metered?(link: string): MeteredLinkStatus | null;
   /** The link whose default route the kernel holds (not merely intended). */
   kernelActive: string | null;
   ipv6: { policy: PolicyState; kernelActive: string | null; stats(link: string): ProbeStats | null; share?(link: string): number | null } | null;
@@ -30,6 +33,7 @@ export function buildStatus(i: StatusInput): EngineStatus {
     const stats = i.stats(f.cfg.name);
     const v4 = f.families.ipv4;
     const ct = i.conntrack(f.cfg.name);
+    const metered = i.metered?.(f.cfg.name) ?? null;
     return {
       name: f.cfg.name,
       displayName: f.cfg.displayName,
@@ -57,6 +61,7 @@ export function buildStatus(i: StatusInput): EngineStatus {
       ...(ct ? { conntrack: ct } : {}),
       ...(i.place ? i.place(f.cfg.name) : {}),
       ...(i.share ? carryingOf(i.share(f.cfg.name)) : {}),
+      ...(metered ? { metered } : {}),
       ...(i.ipv6 ? { ipv6: familyStatus(f, i.ipv6) } : {}),
     };
   });

@@ -3,6 +3,7 @@
 import type { RecordType } from '../bus/events.js';
 import type { Health } from '../policy/types.js';
 import type { TargetStats } from '../probe/types.js';
+import type { MeteredLinkStatus } from '../metered/metered-status.js';
 
 export type EngineEventType = RecordType;
 
@@ -58,6 +59,8 @@ export interface LinkStatus {
   carrying?: boolean;
   /** This link's share of new IPv4 flows (0-1): its fraction of the group's buckets (balancing), else its weight's share. */
   share?: number;
+  /** A metered link's usage, probing and cap (src/metered/); absent for an unmetered link. */
+  metered?: MeteredLinkStatus;
 }
 
 /** One address family of a link: its gateway, judgement and probe figures. */

@@ -45,6 +45,8 @@ export class WanMetrics {
   private readonly uptime: GaugeFamily;
   private readonly share: GaugeFamily;
   private readonly weight: GaugeFamily;
+  private readonly usageBytes: GaugeFamily;
+  private readonly capBytes: GaugeFamily;
   /** Kernel byte counters last seen per link: counters here only go up by the kernel's deltas. */
   private readonly lastBytes = new Map<string, { rx: number; tx: number }>();
   /** Judged state per link|family from the bus (it knows `degraded`, which the status does not). */
@@ -79,6 +81,8 @@ export class WanMetrics {
     this.uptime = r.gauge(`${P}uptime_seconds`, 'Seconds since the daemon started.', []);
     this.share = r.gauge(`${P}link_share`, 'Share of new flows the link carries per family (0-1): its fraction of the nexthop group\'s buckets.', ['link', 'family']);
     this.weight = r.gauge(`${P}link_weight`, 'Weight of the link inside its tier (1-255).', ['link']);
+    this.usageBytes = r.gauge(`${P}link_usage_bytes`, 'Metered link: RX + TX bytes in the current billing period (reset on cap_reset_day).', li);
+    this.capBytes = r.gauge(`${P}link_cap_bytes`, 'Metered link: the data cap per billing period in bytes; absent without a cap.', li);
     // Zero series up front, so rate() and increase() work from the first switch on.
     for (const reason of REASONS) this.switches.inc({ family: 'ipv4', reason }, 0);
     this.switchFailures.inc({ family: 'ipv4' }, 0);
@@ -153,6 +157,10 @@ export class WanMetrics {
       // Jitter exists with continuous probing only (absent with the original cycles).
       if (typeof l.jitterMs === 'number') this.jitter.set(li, ms(l.jitterMs));
       if (l.lossPct !== null) this.loss.set(li, l.lossPct / 100);
+      if (l.metered) {
+        this.usageBytes.set(li, l.metered.usageBytes);
+        if (l.metered.capBytes !== null) this.capBytes.set(li, l.metered.capBytes);
+      }
       const targets = l.gatewayStats ? [{ ...l.gatewayStats, target: GATEWAY_TARGET }, ...l.targets] : l.targets;
       for (const t of targets) {
         const lt = { link: l.name, target: t.target };

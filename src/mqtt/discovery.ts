@@ -22,6 +22,8 @@ export interface DiscoveryLink {
   label: string;
   /** The engine reports jitter for links (link quality): add the jitter sensor. */
   hasJitter: boolean;
+  /** A metered link (issue 24): add its data usage sensor. */
+  metered?: boolean;
 }
 
 export type DiscoveryPayload = Record<string, unknown>;
@@ -102,6 +104,14 @@ function linkEntities(link: DiscoveryLink, slug: string, topics: Topics): Entity
       component: 'sensor', key: `${slug}_jitter`, name: `${l} jitter`,
       fields: { state_topic: state, value_template: valueTemplate('jitter_ms'), device_class: 'duration', unit_of_measurement: 'ms',
         state_class: 'measurement', suggested_display_precision: 1, icon: 'mdi:chart-bell-curve', ...diag },
+    });
+  }
+  if (link.metered) {
+    // Usage in the billing period; cap, percentage, period start and probing as attributes.
+    out.push({
+      component: 'sensor', key: `${slug}_data_usage`, name: `${l} data usage`,
+      fields: { state_topic: state, value_template: valueTemplate('usage_mb'), device_class: 'data_size', unit_of_measurement: 'MB',
+        state_class: 'total_increasing', suggested_display_precision: 1, icon: 'mdi:counter', json_attributes_topic: state },
     });
   }
   out.push(

@@ -53,7 +53,8 @@ const RETAINED_QOS0 = { retain: true, qos: 0 } as const;
 
 /** What the discovery configs depend on per link. */
 function announcedLinks(status: EngineStatus): DiscoveryLink[] {
-  return status.links.map((l) => ({ name: l.name, label: l.displayName, hasJitter: jitterOf(l).present }));
+  return status.links.map((l) => ({ name: l.name, label: l.displayName, hasJitter: jitterOf(l).present,
+    ...(l.metered ? { metered: true } : {}) }));
 }
 
 /** Changes when the discovery configs would: the links, and whether IPv6 is managed. */

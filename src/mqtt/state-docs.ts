@@ -2,6 +2,7 @@
 // engine's status. Home Assistant's entities read fields of them with value templates. Field names
 // are snake_case like the REST API's JSON.
 import type { EngineStatus, LinkStatus } from '../engine/types.js';
+import { meteredPayload, type MeteredPayload } from '../metered/metered-status.js';
 
 export interface RouterDoc {
   active: string | null;
@@ -19,7 +20,8 @@ export interface RouterDoc {
   active_ipv6_label?: string | null;
 }
 
-export interface LinkDoc {
+/** A metered link adds MeteredPayload (issue 24). */
+export interface LinkDoc extends Partial<MeteredPayload> {
   name: string;
   label: string;
   interface: string;
@@ -111,6 +113,7 @@ export function linkDoc(l: LinkStatus): LinkDoc {
     } : {}),
     carrying: l.carrying ?? l.active,
     share_pct: Math.round((l.share ?? (l.active ? 1 : 0)) * 1000) / 10,
+    ...(l.metered ? meteredPayload(l.metered) : {}),
   };
 }
 

@@ -38,6 +38,13 @@ export function toNotifyEvent(e: DaemonEvent): NotifyEvent | null {
       if (!e.down) return null;
       return { event: 'all_down', link: '', interface: '', from: '', to: '', reason: 'no usable link', family: '',
         message: 'All WAN links are down', ...time(e.timeMs) };
+    case 'data-cap': {
+      // A metered link's usage reached 75, 95 or 100 % of its cap (src/metered/); `to` is the level.
+      const mb = (b: number): string => (b / 1e6).toFixed(1);
+      const reason = e.pct === 100 ? 'data cap reached: last resort' : `${e.pct} % of the data cap used`;
+      return { event: 'data_cap', link: e.link, interface: e.interface, from: '', to: `${e.pct}%`, reason, family: '',
+        message: `${e.link} (${e.interface}): ${reason} (${mb(e.usageBytes)} of ${mb(e.capBytes)} MB)`, ...time(e.timeMs) };
+    }
     default:
       return null;
   }

@@ -42,7 +42,18 @@ function usable(facts: FactsView, l: LinkDecision): boolean {
 export function isEligible(l: LinkDecision, facts: FactsView, nowMs: number): boolean {
   const f = facts(l.name);
   return usable(facts, l) && f.gatewayKnown && f.hasAddress && (l.health === 'up' || l.health === 'degraded')
-    && (l.routeFailingUntilMs === null || nowMs >= l.routeFailingUntilMs);
+    && (l.routeFailingUntilMs === null || nowMs >= l.routeFailingUntilMs) && f.awaitingProbe !== true;
+}
+
+/** A metered link over its cap: chosen only when no other link is eligible. */
+function lastResort(facts: FactsView, l: LinkDecision): boolean {
+  return facts(l.name).lastResort === true;
+}
+
+/** The eligible links the policy may choose from: last-resort links only when nothing else is left. */
+function preferable(eligible: LinkDecision[], facts: FactsView): LinkDecision[] {
+  const first = eligible.filter((l) => !lastResort(facts, l));
+  return first.length > 0 ? first : eligible;
 }
 
 /** The active link may stay active: not declared down, physically usable, its route not refused. */
@@ -188,7 +199,7 @@ function markDown(s: PolicyState, l: LinkDecision, why: string, effects: PolicyE
 
 /** Chooses where the default route should be after any event. */
 function decide(s: PolicyState, nowMs: number, cfg: PolicyConfig, facts: FactsView, effects: PolicyEffect[]): void {
-  const eligible = s.links.filter((l) => isEligible(l, facts, nowMs));
+  const eligible = preferable(s.links.filter((l) => isEligible(l, facts, nowMs)), facts);
   const active = s.active === null ? undefined : s.links.find((l) => l.name === s.active);
   const activeOk = active !== undefined && canStay(active, facts, nowMs);
 
@@ -206,6 +217,13 @@ function decide(s: PolicyState, nowMs: number, cfg: PolicyConfig, facts: FactsVi
       message: `Connectivity is back on ${eligible.map((l) => l.label).join(', ')}` });
   }
   if (!s.auto || s.manualHold !== null) return;
+
+  // A last-resort active link (metered, cap reached) yields at once to any other eligible link.
+  if (activeOk && lastResort(facts, active)) {
+    const other = eligible.find((l) => l !== active && !lastResort(facts, l) && l.health === 'up') ?? eligible.find((l) => l !== active && !lastResort(facts, l));
+    if (other) switchTo(s, other.name, `${active.label} reached its data cap (last resort), ${other.label} is up`, 'recovery', nowMs, effects);
+    return;
+  }
 
   if (!activeOk) {
     // A healthy link before a degraded one, each in preference order.
@@ -237,7 +255,7 @@ function decide(s: PolicyState, nowMs: number, cfg: PolicyConfig, facts: FactsVi
   const onItLongEnough = s.activeSinceMs === null || nowMs - s.activeSinceMs >= cfg.minSecondaryTimeMs;
   if (!onItLongEnough) return;
   for (const l of s.links.slice(0, activeIdx)) {
-    if (isEligible(l, facts, nowMs) && l.health === 'up' && l.consecutiveSuccesses >= cfg.recoveryThreshold) {
+    if (isEligible(l, facts, nowMs) && !lastResort(facts, l) && l.health === 'up' && l.consecutiveSuccesses >= cfg.recoveryThreshold) {
       switchTo(s, l.name, `${l.label} recovered and stable`, 'recovery', nowMs, effects);
       return;
     }

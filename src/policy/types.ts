@@ -40,6 +40,13 @@ export interface LinkFactsView {
   gatewayKnown: boolean;
   /** The interface holds an address of this family (a route via it can be installed). */
   hasAddress: boolean;
+  /**
+   * Metered links (src/metered/), composed by the daemon. awaitingProbe: its health is from sparse
+   * standby probes; the route moves there only after a fresh full round. lastResort: the data cap
+   * is reached; it carries traffic only while no other link is eligible (later: the lowest tier).
+   */
+  awaitingProbe?: boolean;
+  lastResort?: boolean;
 }
 
 export type FactsView = (link: string) => LinkFactsView;

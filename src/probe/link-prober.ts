@@ -49,6 +49,7 @@ export class LinkProber {
   private windows = new Map<string, TargetWindow>();
   private gatewayWindow: { address: string; window: TargetWindow } | null = null;
   private inFlight: Promise<CycleResult> | null = null;
+  private singleInFlight: Promise<CycleResult> | null = null;
   private readonly delays = new Map<TimerHandle, () => void>();
   private closed = false;
 
@@ -71,6 +72,27 @@ export class LinkProber {
       this.inFlight = null;
     });
     this.inFlight = cycle;
+    return cycle;
+  }
+
+  /**
+   * One echo to one target, the index-th (rotating), without the gateway: a metered link's standby
+   * probe (src/metered/). The verdict needs that one reply. Shares a running cycle; a cycle may
+   * start while a single echo is still out (the link was woken: its fresh round must not wait).
+   */
+  runSingle(index: number): Promise<CycleResult> {
+    if (this.inFlight !== null) return this.inFlight;
+    if (this.singleInFlight !== null) return this.singleInFlight;
+    const target = this.targets[index % Math.max(1, this.targets.length)];
+    if (target === undefined) return Promise.resolve(cycleVerdict(null, [], 1));
+    const settings = { ...this.settings, count: 1 };
+    const cycle = this.burst(target, settings).then((r) => {
+      this.record(this.gatewayWindow?.address ?? null, null, [target], [r]);
+      return cycleVerdict(null, [r.result], Math.min(1, settings.minTargetsUp));
+    }).finally(() => {
+      this.singleInFlight = null;
+    });
+    this.singleInFlight = cycle;
     return cycle;
   }
 
@@ -163,6 +185,7 @@ export class LinkProber {
       this.windows.set(t, pushSample(w, sampleOf(results[i]!.sent, results[i]!.rttsMs)));
       this.lastErrors.set(t, results[i]!.result.error);
     });
+    if (gateway !== null && gw === null) return; // a standby probe: the gateway keeps its history
     if (gateway === null || gw === null) {
       this.gatewayWindow = null;
       return;

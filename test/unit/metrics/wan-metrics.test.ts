@@ -138,3 +138,15 @@ test('balancing: a scrape sets wan_failover_link_share{link,family} and wan_fail
   assert.equal(await registry.valueOf('wan_failover_link_weight', { link: a!.name }), 5);
   assert.equal(await registry.valueOf('wan_failover_link_weight', { link: b!.name }), 3);
 });
+
+test('a metered link: usage and cap in bytes; no such series for an unmetered link (issue 24)', async () => {
+  const { engine, registry, ext } = await setup();
+  const links = engine.current.links.map((l, i) => (i === 1 ? { ...l, metered: { usageBytes: 1_234_567, capBytes: 10_000_000_000,
+    usageMb: 1.23, capMb: 10_000, capPct: 0, periodStartMs: T0, probing: 'standby, probed every 60 s', lastResort: null } } : l));
+  engine.current = { ...engine.current, links };
+  await ext.render();
+  const s = { link: 'secondary', interface: 'eth1' };
+  assert.equal(await registry.valueOf('wan_failover_link_usage_bytes', s), 1_234_567);
+  assert.equal(await registry.valueOf('wan_failover_link_cap_bytes', s), 10_000_000_000);
+  assert.equal(await registry.valueOf('wan_failover_link_usage_bytes', { link: 'primary', interface: 'eth0' }), null);
+});

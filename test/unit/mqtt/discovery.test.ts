@@ -129,3 +129,15 @@ test('with IPv6 managed, an "Active link (IPv6)" sensor reads active_ipv6_label 
   assert.deepEqual(haProblems(sensor.component, sensor.payload), []);
   assert.equal(with6.length, messages.length + 1, 'everything else is unchanged');
 });
+
+test('a metered link gets a data usage sensor (MB, its cap and percentage as attributes); an unmetered one does not', () => {
+  const metered = discoveryMessages(DEVICE, [LINKS[0]!, { ...LINKS[1]!, metered: true }], topics);
+  const usage = metered.filter((m) => m.topic.includes('data_usage'));
+  assert.equal(usage.length, 1);
+  assert.match(usage[0]!.topic, /lte_backup_data_usage/);
+  assert.equal(usage[0]!.payload['value_template'], '{{ value_json.usage_mb }}');
+  assert.equal(usage[0]!.payload['unit_of_measurement'], 'MB');
+  assert.equal(usage[0]!.payload['json_attributes_topic'], topics.link('lte.backup'));
+  assert.deepEqual(haProblems(usage[0]!.component, usage[0]!.payload), []);
+  assert.equal(messages.filter((m) => m.topic.includes('data_usage')).length, 0);
+});

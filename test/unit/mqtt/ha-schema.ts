@@ -20,7 +20,7 @@ const BY_PLATFORM: Readonly<Record<string, { allowed: string[]; required: string
 
 const DEVICE_KEYS = ['identifiers', 'connections', 'name', 'model', 'manufacturer', 'sw_version', 'hw_version', 'via_device',
   'suggested_area', 'configuration_url'];
-const SENSOR_DEVICE_CLASSES = ['duration', 'data_rate', 'timestamp', 'enum'];
+const SENSOR_DEVICE_CLASSES = ['duration', 'data_rate', 'timestamp', 'enum', 'data_size'];
 const BINARY_DEVICE_CLASSES = ['connectivity', 'plug', 'problem'];
 const ENTITY_CATEGORIES = ['diagnostic', 'config'];
 
@@ -44,6 +44,8 @@ export function haProblems(platform: string, p: Record<string, unknown>): string
   if (platform === 'binary_sensor' && p['device_class'] !== undefined && !BINARY_DEVICE_CLASSES.includes(p['device_class'] as string)) out.push(`binary_sensor: device_class ${String(p['device_class'])}`);
   if (p['device_class'] === 'enum' && !Array.isArray(p['options'])) out.push('enum sensor without options');
   if (p['device_class'] === 'data_rate' && p['unit_of_measurement'] !== 'Mbit/s') out.push('data_rate unit must be Mbit/s');
+  // data_size: HA's units include B, kB, MB, GB (sensor device classes, home-assistant.io/integrations/sensor).
+  if (p['device_class'] === 'data_size' && !['B', 'kB', 'MB', 'GB'].includes(p['unit_of_measurement'] as string)) out.push('data_size unit must be a byte unit');
   if (p['device_class'] === 'timestamp' && (p['state_class'] !== undefined || p['unit_of_measurement'] !== undefined)) out.push('timestamp: no state_class or unit');
   if (p['state_class'] !== undefined && !['measurement', 'total', 'total_increasing'].includes(p['state_class'] as string)) out.push('state_class invalid');
   if (platform === 'select' && (!Array.isArray(p['options']) || p['options'].length === 0)) out.push('select: options must be a non-empty list');
