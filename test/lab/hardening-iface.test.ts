@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deleteWan, ifindexOf, recreateWan } from '../../lab/iface-churn.js';
-import { activeIface, notRoot, status, switchTimes, waitFor, withHardRig } from './hardening-support.js';
+import { activeIface, notRoot, status, switchedTo, switchTimes, waitFor, withHardRig } from './hardening-support.js';
 
 test('wan1 deleted and re-created with a new ifindex: fail over at once, return once stable, table 1000 on the new ifindex', { skip: notRoot, timeout: 90_000 }, async () => {
   await withHardRig('ifc', async (rig) => {
@@ -15,6 +15,8 @@ test('wan1 deleted and re-created with a new ifindex: fail over at once, return 
 
     await deleteWan(rig.lab, 1);
     await waitFor('default route on wan2 after wan1 vanished', async () => (await activeIface(rig)) === 'wan2', 15_000);
+    // The switch's log line trails the kernel's route through stdout: wait for it before reading it.
+    await switchedTo(d, 'wan2');
     const away = switchTimes(d).at(-1)!;
     assert.equal(away.to, 'wan2');
     const down = await status(rig, d);
@@ -24,6 +26,7 @@ test('wan1 deleted and re-created with a new ifindex: fail over at once, return 
     const newIndex = await recreateWan(rig.lab, 1);
     assert.notEqual(newIndex, oldIndex, 'the kernel gave the re-created wan1 a new ifindex');
     await waitFor('route back on wan1 once the new link probes well', async () => (await activeIface(rig)) === 'wan1', 45_000);
+    await switchedTo(d, 'wan1');
     const back = switchTimes(d).at(-1)!;
     assert.equal(back.to, 'wan1');
     assert.equal(switchTimes(d).length, 2, 'exactly one switch away and one back');
