@@ -95,8 +95,15 @@ export class HistoryExtension implements Extension, HistoryProvider {
     if (!this.loaded) await this.load();
     const bus = this.deps.bus;
     const key = (link: string, family: AddressFamily): string => `${family}/${link}`;
+    // The finest ring holds one point a second: continuous probing ends several rounds a second per
+    // link, and each would rebuild the status projection for a point the next one overwrites.
+    const lastSecond = new Map<string, number>();
     this.offs.push(bus.onKind('probe-round', (e) => {
-      this.streaks.round(key(e.link, e.family), e.healthy, [...(e.gateway ? [e.gateway] : []), ...e.targets], e.timeMs);
+      const k = key(e.link, e.family);
+      this.streaks.round(k, e.healthy, [...(e.gateway ? [e.gateway] : []), ...e.targets], e.timeMs);
+      const second = Math.floor(e.timeMs / 1000);
+      if (lastSecond.get(k) === second) return;
+      lastSecond.set(k, second);
       const st = this.deps.engine.status();
       const link = st.links.find((l) => l.name === e.link);
       if (link !== undefined) this.store.record(e.link, e.family, e.timeMs, sampleOf(st, link, e.family));

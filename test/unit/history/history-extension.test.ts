@@ -129,3 +129,24 @@ test('with balancing, the share recorded is the status\'s bucket share of each l
   // An engine that gives no share (no IPv6 group): 1 for the active link, 0 for the other.
   assert.deepEqual(s.links.map((l) => shareOf(s, l, 'ipv4')), s.links.map((l) => (l.name === s.active ? 1 : 0)));
 });
+
+test('continuous probing: several rounds in one second build the status once per link and family (the ring holds one point a second)', async () => {
+  const clock = new FakeClock();
+  const bus = new SyncEventBus(quiet);
+  const engine = new FakeEngine();
+  let builds = 0;
+  const counted = { status: () => { builds++; return engine.status(); } };
+  const ext = new HistoryExtension({ bus, engine: counted, clock, log: quiet, stateDir: null, links: () => ['primary', 'secondary'] });
+  await ext.start();
+  const t = Math.floor(clock.wallMs() / 1000) * 1000;
+  for (const dt of [0, 200, 400, 600, 800]) {
+    bus.publish({ kind: 'probe-round', link: 'primary', family: 'ipv4', gateway: null, targets: [], healthy: true, timeMs: t + dt });
+  }
+  assert.equal(builds, 1, 'five rounds in one second: one status build');
+  bus.publish({ kind: 'probe-round', link: 'primary', family: 'ipv4', gateway: null, targets: [], healthy: true, timeMs: t + 1000 });
+  bus.publish({ kind: 'probe-round', link: 'secondary', family: 'ipv4', gateway: null, targets: [], healthy: true, timeMs: t + 1000 });
+  assert.equal(builds, 3, 'the next second, and another link');
+  await clock.advanceAsync(1500);
+  assert.equal(ext.query('ipv4', 1, t - 1000)['primary']!.length, 2, 'one point a second');
+  await ext.stop();
+});
