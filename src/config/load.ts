@@ -12,6 +12,7 @@ import { buildNotify } from './notify.js';
 import { buildQuality, QUALITY_SECTION } from './quality.js';
 import { buildVrrp, VRRP_SECTION } from './vrrp.js';
 import { BALANCE_SECTION, buildBalance } from './balance.js';
+import { RULES_SECTION, buildPolicyRules, rulePlacementProblems } from './policy-rules.js';
 import { FILE_KEY, configError, type ConfigProblem } from './problems.js';
 import { insecureTargetWarnings } from './probe-target.js';
 import { crossKeyProblems } from './rules.js';
@@ -78,6 +79,7 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
   const vrrp = buildVrrp(raw[VRRP_SECTION]);
   found.push(...vrrp.problems);
   delete forSchema[BALANCE_SECTION];
+  delete forSchema[RULES_SECTION];
   const balance = buildBalance(raw[BALANCE_SECTION]);
   found.push(...balance.problems);
 
@@ -94,6 +96,12 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
   const { links, problems: linkProblems } = buildLinks(raw, values, base);
   found.push(...linkProblems);
   found.push(...crossKeyProblems(values, badKeys));
+  const policyRules = buildPolicyRules(raw[RULES_SECTION], links);
+  found.push(...policyRules.problems);
+  if (!badKeys.has('policy_rule_priority') && !badKeys.has('rule_priority')) {
+    found.push(...rulePlacementProblems(policyRules.rules, values['policy_rule_priority'] as number, values['rule_priority'] as number,
+      links.map((l) => l.table)));
+  }
   found.push(...buildNotify(values).problems);
 
   // Unknown keys: the original ignored them, so they are warnings (they still name a typo).
@@ -106,6 +114,7 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
   if (vrrp.vrrp !== null) config.vrrp = vrrp.vrrp;
   // Only when written, so a config without it compares (and reloads) as before.
   if (raw[BALANCE_SECTION] !== undefined && raw[BALANCE_SECTION] !== null) config.balance = balance.balance;
+  if (policyRules.rules.length > 0) config.policyRules = policyRules.rules;
   warnings.push(
     ...defaultedInterfaceWarnings(raw, links),
     ...missingInterfaceWarnings(raw, links, opts.interfaces ?? unknownInterfaces),

@@ -21,6 +21,7 @@ const FIELD_KEY: Readonly<Record<keyof Config, string>> = {
   routeMetric6: 'route_metric6', ipv6SetAcceptRa: 'ipv6_set_accept_ra', conntrackFlush: 'conntrack_flush',
   metricsPublic: 'metrics_public', hooks: 'hooks', webhooks: 'webhooks', sourcePath: '(file)', mqtt: 'mqtt',
   probeIntervalMs: 'probe_interval', quality: 'quality', stateDir: 'state_dir', vrrp: 'vrrp', probeTargets: 'ping_targets', balance: 'balance',
+  policyRules: 'rules', policyRulePriority: 'policy_rule_priority',
 };
 
 /**
@@ -28,7 +29,7 @@ const FIELD_KEY: Readonly<Record<keyof Config, string>> = {
  * MQTT client and the VRRP track-file extension are built once at start; the quality thresholds go to
  * the probers in place.
  */
-const SECTION_RELOAD: Readonly<Record<string, ReloadMode>> = { mqtt: 'restart', quality: 'live', vrrp: 'restart', balance: 'live', '(file)': 'live' };
+const SECTION_RELOAD: Readonly<Record<string, ReloadMode>> = { mqtt: 'restart', quality: 'live', vrrp: 'restart', balance: 'live', rules: 'live', '(file)': 'live' };
 
 /** For 'live-same-mode' fields: the mode whose change needs a restart. */
 const MODE: Partial<Record<keyof Config, (v: unknown) => unknown>> = {

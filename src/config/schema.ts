@@ -165,6 +165,11 @@ export const SCHEMA: SchemaTree = {
     reload: 'restart', format: 'wan-rule-priority',
     default: 1000,
   },
+  policy_rule_priority: {
+    doc: 'FIB priority of the first policy rule of rules: (the rules follow in config order, each looking up the table of its own number); above rule_priority, below 32766 (main).',
+    reload: 'live', format: 'wan-rule-priority',
+    default: 2000,
+  },
   rp_filter_loose: {
     doc: 'Set rp_filter to loose (2) on the WAN interfaces so replies on a standby link are not dropped.',
     reload: 'restart', format: 'wan-boolean',
