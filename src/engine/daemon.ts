@@ -19,6 +19,8 @@ import type { CycleResult } from '../probe/types.js';
 import { mainMetric, planKernel, type DesiredState, type KernelObject } from '../routes/desired.js';
 import { balancing, BALANCE_DEFAULTS, linkPlaces } from '../config/balance.js';
 import { CarryingTracker } from './carrying-tracker.js';
+import { planPolicyRules, type RuleDecision } from '../routes/policy-rules-plan.js';
+import { ruleDecisions } from './rule-decisions.js';
 import { HostSysctls } from './host-sysctls.js';
 import { adoptGroup } from './adopt-group.js';
 import { Reconciler } from '../routes/reconciler.js';
@@ -432,7 +434,7 @@ export class Daemon implements Engine {
     for (const e of r.effects) this.apply(family, e);
     // Desired state changes only with a switch; fact changes re-plan in onFact. A probe round
     // without effects plans nothing (no allocation on the probe path).
-    if (r.effects.length > 0) this.replan();
+    if (r.effects.length > 0 || (this.cfg.policyRules !== undefined && healthMoved(before, r.state))) this.replan();
   }
 
   private apply(family: AddressFamily, e: PolicyEffect): void {
@@ -466,8 +468,15 @@ export class Daemon implements Engine {
     const links = this.facts.all().map((l) => ({ name: l.cfg.name, iface: l.cfg.interface, ifindex: l.ifindex, table: l.cfg.table,
       gateways: { ipv4: l.families.ipv4.gateway, ipv6: l.families.ipv6.gateway } }));
     const b = this.cfg.balance ?? BALANCE_DEFAULTS;
-    return planKernel({ ipv4: carriers('ipv4'), ipv6: carriers('ipv6') }, links, this.cfg, this.families,
-      balance && balancing(this.cfg.links) ? { buckets: b.buckets, idleTimerS: b.idleTimerS, unbalancedTimerS: b.unbalancedTimerS } : null);
+    const params = balance && balancing(this.cfg.links) ? { buckets: b.buckets, idleTimerS: b.idleTimerS, unbalancedTimerS: b.unbalancedTimerS } : null;
+    return [...planKernel({ ipv4: carriers('ipv4'), ipv6: carriers('ipv6') }, links, this.cfg, this.families, params),
+      ...planPolicyRules(this.ruleDecisions(), links, { routeProtocol: this.cfg.routeProtocol, policyRulePriority: this.cfg.policyRulePriority ?? 2000 }, params)];
+  }
+
+  /** Each policy rule's links per family, from the policies' link decisions (issue 22). */
+  private ruleDecisions(): RuleDecision[] {
+    return ruleDecisions({ rules: this.cfg.policyRules ?? [], families: this.families, policy: (f) => this.policies.get(f), places: this.places,
+      routable: (link, f) => { const l = this.facts.get(link); return l !== undefined && l.ifindex !== null && l.families[f].gateway !== null; } });
   }
 
   /** Balancing: stop leaves a plain default route on the best link; the reconciler then removes the nexthop objects. */
@@ -561,4 +570,9 @@ export class Daemon implements Engine {
   private publishStatus(): void {
     this.bus.publish({ kind: 'status-changed', timeMs: this.deps.clock.wallMs() });
   }
+}
+
+/** A link's health changed (a policy rule may move even when the main route does not). */
+function healthMoved(before: PolicyState, after: PolicyState): boolean {
+  return after.links.some((l, i) => before.links[i]?.health !== l.health);
 }
