@@ -26,13 +26,13 @@ const rules = (extra: Record<string, unknown>[] = []): Record<string, unknown>[]
 const MARKED = { name: 'marked', match: { fwmark: '0x100/0xf00' }, links: ['wan3'] };
 
 /**
- * The kernel's answer: the interface a lookup leaves by, 'blackhole' (an output lookup), 'rejected'
- * (a forwarded lookup that ends in a blackhole route: ip_route_input answers EINVAL), or the error.
+ * The kernel's answer: the interface a lookup leaves by, 'blackhole' (an IPv4 output lookup), 'rejected'
+ * (a lookup that ends in a blackhole route where the kernel answers EINVAL: IPv4 forwarded, IPv6), or the error.
  */
-async function routeGet(rig: Rig, args: string[]): Promise<string> {
+async function routeGet(rig: Rig, args: string[], family: '-4' | '-6' = '-4'): Promise<string> {
   let text: string;
   try {
-    const r = await rig.lab.exec(rig.lab.routerNs, 'ip', ['-4', 'route', 'get', ...args]);
+    const r = await rig.lab.exec(rig.lab.routerNs, 'ip', [family, 'route', 'get', ...args]);
     text = `${r.stdout}${r.stderr}`.trim();
   } catch (e) {
     text = `${(e as { stderr?: string }).stderr ?? String(e)}`.trim();
@@ -55,23 +55,31 @@ const LOOKUPS: Record<string, string[]> = {
   plain: ['198.18.1.1'],
 };
 
-async function answers(rig: Rig, names: string[]): Promise<Record<string, string>> {
+async function answers(rig: Rig, names: string[], lookups: Record<string, string[]>): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const n of names) out[n] = await routeGet(rig, LOOKUPS[n]!);
+  for (const n of names) out[n] = await routeGet(rig, lookups[n]!, lookups === LOOKUPS6 ? '-6' : '-4');
   return out;
 }
 
-async function until(rig: Rig, what: string, want: Record<string, string>, timeoutMs = 30_000): Promise<void> {
+async function until(rig: Rig, what: string, want: Record<string, string>, timeoutMs = 30_000, lookups = LOOKUPS): Promise<void> {
   let last: Record<string, string> = {};
   try {
     await waitFor(what, async () => {
-      last = await answers(rig, Object.keys(want));
+      last = await answers(rig, Object.keys(want), lookups);
       return JSON.stringify(last) === JSON.stringify(want);
     }, timeoutMs, 300);
   } catch (e) {
     assert.deepEqual(last, want, `${what}: ${String(e)}`);
   }
 }
+
+/** IPv6 (output lookups: the LAN lab is IPv4 only). */
+const LOOKUPS6: Record<string, string[]> = {
+  web6: ['2001:db8:ff10::9'],
+  drop6: ['2001:db8:ff20::9'],
+  own6: ['2001:db8:ff00::1', 'uid', '4243', 'ipproto', 'tcp', 'dport', '443'],
+  plain6: ['2001:db8:ff00::1'],
+};
 
 const ours = (snap: NetlinkSnapshot): string[] => snap.rules.filter((r) => r.protocol === PROTO && (r.priority ?? 0) >= 2000)
   .map((r) => `${r.family} ${r.priority} ${r.table}`).sort();
@@ -160,4 +168,35 @@ test('policy rules on the real kernel: every selector resolves to its link, fail
       await d.dispose();
     }
   }, { links: 3, lan: {} });
+});
+
+test('IPv6 too: a prefix rule, a rule of both families (uid) and a blackhole rule, moved by failover; stop removes them', { skip: notRoot, timeout: 180_000 }, async () => {
+  await withRig('rul6', async (rig) => {
+    const d = await rig.start({
+      ping_targets: [...rig.lab.targets, ...rig.lab.targets6], recovery_threshold: 2, min_secondary_time: 2,
+      rules: [
+        { name: 'web6', match: { dst: '2001:db8:ff10::/48' }, links: ['wan3', 'wan2'] },
+        { name: 'drop6', match: { dst: '2001:db8:ff20::/48' }, links: ['wan3'], fallback: 'blackhole' },
+        { name: 'own', match: { uid: 4243, proto: 'tcp', dport: 443 }, links: ['wan2'] },
+      ],
+    });
+    try {
+      await until(rig, 'IPv6 rules on their links', { web6: 'wan3', drop6: 'wan3', own6: 'wan2', plain6: 'wan1' }, 30_000, LOOKUPS6);
+      await until(rig, 'the rule of both families in IPv4 too', { own: 'wan2' });
+      assert.deepEqual(ours(await rig.agent.dump()), ['inet 2002 2002', 'inet6 2000 2000', 'inet6 2001 2001', 'inet6 2002 2002']);
+      await rig.lab.fail(3, 'upstream', { family: 'both' });
+      await until(rig, 'wan3 down', { web6: 'wan2', plain6: 'wan1' }, 30_000, LOOKUPS6);
+      // The kernel answers a lookup that ends in an IPv6 blackhole route with EINVAL (the route's dst.error).
+      assert.equal(await routeGet(rig, LOOKUPS6['drop6']!, '-6'), 'rejected', 'drop6 resolves to no link');
+      assert.ok(ourTables(await rig.agent.dump()).includes('inet6 2001 blackhole'), 'drop6\'s table holds a blackhole route');
+      await rig.lab.heal(3);
+      await until(rig, 'healed', { web6: 'wan3', drop6: 'wan3' }, 40_000, LOOKUPS6);
+      assert.equal(await d.stop('SIGTERM'), 0);
+      const snap = await rig.agent.dump();
+      assert.deepEqual(ours(snap), []);
+      assert.deepEqual(ourTables(snap), []);
+    } finally {
+      await d.dispose();
+    }
+  }, { links: 3, ipv6: true });
 });
