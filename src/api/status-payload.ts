@@ -89,6 +89,16 @@ export interface StatusPayload {
   last_switch: string | null;
   uptime_seconds: number;
   recent_events: EventPayload[];
+  /** Policy rules (issue 22): where each one's traffic goes; absent without `rules:`. */
+  rules?: RulePayload[];
+}
+
+export interface RulePayload {
+  name: string;
+  family: 'ipv4' | 'ipv6';
+  link: string | null;
+  state: 'preferred' | 'fallback' | 'blackhole';
+  ipv6?: { link: string | null; state: 'preferred' | 'fallback' | 'blackhole' };
 }
 
 export interface HealthPayload {
@@ -119,6 +129,7 @@ export function toStatusPayload(status: EngineStatus): StatusPayload {
     last_switch: isoOrNull(status.lastSwitchMs),
     uptime_seconds: wholeSeconds(status.uptimeSeconds),
     recent_events: status.events.slice(-RECENT_EVENTS_LIMIT).map(toEventPayload),
+    ...(status.rules ? { rules: status.rules.map((r) => ({ ...r })) } : {}),
   };
 }
 

@@ -20,7 +20,7 @@ import { mainMetric, planKernel, type DesiredState, type KernelObject } from '..
 import { balancing, BALANCE_DEFAULTS, linkPlaces } from '../config/balance.js';
 import { CarryingTracker } from './carrying-tracker.js';
 import { planPolicyRules, type RuleDecision } from '../routes/policy-rules-plan.js';
-import { ruleDecisions } from './rule-decisions.js';
+import { ruleDecisions, ruleStatuses } from './rule-decisions.js';
 import { HostSysctls } from './host-sysctls.js';
 import { adoptGroup } from './adopt-group.js';
 import { Reconciler } from '../routes/reconciler.js';
@@ -214,6 +214,9 @@ export class Daemon implements Engine {
       events: this.ring.list(), switchCount: this.switchCount, lastSwitchMs: this.lastSwitchMs,
       startedMs: this.startedMs, nowWallMs: this.deps.clock.wallMs(),
     });
+    if (this.cfg.policyRules) {
+      status.rules = ruleStatuses(this.cfg.policyRules, this.ruleDecisions(), (f) => this.kernelActive.get(f) ?? null);
+    }
     this.statusCache = { version: this.version, second, status };
     return status;
   }

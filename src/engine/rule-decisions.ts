@@ -6,6 +6,7 @@ import type { PolicyRuleConfig } from '../config/policy-rules.js';
 import { chooseRuleLinks, type RuleLinkView } from '../policy/rule-choice.js';
 import type { PolicyState } from '../policy/types.js';
 import type { RuleDecision } from '../routes/policy-rules-plan.js';
+import type { RuleStatus } from './types.js';
 
 export interface RuleDecisionInputs {
   rules: readonly PolicyRuleConfig[];
@@ -30,4 +31,18 @@ export function ruleDecisions(inp: RuleDecisionInputs): RuleDecision[] {
     });
   }
   return out;
+}
+
+/** The status of each rule (config order): its first family's decision, IPv6's beside it when it has both. */
+export function ruleStatuses(rules: readonly PolicyRuleConfig[], decisions: readonly RuleDecision[],
+  mainLink: (family: AddressFamily) => string | null): RuleStatus[] {
+  const of = (d: RuleDecision): { link: string | null; state: RuleStatus['state'] } => ({
+    link: d.choice.carriers[0]?.link ?? (d.choice.state === 'blackhole' ? null : mainLink(d.family)), state: d.choice.state });
+  return rules.flatMap((rule) => {
+    const mine = decisions.filter((d) => d.rule === rule);
+    const first = mine[0];
+    if (!first) return [];
+    const v6 = mine.find((d) => d.family === 'ipv6');
+    return [{ name: rule.name, family: first.family, ...of(first), ...(v6 && v6 !== first ? { ipv6: of(v6) } : {}) }];
+  });
 }

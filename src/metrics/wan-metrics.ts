@@ -45,6 +45,7 @@ export class WanMetrics {
   private readonly uptime: GaugeFamily;
   private readonly share: GaugeFamily;
   private readonly weight: GaugeFamily;
+  private readonly ruleLink: GaugeFamily;
   /** Kernel byte counters last seen per link: counters here only go up by the kernel's deltas. */
   private readonly lastBytes = new Map<string, { rx: number; tx: number }>();
   /** Judged state per link|family from the bus (it knows `degraded`, which the status does not). */
@@ -79,6 +80,8 @@ export class WanMetrics {
     this.uptime = r.gauge(`${P}uptime_seconds`, 'Seconds since the daemon started.', []);
     this.share = r.gauge(`${P}link_share`, 'Share of new flows the link carries per family (0-1): its fraction of the nexthop group\'s buckets.', ['link', 'family']);
     this.weight = r.gauge(`${P}link_weight`, 'Weight of the link inside its tier (1-255).', ['link']);
+    this.ruleLink = r.gauge(`${P}rule_link`, 'The link carrying a policy rule\'s traffic per family, as labels (value always 1; link "" with state blackhole).',
+      ['rule', 'link', 'family', 'state']);
     // Zero series up front, so rate() and increase() work from the first switch on.
     for (const reason of REASONS) this.switches.inc({ family: 'ipv4', reason }, 0);
     this.switchFailures.inc({ family: 'ipv4' }, 0);
@@ -131,6 +134,11 @@ export class WanMetrics {
   /** Sets the snapshot series from one status (synchronous, no I/O). */
   fromStatus(s: EngineStatus, nowWallMs: number): void {
     this.activeInfo.reset();
+    this.ruleLink.reset();
+    for (const r of s.rules ?? []) {
+      this.ruleLink.set({ rule: r.name, link: r.link ?? '', family: r.family, state: r.state }, 1);
+      if (r.ipv6) this.ruleLink.set({ rule: r.name, link: r.ipv6.link ?? '', family: 'ipv6', state: r.ipv6.state }, 1);
+    }
     for (const l of s.links) {
       const li = { link: l.name, interface: l.interface };
       const bus = this.busStates.get(`${l.name}|ipv4`);

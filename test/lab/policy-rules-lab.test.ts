@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { NetlinkSnapshot } from '../../src/netlink/types.js';
 import type { Rig } from './support.js';
-import { notRoot, sleep, waitFor, withRig } from './support.js';
+import { notRoot, sleep, status, waitFor, withRig } from './support.js';
 
 const PROTO = 201;
 const LAN_CLIENT = '100.64.100.2';
@@ -129,6 +129,9 @@ test('policy rules on the real kernel: every selector resolves to its link, fail
       await rig.lab.fail(3, 'upstream');
       await until(rig, 'wan3 down: rules moved', { office: 'wan2', iptv: 'rejected', marked: 'wan1', voip: 'wan2', plain: 'wan1' });
       assert.ok(ourTables(await rig.agent.dump()).includes('inet 2001 blackhole'), 'the iptv rule\'s table holds a blackhole route');
+      const st = await status(rig, d);
+      assert.deepEqual(st.rules.map((r: { name: string; link: string | null; state: string }) => `${r.name}:${r.link}:${r.state}`),
+        ['voip:wan2:preferred', 'iptv:null:blackhole', 'office:wan2:fallback', 'own:wan2:preferred', 'marked:wan1:fallback']);
       await sendEcho(rig);
       const during = await leaked(rig);
       assert.deepEqual(during.slice(0, 2), [0, 0], 'with its link down not one packet of the blackhole rule left by another ISP');

@@ -1,0 +1,70 @@
+// The policy rules' outputs (issue 22): the status entry per rule (its first family, IPv6 beside it,
+// the main route's link when it falls back, null for a blackhole), served by /api/status unchanged
+// by serialisation, absent without rules; the metrics series; `wanctl rules`' table.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { SyncEventBus } from '../../src/bus/event-bus.js';
+import { buildPolicyRules } from '../../src/config/policy-rules.js';
+import { ruleStatuses } from '../../src/engine/rule-decisions.js';
+import { MetricsExtension } from '../../src/metrics/metrics-extension.js';
+import { createPromRegistry } from '../../src/metrics/prom-registry.js';
+import { renderRules } from '../../src/cli/cmd-rules.js';
+import type { RuleDecision } from '../../src/routes/policy-rules-plan.js';
+import { FakeClock } from '../unit/fake-clock.js';
+import { auth, makeApp } from './helpers.js';
+
+const { rules } = buildPolicyRules([
+  { name: 'voip', match: { src: '198.51.100.50/32' }, links: ['secondary', 'primary'] },
+  { name: 'iptv', match: { iif: 'br-iptv' }, links: ['secondary'], fallback: 'blackhole' },
+], [{ name: 'primary' }, { name: 'secondary' }]);
+
+const decisions: RuleDecision[] = [
+  { rule: rules[0]!, index: 0, family: 'ipv4', choice: { state: 'fallback', carriers: [{ link: 'primary', weight: 1 }] } },
+  { rule: rules[1]!, index: 1, family: 'ipv4', choice: { state: 'blackhole', carriers: [] } },
+  { rule: rules[1]!, index: 1, family: 'ipv6', choice: { state: 'fallback', carriers: [] } },
+];
+const STATUS = ruleStatuses(rules, decisions, (f) => (f === 'ipv6' ? 'primary' : 'secondary'));
+
+test('ruleStatuses: the carrying link, the main route\'s when none of its own, null for a blackhole', () => {
+  assert.deepEqual(STATUS, [
+    { name: 'voip', family: 'ipv4', link: 'primary', state: 'fallback' },
+    { name: 'iptv', family: 'ipv4', link: null, state: 'blackhole', ipv6: { link: 'primary', state: 'fallback' } },
+  ]);
+});
+
+test('/api/status serves rules as they are, and has none without rules', async () => {
+  const { app, engine } = await makeApp();
+  try {
+    const without = (await app.inject({ method: 'GET', url: '/api/status', headers: auth })).json() as Record<string, unknown>;
+    assert.equal('rules' in without, false);
+    engine.current = { ...engine.current, rules: STATUS };
+    const body = (await app.inject({ method: 'GET', url: '/api/status', headers: auth })).json() as Record<string, unknown>;
+    assert.deepEqual(body['rules'], STATUS);
+  } finally {
+    await app.close();
+  }
+});
+
+test('metrics: wan_failover_rule_link per rule and family with its link and state', async () => {
+  const { FakeEngine } = await import('./fake-engine.js');
+  const engine = new FakeEngine();
+  engine.current = { ...engine.current, rules: STATUS };
+  const registry = createPromRegistry({ defaultMetrics: false });
+  const ext = new MetricsExtension({ bus: new SyncEventBus({ warn: () => undefined }), engine, registry, clock: new FakeClock(), public: false });
+  await ext.start();
+  const text = await ext.render();
+  assert.match(text, /wan_failover_rule_link\{rule="voip",link="primary",family="ipv4",state="fallback"\} 1\n/);
+  assert.match(text, /wan_failover_rule_link\{rule="iptv",link="",family="ipv4",state="blackhole"\} 1\n/);
+  assert.match(text, /wan_failover_rule_link\{rule="iptv",link="primary",family="ipv6",state="fallback"\} 1\n/);
+  await ext.stop();
+});
+
+test('wanctl rules: one row per rule and family', () => {
+  assert.deepEqual(renderRules(STATUS), [
+    'RULE  FAMILY  LINK     STATE',
+    'voip  ipv4    primary  fallback',
+    'iptv  ipv4    -        blackhole',
+    'iptv  ipv6    primary  fallback',
+  ]);
+  assert.deepEqual(renderRules([]), ['no policy rules configured']);
+});
