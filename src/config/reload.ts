@@ -21,7 +21,7 @@ const FIELD_KEY: Readonly<Record<keyof Config, string>> = {
   routeMetric6: 'route_metric6', ipv6SetAcceptRa: 'ipv6_set_accept_ra', conntrackFlush: 'conntrack_flush',
   metricsPublic: 'metrics_public', hooks: 'hooks', webhooks: 'webhooks', sourcePath: '(file)', mqtt: 'mqtt',
   probeIntervalMs: 'probe_interval', quality: 'quality', stateDir: 'state_dir', vrrp: 'vrrp', probeTargets: 'ping_targets', balance: 'balance',
-  policyRules: 'rules', policyRulePriority: 'policy_rule_priority',
+  policyRules: 'rules', policyRulePriority: 'policy_rule_priority', replyRouting: 'reply_routing',
 };
 
 /**

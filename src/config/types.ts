@@ -103,6 +103,8 @@ export interface Config {
   policyRules?: PolicyRuleConfig[];
   /** FIB priority (and table) of the first policy rule; the rules follow in config order. Always set by the loader. */
   policyRulePriority?: number;
+  /** `from <link address> lookup <link table>` rules for every global address (src/routes/reply-rules-plan.ts). Always set by the loader. */
+  replyRouting?: boolean;
 }
 
 /** The `vrrp:` section: where the daemon keeps the weight keepalived tracks, and its values (src/vrrp/). */

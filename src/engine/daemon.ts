@@ -20,6 +20,7 @@ import { mainMetric, planKernel, type DesiredState, type KernelObject } from '..
 import { balancing, BALANCE_DEFAULTS, linkPlaces } from '../config/balance.js';
 import { CarryingTracker } from './carrying-tracker.js';
 import { planPolicyRules, type RuleDecision } from '../routes/policy-rules-plan.js';
+import { planReplyRules } from '../routes/reply-rules-plan.js';
 import { ruleDecisions, ruleStatuses } from './rule-decisions.js';
 import { HostSysctls } from './host-sysctls.js';
 import { adoptGroup } from './adopt-group.js';
@@ -374,6 +375,8 @@ export class Daemon implements Engine {
         }
         if (c.after.length > 0) this.reconciler.retryNow((o) => o.link === c.link && o.family === c.family);
         if (this.families.includes(c.family)) this.feed(c.family, { kind: 'facts', link: c.link });
+        // Reply routing follows each address (a DHCP renew with a new one).
+        if (this.cfg.replyRouting === true) this.replan();
         break;
       case 'gateway':
         this.onGateway(c.link, c.family, c.before, c.after, c.source);
@@ -473,6 +476,8 @@ export class Daemon implements Engine {
     const b = this.cfg.balance ?? BALANCE_DEFAULTS;
     const params = balance && balancing(this.cfg.links) ? { buckets: b.buckets, idleTimerS: b.idleTimerS, unbalancedTimerS: b.unbalancedTimerS } : null;
     return [...planKernel({ ipv4: carriers('ipv4'), ipv6: carriers('ipv6') }, links, this.cfg, this.families, params),
+      ...(this.cfg.replyRouting === true ? planReplyRules(this.facts.all().map((l) => ({ name: l.cfg.name, table: l.cfg.table, present: l.ifindex !== null,
+        addresses: { ipv4: l.families.ipv4.addresses, ipv6: l.families.ipv6.addresses } })), this.cfg, this.families) : []),
       ...planPolicyRules(this.ruleDecisions(), links, { routeProtocol: this.cfg.routeProtocol, policyRulePriority: this.cfg.policyRulePriority ?? 2000 }, params)];
   }
 

@@ -203,3 +203,48 @@ test('IPv6 too: a prefix rule, a rule of both families (uid) and a blackhole rul
     }
   }, { links: 3, ipv6: true });
 });
+
+/** A UDP echo on the router bound to one address (as a service answering from the address it was asked on). */
+async function startEcho(rig: Rig, address: string, port: number): Promise<void> {
+  const js = `const s=require('node:dgram').createSocket('udp4');s.on('message',(m,r)=>s.send(m,r.port,r.address));`
+    + `s.bind(${port},'${address}',()=>console.log('ready'));setTimeout(()=>process.exit(0),120000);`;
+  const child = rig.lab.spawn(rig.lab.routerNs, process.execPath, ['-e', js]);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('echo did not start')), 5000);
+    child.stdout?.on('data', (b: Buffer) => { if (b.toString().includes('ready')) { clearTimeout(timer); resolve(); } });
+  });
+}
+
+/** 10 requests from the internet (beyond the ISPs) to the router's address on one link; the number answered. */
+async function askEcho(rig: Rig, address: string, port: number): Promise<number> {
+  const js = `const s=require('node:dgram').createSocket('udp4');let got=0;s.on('message',()=>got++);let n=0;`
+    + `const t=setInterval(()=>{s.send(Buffer.from('q'+n),${port},'${address}');if(++n>=10){clearInterval(t);setTimeout(()=>{console.log(got);s.close();},1000);}},50);`;
+  const r = await rig.lab.exec(rig.lab.netNs, process.execPath, ['-e', js]);
+  return Number(r.stdout.trim());
+}
+
+test('reply routing: a service on the router asked through the backup link answers through it (BCP38 in each ISP); with reply_routing false: not', { skip: notRoot, timeout: 120_000 }, async () => {
+  await withRig('rpl', async (rig) => {
+    const d = await rig.start({});
+    try {
+      const wan2 = rig.lab.links[1]!.address;
+      await waitFor('the reply rule of wan2\'s address', async () => (await rig.agent.dump()).rules
+        .some((r) => r.protocol === PROTO && r.src === wan2 && r.srcLength === 32), 20_000);
+      assert.equal(await routeGet(rig, LOOKUPS['plain']!), 'wan1', 'the default route is on the primary');
+      await startEcho(rig, wan2, 7777);
+      const drops0 = await rig.lab.bcp38Drops(1);
+      assert.equal(await askEcho(rig, wan2, 7777), 10, 'every request asked through the backup link is answered');
+      assert.equal(await rig.lab.bcp38Drops(1), drops0, 'no answer went to the primary\'s ISP');
+
+      const file = JSON.parse(await readFile(d.configPath, 'utf8')) as Record<string, unknown>;
+      await writeFile(d.configPath, JSON.stringify({ ...file, reply_routing: false }));
+      process.kill(d.pid, 'SIGHUP');
+      await waitFor('the reply rules are gone', async () => !(await rig.agent.dump()).rules
+        .some((r) => r.protocol === PROTO && r.src !== null), 10_000);
+      assert.equal(await askEcho(rig, wan2, 7777), 0, 'without reply routing the answers leave by the primary and its ISP drops them');
+      assert.ok(await rig.lab.bcp38Drops(1) >= drops0 + 10, 'dropped by ISP 1\'s BCP38 filter');
+    } finally {
+      await d.dispose();
+    }
+  }, { links: 2, lan: {} });
+});
