@@ -1,7 +1,7 @@
 // PURE mapping from the engine's snapshot to the seed's /api/status JSON (snake_case, ISO-8601 times).
 // Every field the seed returned keeps its name and type so existing Home Assistant configs keep working;
 // the additions (carrier, state, rtt, targets, links[], ...) are only ever new keys.
-import type { EngineEvent, EngineStatus, LinkStatus, Traffic } from '../engine/types.js';
+import type { EngineEvent, EngineStatus, LinkStatus, RuleStatus, Traffic } from '../engine/types.js';
 import type { TargetStats } from '../probe/types.js';
 
 /** The seed returned the last 20 events; more would bloat every Home Assistant poll. */
@@ -93,13 +93,8 @@ export interface StatusPayload {
   rules?: RulePayload[];
 }
 
-export interface RulePayload {
-  name: string;
-  family: 'ipv4' | 'ipv6';
-  link: string | null;
-  state: 'preferred' | 'fallback' | 'blackhole';
-  ipv6?: { link: string | null; state: 'preferred' | 'fallback' | 'blackhole' };
-}
+/** A policy rule's entry (issue 22): the engine's own shape, whose keys are already the API's. */
+export type RulePayload = RuleStatus;
 
 export interface HealthPayload {
   status: 'ok';
