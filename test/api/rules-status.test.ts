@@ -9,6 +9,7 @@ import { ruleStatuses } from '../../src/engine/rule-decisions.js';
 import { MetricsExtension } from '../../src/metrics/metrics-extension.js';
 import { createPromRegistry } from '../../src/metrics/prom-registry.js';
 import { renderRules } from '../../src/cli/cmd-rules.js';
+import { ruleSelector } from '../../src/cli/format.js';
 import type { RuleDecision } from '../../src/routes/policy-rules-plan.js';
 import { FakeClock } from '../unit/fake-clock.js';
 import { auth, makeApp } from './helpers.js';
@@ -67,4 +68,11 @@ test('wanctl rules: one row per rule and family', () => {
     'iptv  ipv6    primary  fallback',
   ]);
   assert.deepEqual(renderRules([]), ['no policy rules configured']);
+});
+
+test('wanctl dump rules: a policy rule\'s selectors as `ip rule` spells them', () => {
+  assert.equal(ruleSelector({ family: 'inet', priority: 2000, table: 2000, oifname: null, iifname: 'lan0', src: '100.64.100.2', srcLength: 32,
+    dst: null, dstLength: 0, fwmark: 0x100, fwmask: 0xf00, protocol: 201, action: 1, ipProto: 17, sport: { start: 5060, end: 5060 },
+    dport: { start: 5060, end: 5061 }, uid: { start: 1000, end: 1999 } }),
+  'from 100.64.100.2/32 fwmark 0x100/0xf00 iif lan0 ipproto udp sport 5060 dport 5060-5061 uidrange 1000-1999');
 });
