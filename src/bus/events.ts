@@ -67,7 +67,13 @@ export type DaemonEvent =
   /** A link's kernel byte counters (IFLA_STATS64), sampled after each probe round (metrics). */
   | { kind: 'link-stats'; link: string; interface: string; rxBytes: number; txBytes: number; timeMs: number }
   /** Something in the status may have changed (coarse: listeners re-read engine.status()). */
-  | { kind: 'status-changed'; timeMs: number };
+  | { kind: 'status-changed'; timeMs: number }
+  /**
+   * A policy rule's traffic goes elsewhere now (issue 22; decided in the same turn as the main route):
+   * from/to are links, null for none (a blackhole, or the main route when `state` is fallback without one).
+   */
+  | { kind: 'rule-moved'; rule: string; family: AddressFamily; from: string | null; to: string | null;
+      state: 'preferred' | 'fallback' | 'blackhole'; timeMs: number };
 
 export type DaemonEventKind = DaemonEvent['kind'];
 export type EventOf<K extends DaemonEventKind> = Extract<DaemonEvent, { kind: K }>;

@@ -21,7 +21,7 @@ import { balancing, BALANCE_DEFAULTS, linkPlaces } from '../config/balance.js';
 import { CarryingTracker } from './carrying-tracker.js';
 import { planPolicyRules, type RuleDecision } from '../routes/policy-rules-plan.js';
 import { planReplyRules } from '../routes/reply-rules-plan.js';
-import { ruleDecisions, ruleStatuses } from './rule-decisions.js';
+import { RuleMoves, ruleDecisions, ruleStatuses } from './rule-decisions.js';
 import { HostSysctls } from './host-sysctls.js';
 import { adoptGroup } from './adopt-group.js';
 import { Reconciler } from '../routes/reconciler.js';
@@ -70,6 +70,8 @@ export class Daemon implements Engine {
   private readonly sysctls: HostSysctls;
   /** Each link's tier and weight after defaults (computed once per config: the probe path reads them). */
   private places: ReturnType<typeof linkPlaces>;
+  /** Policy rules' links at the last plan, for the `rule-moved` events (issue 22). */
+  private readonly ruleMoves = new RuleMoves();
   /** What the kernel carries per family (installed main route / group), issue 21. */
   private readonly carrying: CarryingTracker;
   /** Per family, the link whose default route the kernel holds (adopted at start, then what we installed). */
@@ -459,6 +461,10 @@ export class Daemon implements Engine {
   private replan(): void {
     if (!this.running) return;
     this.reconciler.setDesired(this.plan(true), this.families);
+    if (this.cfg.policyRules) {
+      const timeMs = this.deps.clock.wallMs();
+      for (const m of this.ruleMoves.next(this.ruleDecisions())) this.bus.publish({ kind: 'rule-moved', ...m, timeMs });
+    }
   }
 
   /** The kernel objects for the policy's carrying sets; `balance` false: plain routes only (at stop). */

@@ -46,3 +46,26 @@ export function ruleStatuses(rules: readonly PolicyRuleConfig[], decisions: read
     return [{ name: rule.name, family: first.family, ...of(first), ...(v6 && v6 !== first ? { ipv6: of(v6) } : {}) }];
   });
 }
+
+/** A rule whose traffic goes elsewhere than at the last plan (the first plan moves nothing). */
+export interface RuleMove { rule: string; family: AddressFamily; from: string | null; to: string | null; state: RuleStatus['state'] }
+
+/** Remembers each rule's link per family between plans and says which moved. */
+export class RuleMoves {
+  private last = new Map<string, { link: string | null; state: RuleStatus['state'] }>();
+
+  next(decisions: readonly RuleDecision[]): RuleMove[] {
+    const now = new Map(decisions.map((d) => [`${d.rule.name}|${d.family}`, { link: d.choice.carriers[0]?.link ?? null, state: d.choice.state }]));
+    const moves: RuleMove[] = [];
+    for (const d of decisions) {
+      const key = `${d.rule.name}|${d.family}`;
+      const before = this.last.get(key);
+      const after = now.get(key)!;
+      if (before && (before.link !== after.link || before.state !== after.state)) {
+        moves.push({ rule: d.rule.name, family: d.family, from: before.link, to: after.link, state: after.state });
+      }
+    }
+    this.last = now;
+    return moves;
+  }
+}

@@ -10,6 +10,7 @@ import { MetricsExtension } from '../../src/metrics/metrics-extension.js';
 import { createPromRegistry } from '../../src/metrics/prom-registry.js';
 import { renderRules } from '../../src/cli/cmd-rules.js';
 import { ruleSelector } from '../../src/cli/format.js';
+import { hookEnv, toNotifyEvent } from '../../src/notify/notify-event.js';
 import type { RuleDecision } from '../../src/routes/policy-rules-plan.js';
 import { FakeClock } from '../unit/fake-clock.js';
 import { auth, makeApp } from './helpers.js';
@@ -75,4 +76,12 @@ test('wanctl dump rules: a policy rule\'s selectors as `ip rule` spells them', (
     dst: null, dstLength: 0, fwmark: 0x100, fwmask: 0xf00, protocol: 201, action: 1, ipProto: 17, sport: { start: 5060, end: 5060 },
     dport: { start: 5060, end: 5061 }, uid: { start: 1000, end: 1999 } }),
   'from 100.64.100.2/32 fwmark 0x100/0xf00 iif lan0 ipproto udp sport 5060 dport 5060-5061 uidrange 1000-1999');
+});
+
+test('hooks and webhooks: a `rule` event when a rule moves, with WAN_RULE', () => {
+  const n = toNotifyEvent({ kind: 'rule-moved', rule: 'iptv', family: 'ipv4', from: 'fiber', to: null, state: 'blackhole', timeMs: Date.UTC(2026, 0, 1) });
+  assert.ok(n);
+  assert.deepEqual([n.event, n.rule, n.from, n.to, n.reason, n.message], ['rule', 'iptv', 'fiber', '', 'blackhole', 'rule iptv (ipv4): fiber -> blackhole (blackhole)']);
+  assert.equal(hookEnv(n)['WAN_RULE'], 'iptv');
+  assert.equal(hookEnv(n)['WAN_EVENT'], 'rule');
 });

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { Daemon } from '../../../src/engine/daemon.js';
 import { buildPolicyRules } from '../../../src/config/policy-rules.js';
 import type { Config } from '../../../src/config/types.js';
+import type { EventOf } from '../../../src/bus/events.js';
 import { FakeClock } from '../fake-clock.js';
 import { address, defaultRoute, link, MemoryLog, MemoryNetlink, ScriptedProbers, testConfig } from './fakes.js';
 
@@ -57,6 +58,8 @@ test('rules with their tables and reply rules are installed; the status says whe
 
 test('the primary fails: the main route and the rules move in the same turn; the blackhole rule drops', async () => {
   const { nl, daemon, probers, clock } = await setup();
+  const moves: EventOf<'rule-moved'>[] = [];
+  daemon.bus.onKind('rule-moved', (e) => moves.push(e));
   const before = nl.ops.length;
   probers.healthy.set('primary', false);
   const replaces = (): number[] => nl.ops.slice(before).filter((o) => o.op === 'replace').map((o) => (o.op === 'replace' ? o.spec.table : 0))
@@ -69,6 +72,8 @@ test('the primary fails: the main route and the rules move in the same turn; the
   assert.deepEqual(replaces(), [254, 2001], 'one replace of the main route and one of iptv\'s table, nothing else');
   assert.deepEqual(tables(nl), { 2000: 'oif 12', 2001: 'blackhole' });
   assert.deepEqual(daemon.status().rules?.map((r) => `${r.name}:${r.link}:${r.state}`), ['voip:secondary:preferred', 'iptv:null:blackhole']);
+  assert.deepEqual(moves.map((m) => `${m.rule} ${m.family} ${m.from}->${m.to} ${m.state}`), ['iptv ipv4 primary->null blackhole'],
+    'one rule-moved event: the rule that moved (none at start)');
   await daemon.stop();
 });
 
