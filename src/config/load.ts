@@ -12,7 +12,7 @@ import { buildNotify } from './notify.js';
 import { buildQuality, QUALITY_SECTION } from './quality.js';
 import { buildVrrp, VRRP_SECTION } from './vrrp.js';
 import { BALANCE_SECTION, buildBalance } from './balance.js';
-import { RULES_SECTION, buildPolicyRules, rulePlacementProblems } from './policy-rules.js';
+import { RULES_SECTION, buildPolicyRules, rulePlacementProblems, unmanagedRuleWarnings } from './policy-rules.js';
 import { FILE_KEY, configError, type ConfigProblem } from './problems.js';
 import { insecureTargetWarnings } from './probe-target.js';
 import { crossKeyProblems } from './rules.js';
@@ -122,6 +122,7 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
     ...insecureTargetWarnings(config.probeTargets),
     ...apiKeyWarnings(values['api_key'] as string | null),
     ...logFileWarnings(config.logFile),
+    ...unmanagedRuleWarnings(policyRules.rules, (config.pingTargets6 ?? []).length > 0),
   );
   return { config, warnings, defaulted: defaultedKeys(raw, values) };
 }

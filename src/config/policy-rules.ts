@@ -254,3 +254,13 @@ export function rulePlacementProblems(rules: readonly PolicyRuleConfig[], base: 
   }
   return problems;
 }
+
+/** An IPv6-only rule in a config that does not manage IPv6 (no IPv6 ping_targets) is not installed: say so. */
+export function unmanagedRuleWarnings(rules: readonly PolicyRuleConfig[], ipv6Managed: boolean):
+  Array<{ key: string; value: unknown; message: string }> {
+  if (ipv6Managed) return [];
+  return rules.filter((r) => !r.families.includes('ipv4')).map((r) => ({
+    key: `${RULES_SECTION}[${r.name}]`, value: r.name,
+    message: 'an IPv6 rule, but IPv6 is not managed (no IPv6 ping_targets): it is not installed until IPv6 targets are configured',
+  }));
+}

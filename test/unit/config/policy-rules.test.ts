@@ -3,7 +3,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseConfig } from '../../../src/config/load.js';
+import { parseConfig, parseConfigReport } from '../../../src/config/load.js';
+import { planReload } from '../../../src/config/reload.js';
 import { configProblems, fixture, keysOf } from './helpers.js';
 
 const KEY = `api_key: ${'k'.repeat(32)}\n`;
@@ -101,5 +102,22 @@ describe('rules: policy routing config', () => {
     assert.deepEqual(keysOf(problemsOf(rule, 'policy_rule_priority: 900\n')), ['policy_rule_priority']);
     assert.deepEqual(keysOf(problemsOf(rule, 'policy_rule_priority: 1001\n')), ['policy_rule_priority'], 'table 1001 is the second link\'s');
     assert.equal(parse(rule, 'policy_rule_priority: 3000\n').policyRulePriority, 3000);
+  });
+
+  it('an IPv6-only rule without IPv6 targets is a warning naming the rule', () => {
+    const r = parseConfigReport(`${KEY}${LINKS}rules:\n  - {name: v6, match: {dst: "2001:db8::/32"}, links: [fiber]}\n`, '/etc/x.yaml');
+    assert.deepEqual(r.warnings.filter((w) => w.key.startsWith('rules')).map((w) => w.key), ['rules[v6]']);
+    const with6 = parseConfigReport(`${KEY}${LINKS}ping_targets: [198.51.100.7, "2001:db8::7"]\nrules:\n  - {name: v6, match: {dst: "2001:db8::/32"}, links: [fiber]}\n`, '/etc/x.yaml');
+    assert.deepEqual(with6.warnings.filter((w) => w.key.startsWith('rules')), []);
+  });
+
+  it('SIGHUP applies rules, policy_rule_priority and reply_routing in place', () => {
+    const a = parse('  - {name: a, match: {iif: br0}, links: [fiber]}\n');
+    const b = parse('  - {name: a, match: {iif: br1}, links: [cable]}\n  - {name: b, match: {uid: 7}, links: [dsl]}\n',
+      'policy_rule_priority: 2100\nreply_routing: false\n');
+    const plan = planReload(a, b);
+    assert.deepEqual(plan.changed.sort(), ['policy_rule_priority', 'reply_routing', 'rules']);
+    assert.deepEqual(plan.needRestart, []);
+    assert.deepEqual(plan.applied.policyRules?.map((r) => r.name), ['a', 'b']);
   });
 });
