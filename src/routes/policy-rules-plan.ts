@@ -60,7 +60,7 @@ export function planPolicyRules(decisions: readonly RuleDecision[], links: reado
     const carriers = choice.carriers.flatMap((c) => {
       const i = links.findIndex((l) => l.name === c.link);
       const l = links[i];
-      return l && l.ifindex !== null && l.gateways[family] !== null ? [{ ...c, i, l, ifindex: l.ifindex, gateway: l.gateways[family]! }] : [];
+      return l && l.ifindex !== null && l.gateways[family] !== null ? [{ ...c, i, ifindex: l.ifindex, gateway: l.gateways[family]! }] : [];
     });
     const lead = carriers[0];
     if (carriers.length > 1 && balance) {
