@@ -6,7 +6,7 @@
 // file parses as all defaults, and those defaults would drop the API key, the links and the targets.
 import { apiKeyProblem } from '../api/api-key.js';
 import { WanError } from '../errors.js';
-import { BALANCE_DEFAULTS } from './balance.js';
+import { BALANCE_DEFAULTS, linkPlaces } from './balance.js';
 import { SCHEMA, isSchemaLeaf, type ReloadMode, type SchemaLeaf, type SchemaTree } from './schema.js';
 import type { Config } from './types.js';
 
@@ -143,5 +143,20 @@ export function planReload(running: Config, next: Config): ReloadPlan {
       else applied[field] = before;
     }
   }
+  // Rules naming a link (or tier) that only the restart brings wait for it too (issue 22).
+  const links = applied['links'] as Config['links'];
+  const rules = applied['policyRules'] as Config['policyRules'];
+  if (changed.has('rules') && rules && !rulesFit(rules, links)) {
+    changed.delete('rules');
+    needRestart.add('rules');
+    if (running.policyRules === undefined) delete applied['policyRules'];
+    else applied['policyRules'] = running.policyRules;
+  }
   return { applied: applied as unknown as Config, changed: [...changed], needRestart: [...needRestart] };
+}
+
+function rulesFit(rules: NonNullable<Config['policyRules']>, links: Config['links']): boolean {
+  const names = new Set(links.map((l) => l.name));
+  const tiers = new Set(linkPlaces(links).map((p) => p.tier));
+  return rules.every((r) => (r.links.kind === 'ordered' ? r.links.names.every((n) => names.has(n)) : tiers.has(r.links.tier)));
 }

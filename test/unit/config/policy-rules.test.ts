@@ -120,4 +120,12 @@ describe('rules: policy routing config', () => {
     assert.deepEqual(plan.needRestart, []);
     assert.deepEqual(plan.applied.policyRules?.map((r) => r.name), ['a', 'b']);
   });
+
+  it('a reload whose rules need a link that only a restart brings keeps the running rules until then', () => {
+    const a = parse('  - {name: a, match: {iif: br0}, links: [fiber]}\n');
+    const more = parseConfig(`${KEY}${LINKS}  - {name: lte, interface: wwan0}\nrules:\n  - {name: a, match: {iif: br0}, links: [lte]}\n`, '/etc/x.yaml');
+    const plan = planReload(a, more);
+    assert.deepEqual(plan.needRestart.sort(), ['links', 'rules']);
+    assert.deepEqual(plan.applied.policyRules, a.policyRules);
+  });
 });
