@@ -11,6 +11,10 @@ import { createPromRegistry } from '../../src/metrics/prom-registry.js';
 import { renderRules } from '../../src/cli/cmd-rules.js';
 import { ruleSelector } from '../../src/cli/format.js';
 import { hookEnv, toNotifyEvent } from '../../src/notify/notify-event.js';
+import { discoveryMessages } from '../../src/mqtt/discovery.js';
+import { routerDoc } from '../../src/mqtt/state-docs.js';
+import { buildTopics } from '../../src/mqtt/topics.js';
+import { fakeStatus } from './fake-engine.js';
 import type { RuleDecision } from '../../src/routes/policy-rules-plan.js';
 import { FakeClock } from '../unit/fake-clock.js';
 import { auth, makeApp } from './helpers.js';
@@ -84,4 +88,20 @@ test('hooks and webhooks: a `rule` event when a rule moves, with WAN_RULE', () =
   assert.deepEqual([n.event, n.rule, n.from, n.to, n.reason, n.message], ['rule', 'iptv', 'fiber', '', 'blackhole', 'rule iptv (ipv4): fiber -> blackhole (blackhole)']);
   assert.equal(hookEnv(n)['WAN_RULE'], 'iptv');
   assert.equal(hookEnv(n)['WAN_EVENT'], 'rule');
+});
+
+test('MQTT: a sensor per rule reading the router document, which names each rule\'s link (or blackhole)', () => {
+  const topics = buildTopics('wan-failover', 'homeassistant', 'router1', ['primary', 'secondary']);
+  const device = { name: 'WAN failover router1', model: 'm', manufacturer: 'x', swVersion: '1' };
+  const links = [{ name: 'primary', label: 'P', hasJitter: false }, { name: 'secondary', label: 'S', hasJitter: false }];
+  const without = discoveryMessages(device, links, topics, {});
+  const msgs = discoveryMessages(device, links, topics, { rules: ['voip', 'iptv'] });
+  const added = msgs.filter((m) => !without.some((w) => w.topic === m.topic));
+  assert.deepEqual(added.map((m) => [m.topic, m.payload['name'], m.payload['state_topic']]), [
+    ['homeassistant/sensor/router1/rule_voip/config', 'Rule voip', topics.router],
+    ['homeassistant/sensor/router1/rule_iptv/config', 'Rule iptv', topics.router],
+  ]);
+  assert.match(String(added[0]!.payload['value_template']), /value_json\.rules\['voip'\]/);
+  assert.deepEqual(routerDoc({ ...fakeStatus(), rules: STATUS }).rules, { voip: 'primary', iptv: 'blackhole' });
+  assert.equal('rules' in routerDoc(fakeStatus()), false, 'no rules: the document is as before');
 });
