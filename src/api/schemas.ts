@@ -170,11 +170,25 @@ const statusProperties = {
   recent_events: { type: 'array', items: eventSchema, description: 'Last 20 events, oldest first.' },
 } as const;
 
-/** Optional top-level keys (not in `required`): present only when IPv6 is managed. */
+/** Optional top-level keys (not in `required`): present only when IPv6 is managed (rules: only with a rules: section). */
 const optionalStatusProperties = {
   active_link_ipv6: { ...nullableString, description: 'Link of the IPv6 default route (absent without IPv6 targets).' },
   active_interface_ipv6: nullableString,
   manual_hold_ipv6: { ...nullableString, description: 'Link the IPv6 default route is held on by a manual switch (family ipv6 or both); manual_hold is IPv4\'s.' },
+  rules: {
+    type: 'array', description: 'Policy rules (rules:, issue 22) in config order: the link carrying each one\'s traffic (absent without rules).',
+    items: {
+      type: 'object', required: ['name', 'family', 'link', 'state'],
+      properties: {
+        name: { type: 'string' },
+        family: { type: 'string', enum: ['ipv4', 'ipv6'], description: 'The family of link and state (IPv4 unless the rule is IPv6 only); ipv6 tells IPv6\'s for a rule of both.' },
+        link: { ...nullableString, description: 'The carrying link; fallback without a link of its own: the main route\'s; null: blackhole.' },
+        state: { type: 'string', enum: ['preferred', 'fallback', 'blackhole'] },
+        ipv6: { type: 'object', required: ['link', 'state'], properties: {
+          link: nullableString, state: { type: 'string', enum: ['preferred', 'fallback', 'blackhole'] } } },
+      },
+    },
+  },
 } as const;
 
 export const statusResponseSchema = {

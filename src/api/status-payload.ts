@@ -1,7 +1,7 @@
 // PURE mapping from the engine's snapshot to the seed's /api/status JSON (snake_case, ISO-8601 times).
 // Every field the seed returned keeps its name and type so existing Home Assistant configs keep working;
 // the additions (carrier, state, rtt, targets, links[], ...) are only ever new keys.
-import type { EngineEvent, EngineStatus, LinkStatus, Traffic } from '../engine/types.js';
+import type { EngineEvent, EngineStatus, LinkStatus, RuleStatus, Traffic } from '../engine/types.js';
 import type { TargetStats } from '../probe/types.js';
 import { meteredPayload, type MeteredPayload } from '../metered/metered-status.js';
 
@@ -91,7 +91,12 @@ export interface StatusPayload {
   last_switch: string | null;
   uptime_seconds: number;
   recent_events: EventPayload[];
+  /** Policy rules (issue 22): where each one's traffic goes; absent without `rules:`. */
+  rules?: RulePayload[];
 }
+
+/** A policy rule's entry (issue 22): the engine's own shape, whose keys are already the API's. */
+export type RulePayload = RuleStatus;
 
 export interface HealthPayload {
   status: 'ok';
@@ -121,6 +126,7 @@ export function toStatusPayload(status: EngineStatus): StatusPayload {
     last_switch: isoOrNull(status.lastSwitchMs),
     uptime_seconds: wholeSeconds(status.uptimeSeconds),
     recent_events: status.events.slice(-RECENT_EVENTS_LIMIT).map(toEventPayload),
+    ...(status.rules ? { rules: status.rules.map((r) => ({ ...r })) } : {}),
   };
 }
 

@@ -72,7 +72,13 @@ export type DaemonEvent =
   | { kind: 'data-cap'; link: string; interface: string; pct: 75 | 95 | 100; usageBytes: number; capBytes: number;
       periodStartMs: number; timeMs: number }
   /** Something in the status may have changed (coarse: listeners re-read engine.status()). */
-  | { kind: 'status-changed'; timeMs: number };
+  | { kind: 'status-changed'; timeMs: number }
+  /**
+   * A policy rule's traffic goes elsewhere now (issue 22; decided in the same turn as the main route):
+   * from/to are links, null for none (a blackhole, or the main route when `state` is fallback without one).
+   */
+  | { kind: 'rule-moved'; rule: string; family: AddressFamily; from: string | null; to: string | null;
+      state: 'preferred' | 'fallback' | 'blackhole'; timeMs: number };
 
 export type DaemonEventKind = DaemonEvent['kind'];
 export type EventOf<K extends DaemonEventKind> = Extract<DaemonEvent, { kind: K }>;

@@ -8,7 +8,7 @@ import { EXIT_OK, type CommandContext } from './command.js';
 import { renderStatus } from './format-status.js';
 import type { SwitchResponseJson } from './status-json.js';
 
-const CONFIG_OPTION = `  -c FILE       the daemon's config (default /etc/wan-failover/config.yaml): api host, port, key`;
+export const CONFIG_OPTION = `  -c FILE       the daemon's config (default /etc/wan-failover/config.yaml): api host, port, key`;
 
 export const STATUS_HELP = `usage: wanctl status [--json | --check] [-c FILE]
 
@@ -42,13 +42,13 @@ options:
 ${CONFIG_OPTION}
   -h, --help    this help`;
 
-function clientFor(configPath: string | undefined): ApiClient {
+export function clientFor(configPath: string | undefined): ApiClient {
   const cfg = requireConfig(configPath);
   return createApiClient({ baseUrl: apiBaseUrl(cfg.apiHost, cfg.apiPort), apiKey: cfg.apiKey });
 }
 
 /** API failures become one operator line with the server's own text (and the valid names, if sent). */
-async function viaApi<T>(fn: () => Promise<T>): Promise<T> {
+export async function viaApi<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {

@@ -94,9 +94,16 @@ export function routeRows(routes: RouteEntry[], ctx: DumpContext, p: Painter): {
 export function ruleSelector(r: RuleEntry): string {
   const parts = [`from ${r.src === null ? 'all' : prefix(r.src, r.srcLength)}`];
   if (r.dst !== null) parts.push(`to ${prefix(r.dst, r.dstLength)}`);
-  if (r.fwmark !== null) parts.push(`fwmark 0x${r.fwmark.toString(16)}`);
+  const mask = r.fwmask !== undefined && r.fwmask !== null && r.fwmask !== 0xffffffff ? `/0x${r.fwmask.toString(16)}` : '';
+  if (r.fwmark !== null || mask !== '') parts.push(`fwmark 0x${(r.fwmark ?? 0).toString(16)}${mask}`);
   if (r.iifname !== null) parts.push(`iif ${r.iifname}`);
   if (r.oifname !== null) parts.push(`oif ${r.oifname}`);
+  // The policy rules' selectors (issue 22), spelled as `ip rule` does.
+  const range = (x: { start: number; end: number }): string => (x.start === x.end ? String(x.start) : `${x.start}-${x.end}`);
+  if (r.ipProto) parts.push(`ipproto ${({ 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'ipv6-icmp' } as Record<number, string>)[r.ipProto] ?? r.ipProto}`);
+  if (r.sport) parts.push(`sport ${range(r.sport)}`);
+  if (r.dport) parts.push(`dport ${range(r.dport)}`);
+  if (r.uid) parts.push(`uidrange ${r.uid.start}-${r.uid.end}`);
   return parts.join(' ');
 }
 

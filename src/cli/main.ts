@@ -15,6 +15,7 @@ commands:
   switch LINK [--force] [--family ipv4|ipv6|both]
                                   move the default route to LINK and hold it
   auto on|off                     enable or disable automatic failover
+  rules [--json]                  the policy rules and the link carrying each one's traffic
   dump [links|addrs|routes|rules|all] [--json]
                                   kernel network state over rtnetlink, the daemon's routes marked
   monitor [--json]                live link/address/route/rule notifications
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, (argv: readonly string[]) => Promise<Command>> = 
   status: async (argv) => (argv.includes('--check') ? (await import('./cmd-status-check.js')).runStatusCheck : (await import('./cmd-daemon.js')).runStatus),
   switch: async () => (await import('./cmd-daemon.js')).runSwitch,
   auto: async () => (await import('./cmd-daemon.js')).runAuto,
+  rules: async () => (await import('./cmd-rules.js')).runRules,
   dump: async () => (await import('./cmd-dump.js')).runDump,
   monitor: async () => (await import('./cmd-monitor.js')).runMonitor,
   probe: async () => (await import('./cmd-probe.js')).runProbe,

@@ -93,6 +93,16 @@ export interface StatusJson {
   active_link_ipv6?: string | null;
   active_interface_ipv6?: string | null;
   manual_hold_ipv6?: string | null;
+  /** Policy rules (issue 22); absent without `rules:`. */
+  rules?: RuleJson[];
+}
+
+export interface RuleJson {
+  name: string;
+  family?: 'ipv4' | 'ipv6';
+  link: string | null;
+  state: string;
+  ipv6?: { link: string | null; state: string };
 }
 
 export interface SwitchResponseJson {

@@ -13,6 +13,7 @@ import { buildQuality, QUALITY_SECTION } from './quality.js';
 import { METERED_KEY, meteredIntervalProblems, meteredWarnings } from './metered.js';
 import { buildVrrp, VRRP_SECTION } from './vrrp.js';
 import { BALANCE_SECTION, buildBalance } from './balance.js';
+import { RULES_SECTION, buildPolicyRules, rulePlacementProblems, unmanagedRuleWarnings } from './policy-rules.js';
 import { FILE_KEY, configError, type ConfigProblem } from './problems.js';
 import { insecureTargetWarnings } from './probe-target.js';
 import { crossKeyProblems } from './rules.js';
@@ -85,6 +86,7 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
   const vrrp = buildVrrp(raw[VRRP_SECTION]);
   found.push(...vrrp.problems);
   delete forSchema[BALANCE_SECTION];
+  delete forSchema[RULES_SECTION];
   const balance = buildBalance(raw[BALANCE_SECTION]);
   found.push(...balance.problems);
 
@@ -105,6 +107,12 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
     found.push(...meteredIntervalProblems(links, paths, Math.round((values['check_interval'] as number) * 1000)));
   }
   found.push(...crossKeyProblems(values, badKeys));
+  const policyRules = buildPolicyRules(raw[RULES_SECTION], links);
+  found.push(...policyRules.problems);
+  if (!badKeys.has('policy_rule_priority') && !badKeys.has('rule_priority')) {
+    found.push(...rulePlacementProblems(policyRules.rules, values['policy_rule_priority'] as number, values['rule_priority'] as number,
+      links.map((l) => l.table)));
+  }
   found.push(...buildNotify(values).problems);
 
   // Unknown keys: the original ignored them, so they are warnings (they still name a typo).
@@ -117,6 +125,7 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
   if (vrrp.vrrp !== null) config.vrrp = vrrp.vrrp;
   // Only when written, so a config without it compares (and reloads) as before.
   if (raw[BALANCE_SECTION] !== undefined && raw[BALANCE_SECTION] !== null) config.balance = balance.balance;
+  if (policyRules.rules.length > 0) config.policyRules = policyRules.rules;
   warnings.push(
     ...defaultedInterfaceWarnings(raw, links),
     ...missingInterfaceWarnings(raw, links, opts.interfaces ?? unknownInterfaces),
@@ -125,6 +134,7 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
     ...meteredWarnings(config, paths),
     ...apiKeyWarnings(values['api_key'] as string | null),
     ...logFileWarnings(config.logFile),
+    ...unmanagedRuleWarnings(policyRules.rules, (config.pingTargets6 ?? []).length > 0),
   );
   return { config, warnings, defaulted: defaultedKeys(raw, values) };
 }

@@ -46,6 +46,8 @@ export function toConfig(values: Record<string, unknown>, links: LinkConfig[], s
     routeMetric: values['route_metric'] as number,
     routeProtocol: values['route_protocol'] as number,
     rulePriority: values['rule_priority'] as number,
+    policyRulePriority: values['policy_rule_priority'] as number,
+    replyRouting: values['reply_routing'] as boolean,
     rpFilterLoose: values['rp_filter_loose'] as boolean,
     routeMetric6: values['route_metric6'] as number,
     ipv6SetAcceptRa: values['ipv6_set_accept_ra'] as boolean,

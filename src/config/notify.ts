@@ -4,7 +4,8 @@
 import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
 
 /** Events hooks and webhooks can subscribe to (README "Metrics, hooks and webhooks"). */
-export const NOTIFY_EVENTS = ['switch', 'link_down', 'link_up', 'all_down', 'degraded', 'data_cap'] as const;
+/** `data_cap`: a metered link's usage level (issue 24); `rule`: a policy rule moved (issue 22; only with `rules:`). */
+export const NOTIFY_EVENTS = ['switch', 'link_down', 'link_up', 'all_down', 'degraded', 'data_cap', 'rule'] as const;
 export type NotifyEventName = (typeof NOTIFY_EVENTS)[number];
 
 export interface HookConfig {

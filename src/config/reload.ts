@@ -6,7 +6,7 @@
 // file parses as all defaults, and those defaults would drop the API key, the links and the targets.
 import { apiKeyProblem } from '../api/api-key.js';
 import { WanError } from '../errors.js';
-import { BALANCE_DEFAULTS } from './balance.js';
+import { BALANCE_DEFAULTS, linkPlaces } from './balance.js';
 import { SCHEMA, isSchemaLeaf, type ReloadMode, type SchemaLeaf, type SchemaTree } from './schema.js';
 import type { Config } from './types.js';
 
@@ -21,6 +21,7 @@ const FIELD_KEY: Readonly<Record<keyof Config, string>> = {
   routeMetric6: 'route_metric6', ipv6SetAcceptRa: 'ipv6_set_accept_ra', conntrackFlush: 'conntrack_flush',
   metricsPublic: 'metrics_public', hooks: 'hooks', webhooks: 'webhooks', sourcePath: '(file)', mqtt: 'mqtt',
   probeIntervalMs: 'probe_interval', quality: 'quality', stateDir: 'state_dir', vrrp: 'vrrp', probeTargets: 'ping_targets', balance: 'balance',
+  policyRules: 'rules', policyRulePriority: 'policy_rule_priority', replyRouting: 'reply_routing',
 };
 
 /**
@@ -28,7 +29,7 @@ const FIELD_KEY: Readonly<Record<keyof Config, string>> = {
  * MQTT client and the VRRP track-file extension are built once at start; the quality thresholds go to
  * the probers in place.
  */
-const SECTION_RELOAD: Readonly<Record<string, ReloadMode>> = { mqtt: 'restart', quality: 'live', vrrp: 'restart', balance: 'live', '(file)': 'live' };
+const SECTION_RELOAD: Readonly<Record<string, ReloadMode>> = { mqtt: 'restart', quality: 'live', vrrp: 'restart', balance: 'live', rules: 'live', '(file)': 'live' };
 
 /** For 'live-same-mode' fields: the mode whose change needs a restart. */
 const MODE: Partial<Record<keyof Config, (v: unknown) => unknown>> = {
@@ -142,5 +143,20 @@ export function planReload(running: Config, next: Config): ReloadPlan {
       else applied[field] = before;
     }
   }
+  // Rules naming a link (or tier) that only the restart brings wait for it too (issue 22).
+  const links = applied['links'] as Config['links'];
+  const rules = applied['policyRules'] as Config['policyRules'];
+  if (changed.has('rules') && rules && !rulesFit(rules, links)) {
+    changed.delete('rules');
+    needRestart.add('rules');
+    if (running.policyRules === undefined) delete applied['policyRules'];
+    else applied['policyRules'] = running.policyRules;
+  }
   return { applied: applied as unknown as Config, changed: [...changed], needRestart: [...needRestart] };
+}
+
+function rulesFit(rules: NonNullable<Config['policyRules']>, links: Config['links']): boolean {
+  const names = new Set(links.map((l) => l.name));
+  const tiers = new Set(linkPlaces(links).map((p) => p.tier));
+  return rules.every((r) => (r.links.kind === 'ordered' ? r.links.names.every((n) => names.has(n)) : tiers.has(r.links.tier)));
 }

@@ -165,6 +165,16 @@ export const SCHEMA: SchemaTree = {
     reload: 'restart', format: 'wan-rule-priority',
     default: 1000,
   },
+  policy_rule_priority: {
+    doc: 'FIB priority of the first policy rule of rules: (the rules follow in config order, each looking up the table of its own number); above rule_priority, below 32766 (main).',
+    reload: 'live', format: 'wan-rule-priority',
+    default: 2000,
+  },
+  reply_routing: {
+    doc: 'For every global address of every link, a rule "from <address> lookup <that link\'s table>": what the router answers from a link\'s address leaves by that link (issue 22).',
+    reload: 'live', format: 'wan-boolean',
+    default: true,
+  },
   rp_filter_loose: {
     doc: 'Set rp_filter to loose (2) on the WAN interfaces so replies on a standby link are not dropped.',
     reload: 'restart', format: 'wan-boolean',

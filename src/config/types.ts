@@ -4,6 +4,7 @@
 import type { QualityThresholds } from '../probe/quality-judge.js';
 import type { HookConfig, WebhookConfig } from './notify.js';
 import type { ProbeTarget } from './probe-target.js';
+import type { PolicyRuleConfig } from './policy-rules.js';
 
 export type { HookConfig, WebhookConfig };
 
@@ -109,6 +110,12 @@ export interface Config {
   quality?: QualityConfig | null;
   /** The `vrrp:` section (src/config/vrrp.ts): the keepalived track file; absent/null = none. */
   vrrp?: VrrpConfig | null;
+  /** The `rules:` section (src/config/policy-rules.ts), in config order; absent = none (only when written). */
+  policyRules?: PolicyRuleConfig[];
+  /** FIB priority (and table) of the first policy rule; the rules follow in config order. Always set by the loader. */
+  policyRulePriority?: number;
+  /** `from <link address> lookup <link table>` rules for every global address (src/routes/reply-rules-plan.ts). Always set by the loader. */
+  replyRouting?: boolean;
 }
 
 /** The `vrrp:` section: where the daemon keeps the weight keepalived tracks, and its values (src/vrrp/). */

@@ -77,7 +77,7 @@ export class CarryingTracker {
 
   /** An object the reconciler applied; true when it is a main route or group (the carrying set may have moved). */
   applied(o: KernelObject): boolean {
-    if (o.kind === 'group') this.groups.set(o.family, o);
+    if (o.kind === 'group' && o.role === 'group') this.groups.set(o.family, o);
     else if (o.kind === 'route' && o.role === 'main') this.mains.set(o.family, o);
     else return false;
     const next = this.compute(o.family);

@@ -19,6 +19,9 @@ import type { CycleResult } from '../probe/types.js';
 import { mainMetric, planKernel, type DesiredState, type KernelObject } from '../routes/desired.js';
 import { balancing, BALANCE_DEFAULTS, linkPlaces } from '../config/balance.js';
 import { CarryingTracker } from './carrying-tracker.js';
+import { planPolicyRules, type RuleDecision } from '../routes/policy-rules-plan.js';
+import { planReplyRules } from '../routes/reply-rules-plan.js';
+import { RuleMoves, ruleDecisions, ruleStatuses } from './rule-decisions.js';
 import { HostSysctls } from './host-sysctls.js';
 import { adoptGroup } from './adopt-group.js';
 import { Reconciler } from '../routes/reconciler.js';
@@ -72,6 +75,8 @@ export class Daemon implements Engine {
   private readonly sysctls: HostSysctls;
   /** Each link's tier and weight after defaults (computed once per config: the probe path reads them). */
   private places: ReturnType<typeof linkPlaces>;
+  /** Policy rules' links at the last plan, for the `rule-moved` events (issue 22). */
+  private readonly ruleMoves = new RuleMoves();
   /** What the kernel carries per family (installed main route / group), issue 21. */
   private readonly carrying: CarryingTracker;
   /** Per family, the link whose default route the kernel holds (adopted at start, then what we installed). */
@@ -227,6 +232,9 @@ export class Daemon implements Engine {
       events: this.ring.list(), switchCount: this.switchCount, lastSwitchMs: this.lastSwitchMs,
       startedMs: this.startedMs, nowWallMs: this.deps.clock.wallMs(),
     });
+    if (this.cfg.policyRules) {
+      status.rules = ruleStatuses(this.cfg.policyRules, this.ruleDecisions(), (f) => this.kernelActive.get(f) ?? null);
+    }
     this.statusCache = { version: this.version, second, status };
     return status;
   }
@@ -384,6 +392,8 @@ export class Daemon implements Engine {
         }
         if (c.after.length > 0) this.reconciler.retryNow((o) => o.link === c.link && o.family === c.family);
         if (this.families.includes(c.family)) this.feed(c.family, { kind: 'facts', link: c.link });
+        // Reply routing follows each address (a DHCP renew with a new one).
+        if (this.cfg.replyRouting === true) this.replan();
         break;
       case 'gateway':
         this.onGateway(c.link, c.family, c.before, c.after, c.source);
@@ -455,7 +465,7 @@ export class Daemon implements Engine {
     for (const e of r.effects) this.apply(family, e);
     // Desired state changes only with a switch; fact changes re-plan in onFact. A probe round
     // without effects plans nothing (no allocation on the probe path).
-    if (r.effects.length > 0) this.replan();
+    if (r.effects.length > 0 || (this.cfg.policyRules !== undefined && healthMoved(before, r.state))) this.replan();
   }
 
   private apply(family: AddressFamily, e: PolicyEffect): void {
@@ -474,6 +484,10 @@ export class Daemon implements Engine {
   private replan(): void {
     if (!this.running) return;
     this.reconciler.setDesired(this.plan(true), this.families);
+    if (this.cfg.policyRules) {
+      const timeMs = this.deps.clock.wallMs();
+      for (const m of this.ruleMoves.next(this.ruleDecisions())) this.bus.publish({ kind: 'rule-moved', ...m, timeMs });
+    }
   }
 
   /** The kernel objects for the policy's carrying sets; `balance` false: plain routes only (at stop). */
@@ -489,8 +503,17 @@ export class Daemon implements Engine {
     const links = this.facts.all().map((l) => ({ name: l.cfg.name, iface: l.cfg.interface, ifindex: l.ifindex, table: l.cfg.table,
       gateways: { ipv4: l.families.ipv4.gateway, ipv6: l.families.ipv6.gateway } }));
     const b = this.cfg.balance ?? BALANCE_DEFAULTS;
-    return planKernel({ ipv4: carriers('ipv4'), ipv6: carriers('ipv6') }, links, this.cfg, this.families,
-      balance && balancing(this.cfg.links) ? { buckets: b.buckets, idleTimerS: b.idleTimerS, unbalancedTimerS: b.unbalancedTimerS } : null);
+    const params = balance && balancing(this.cfg.links) ? { buckets: b.buckets, idleTimerS: b.idleTimerS, unbalancedTimerS: b.unbalancedTimerS } : null;
+    return [...planKernel({ ipv4: carriers('ipv4'), ipv6: carriers('ipv6') }, links, this.cfg, this.families, params),
+      ...(this.cfg.replyRouting === true ? planReplyRules(this.facts.all().map((l) => ({ name: l.cfg.name, table: l.cfg.table, present: l.ifindex !== null,
+        addresses: { ipv4: l.families.ipv4.addresses, ipv6: l.families.ipv6.addresses } })), this.cfg, this.families) : []),
+      ...planPolicyRules(this.ruleDecisions(), links, { routeProtocol: this.cfg.routeProtocol, policyRulePriority: this.cfg.policyRulePriority ?? 2000 }, params)];
+  }
+
+  /** Each policy rule's links per family, from the policies' link decisions (issue 22). */
+  private ruleDecisions(): RuleDecision[] {
+    return ruleDecisions({ rules: this.cfg.policyRules ?? [], families: this.families, policy: (f) => this.policies.get(f), places: this.places,
+      routable: (link, f) => { const l = this.facts.get(link); return l !== undefined && l.ifindex !== null && l.families[f].gateway !== null; } });
   }
 
   /** Balancing: stop leaves a plain default route on the best link; the reconciler then removes the nexthop objects. */
@@ -584,4 +607,9 @@ export class Daemon implements Engine {
   private publishStatus(): void {
     this.bus.publish({ kind: 'status-changed', timeMs: this.deps.clock.wallMs() });
   }
+}
+
+/** A link's health changed (a policy rule may move even when the main route does not). */
+function healthMoved(before: PolicyState, after: PolicyState): boolean {
+  return after.links.some((l, i) => before.links[i]?.health !== l.health);
 }

@@ -97,6 +97,22 @@ export interface EngineStatus {
   uptimeSeconds: number;
   /** Oldest first, at most 100. */
   events: EngineEvent[];
+  /** The policy rules (issue 22) in config order; absent without `rules:`. */
+  rules?: RuleStatus[];
+}
+
+/**
+ * Where a policy rule's traffic goes now (the daemon's decision, which the reconciler applies in the
+ * same turn). link: the carrying link (a tier: its lead); with state fallback and no link of the
+ * rule's own: the main route's link; null for a blackhole. Both families: `ipv6` tells IPv6's.
+ */
+export interface RuleStatus {
+  name: string;
+  /** The family of link/state: IPv4 unless the rule is IPv6 only. */
+  family: 'ipv4' | 'ipv6';
+  link: string | null;
+  state: 'preferred' | 'fallback' | 'blackhole';
+  ipv6?: { link: string | null; state: 'preferred' | 'fallback' | 'blackhole' };
 }
 
 /** Which address family a manual switch moves (POST /api/switch `family`); default both. */

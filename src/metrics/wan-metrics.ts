@@ -47,6 +47,7 @@ export class WanMetrics {
   private readonly weight: GaugeFamily;
   private readonly usageBytes: GaugeFamily;
   private readonly capBytes: GaugeFamily;
+  private readonly ruleLink: GaugeFamily;
   /** Kernel byte counters last seen per link: counters here only go up by the kernel's deltas. */
   private readonly lastBytes = new Map<string, { rx: number; tx: number }>();
   /** Judged state per link|family from the bus (it knows `degraded`, which the status does not). */
@@ -83,6 +84,8 @@ export class WanMetrics {
     this.weight = r.gauge(`${P}link_weight`, 'Weight of the link inside its tier (1-255).', ['link']);
     this.usageBytes = r.gauge(`${P}link_usage_bytes`, 'Metered link: RX + TX bytes in the current billing period (reset on cap_reset_day).', li);
     this.capBytes = r.gauge(`${P}link_cap_bytes`, 'Metered link: the data cap per billing period in bytes; absent without a cap.', li);
+    this.ruleLink = r.gauge(`${P}rule_link`, 'The link carrying a policy rule\'s traffic per family, as labels (value always 1; link "" with state blackhole).',
+      ['rule', 'link', 'family', 'state']);
     // Zero series up front, so rate() and increase() work from the first switch on.
     for (const reason of REASONS) this.switches.inc({ family: 'ipv4', reason }, 0);
     this.switchFailures.inc({ family: 'ipv4' }, 0);
@@ -135,6 +138,11 @@ export class WanMetrics {
   /** Sets the snapshot series from one status (synchronous, no I/O). */
   fromStatus(s: EngineStatus, nowWallMs: number): void {
     this.activeInfo.reset();
+    this.ruleLink.reset();
+    for (const r of s.rules ?? []) {
+      this.ruleLink.set({ rule: r.name, link: r.link ?? '', family: r.family, state: r.state }, 1);
+      if (r.ipv6) this.ruleLink.set({ rule: r.name, link: r.ipv6.link ?? '', family: 'ipv6', state: r.ipv6.state }, 1);
+    }
     for (const l of s.links) {
       const li = { link: l.name, interface: l.interface };
       const bus = this.busStates.get(`${l.name}|ipv4`);

@@ -7,6 +7,7 @@
 // tied by via_device: a WAN link is not hardware of its own, the select, switch and button act on
 // the router as a whole, and a link that leaves the config then loses only its entities. A single
 // device also keeps the rule "device.identifiers and device.name identical in every config" trivial.
+import { uniqueSlugs } from './slug.js';
 import type { Component, Topics } from './topics.js';
 
 export interface DeviceInfo {
@@ -185,8 +186,21 @@ export function entityName(name: string, deviceName: string): string {
   return name.toLowerCase().startsWith(deviceName.toLowerCase()) ? `Link ${name}` : name;
 }
 
+/** A sensor per policy rule (issue 22): the link its traffic takes, from the router document. */
+function ruleEntities(rules: readonly string[], topics: Topics): Entity[] {
+  const slugs = uniqueSlugs(rules);
+  return rules.map((name) => ({
+    component: 'sensor', key: `rule_${slugs.get(name)!}`, name: `Rule ${name}`,
+    fields: { state_topic: topics.router, icon: 'mdi:call-split',
+      // The name is a JSON string literal inside the template: rule names hold no quotes (policy-rules.ts NAME).
+      value_template: `{{ value_json.rules['${name}'] if value_json.rules is defined and value_json.rules['${name}'] is defined `
+        + `and value_json.rules['${name}'] is not none else '${NONE}' }}` },
+  }));
+}
+
 /** Every discovery config for the router and its links, in a stable order. */
-export function discoveryMessages(device: DeviceInfo, links: readonly DiscoveryLink[], topics: Topics, opts: { ipv6?: boolean } = {}): DiscoveryMessage[] {
+export function discoveryMessages(device: DeviceInfo, links: readonly DiscoveryLink[], topics: Topics,
+  opts: { ipv6?: boolean; rules?: readonly string[] } = {}): DiscoveryMessage[] {
   const deviceBlock = {
     identifiers: [topics.node],
     name: device.name,
@@ -195,7 +209,8 @@ export function discoveryMessages(device: DeviceInfo, links: readonly DiscoveryL
     sw_version: device.swVersion,
   };
   const availability = [{ topic: topics.availability, payload_available: 'online', payload_not_available: 'offline' }];
-  const entities = [...routerEntities(links, topics, opts.ipv6 === true), ...links.flatMap((l) => linkEntities(l, topics.linkSlug(l.name), topics))];
+  const entities = [...routerEntities(links, topics, opts.ipv6 === true), ...links.flatMap((l) => linkEntities(l, topics.linkSlug(l.name), topics)),
+    ...ruleEntities(opts.rules ?? [], topics)];
   return entities.map((e) => {
     const uniqueId = `${topics.node}_${e.key}`;
     return {

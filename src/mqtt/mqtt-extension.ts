@@ -57,9 +57,12 @@ function announcedLinks(status: EngineStatus): DiscoveryLink[] {
     ...(l.metered ? { metered: true } : {}) }));
 }
 
-/** Changes when the discovery configs would: the links, and whether IPv6 is managed. */
+/** The policy rules' names (issue 22): one sensor each. */
+const announcedRules = (status: EngineStatus): string[] => (status.rules ?? []).map((r) => r.name);
+
+/** Changes when the discovery configs would: the links, whether IPv6 is managed, the rules. */
 function announcedKey(status: EngineStatus): string {
-  return JSON.stringify({ links: announcedLinks(status), ipv6: status.activeIpv6 !== undefined });
+  return JSON.stringify({ links: announcedLinks(status), ipv6: status.activeIpv6 !== undefined, rules: announcedRules(status) });
 }
 
 export class MqttExtension implements Extension {
@@ -212,7 +215,7 @@ export class MqttExtension implements Extension {
     const t = this.topics;
     if (!t || !this.deps.config.discovery) return;
     const status = this.deps.engine.status();
-    const messages = discoveryMessages(this.device(), announcedLinks(status), t, { ipv6: status.activeIpv6 !== undefined });
+    const messages = discoveryMessages(this.device(), announcedLinks(status), t, { ipv6: status.activeIpv6 !== undefined, rules: announcedRules(status) });
     const wanted = new Set(messages.map((m) => m.topic));
     for (const topic of [...this.announced]) {
       if (wanted.has(topic)) continue;

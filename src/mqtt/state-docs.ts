@@ -18,6 +18,8 @@ export interface RouterDoc {
   /** The IPv6 default route's link (issue 12); only when IPv6 is managed. */
   active_ipv6?: string | null;
   active_ipv6_label?: string | null;
+  /** Policy rules (issue 22): per rule, the link its traffic takes (its first family's), or "blackhole". */
+  rules?: Record<string, string | null>;
 }
 
 /** A metered link adds MeteredPayload (issue 24). */
@@ -82,6 +84,7 @@ export function routerDoc(s: EngineStatus): RouterDoc {
       active_ipv6: s.activeIpv6,
       active_ipv6_label: s.links.find((l) => l.name === s.activeIpv6)?.displayName ?? s.activeIpv6,
     }),
+    ...(s.rules ? { rules: Object.fromEntries(s.rules.map((r) => [r.name, r.state === 'blackhole' ? 'blackhole' : r.link])) } : {}),
   };
 }
 

@@ -93,6 +93,9 @@ export function decodeRoute(m: WireRouteMessage): RouteEntry | null {
   };
 }
 
+/** The library leaves a zero field out of a parsed range. */
+const range = (r: { start?: number; end?: number }): { start: number; end: number } => ({ start: r.start ?? 0, end: r.end ?? 0 });
+
 export function decodeRule(m: WireRuleMessage): RuleEntry | null {
   const family = familyName(m.data.family ?? 0);
   if (!family) return null;
@@ -109,6 +112,12 @@ export function decodeRule(m: WireRuleMessage): RuleEntry | null {
     fwmark: m.attrs.fwmark ?? null,
     protocol: m.attrs.protocol ?? null,
     action: enumValue(m.data.action, fromList(RULE_ACTIONS)),
+    // The policy rules' selectors (issue 22), only where the kernel reported them.
+    ...(m.attrs.fwmask !== undefined ? { fwmask: m.attrs.fwmask } : {}),
+    ...(m.attrs.ipProto ? { ipProto: m.attrs.ipProto } : {}),
+    ...(m.attrs.sportRange ? { sport: range(m.attrs.sportRange) } : {}),
+    ...(m.attrs.dportRange ? { dport: range(m.attrs.dportRange) } : {}),
+    ...(m.attrs.uidRange ? { uid: range(m.attrs.uidRange) } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
 // oif policy rules) for either address family: message type, NLM_F_* modifiers and the
 // library-shaped body. The family is a parameter; the message shapes are the same for both.
 import { familyNumber, ipToBytes } from './ip-format.js';
-import type { DefaultRouteKey, DefaultRouteSpec, Family, RouteKey, RuleKey, RuleSpec } from './types.js';
+import type { DefaultRouteKey, DefaultRouteSpec, Family, NumberRange, RouteKey, RuleKey, RuleSpec } from './types.js';
 import { RTM } from './wire-types.js';
 
 /** linux/netlink.h NLM_F_* modifiers of NEW/DEL requests (REQUEST|ACK are added by the adapter). */
@@ -11,6 +11,7 @@ const RT_SCOPE_UNIVERSE = 0;
 /** iproute2 deletes with scope NOWHERE: the kernel then matches a route of any scope. */
 const RT_SCOPE_NOWHERE = 255;
 const RTN_UNICAST = 1;
+const RTN_BLACKHOLE = 6;
 const FR_ACT_TO_TBL = 1;
 /** Address length in bytes per family. */
 const ADDRESS_BYTES: Readonly<Record<Family, number>> = { inet: 4, inet6: 16 };
@@ -26,7 +27,10 @@ export interface RuleRequest {
   type: number;
   flags: number;
   data: { family: number; dstLen: number; srcLen: number; tos: number; table: number; action: number };
-  attrs: { table: number; priority: number; oifname?: string; protocol: number; iifname?: string; fwmark?: number; src?: Buffer; dst?: Buffer };
+  attrs: {
+    table: number; priority: number; oifname?: string; protocol: number; iifname?: string; fwmark?: number; src?: Buffer; dst?: Buffer;
+    fwmask?: number; ipProto?: number; sportRange?: NumberRange; dportRange?: NumberRange; uidRange?: NumberRange;
+  };
 }
 
 /** rtm_table is a u8: ids above 255 go in RTA_TABLE with the header at RT_TABLE_UNSPEC (0). */
@@ -51,8 +55,9 @@ function checkFamily(family: unknown): Family {
 export function replaceDefaultRouteRequest(spec: DefaultRouteSpec): RouteRequest {
   const family = checkFamily(spec.family ?? 'inet');
   checkTable(spec.table);
-  const gateway = spec.nhid === undefined ? ipToBytes(spec.gateway) : Buffer.alloc(0);
-  if (spec.nhid === undefined && gateway.length !== ADDRESS_BYTES[family]) {
+  const via = spec.nhid === undefined && spec.blackhole !== true;
+  const gateway = via ? ipToBytes(spec.gateway) : Buffer.alloc(0);
+  if (via && gateway.length !== ADDRESS_BYTES[family]) {
     throw new RangeError(`default route gateway must be ${family === 'inet' ? 'IPv4' : 'IPv6'}: ${spec.gateway}`);
   }
   // net/ipv6/route.c ip6_route_info_create: metric 0 becomes IP6_RT_PRIO_USER (1024), the metric
@@ -65,10 +70,12 @@ export function replaceDefaultRouteRequest(spec: DefaultRouteSpec): RouteRequest
     flags: NLM_F.CREATE | NLM_F.REPLACE,
     data: {
       family: familyNumber(family), dstLen: 0, srcLen: 0, tos: 0, table: headerTable(spec.table),
-      protocol: spec.protocol, scope: RT_SCOPE_UNIVERSE, type: RTN_UNICAST,
+      protocol: spec.protocol, scope: RT_SCOPE_UNIVERSE, type: spec.blackhole ? RTN_BLACKHOLE : RTN_UNICAST,
     },
     // With a nexthop object the route names only its id (rtm_to_fib6_config/fib_nh: RTA_NH_ID excludes RTA_GATEWAY/RTA_OIF).
-    attrs: spec.nhid !== undefined
+    attrs: spec.blackhole
+      ? { ...(spec.table > 255 ? { table: spec.table } : {}), priority: spec.metric }
+      : spec.nhid !== undefined
       ? { ...(spec.table > 255 ? { table: spec.table } : {}), priority: spec.metric, nhId: nhIdBytes(spec.nhid) }
       : { ...(spec.table > 255 ? { table: spec.table } : {}), gateway, oif: spec.oif, priority: spec.metric },
   };
@@ -129,6 +136,12 @@ function ruleRequest(type: number, flags: number, spec: RuleKey): RuleRequest {
       ...(spec.iifname ? { iifname: spec.iifname } : {}),
       ...(spec.fwmark !== null && spec.fwmark !== undefined ? { fwmark: spec.fwmark } : {}),
       ...(src ? { src } : {}), ...(dst ? { dst } : {}),
+      // The policy rules' selectors (issue 22), after the ones above so those requests keep their bytes.
+      ...(spec.fwmask !== null && spec.fwmask !== undefined ? { fwmask: spec.fwmask } : {}),
+      ...(spec.ipProto ? { ipProto: spec.ipProto } : {}),
+      ...(spec.sport ? { sportRange: spec.sport } : {}),
+      ...(spec.dport ? { dportRange: spec.dport } : {}),
+      ...(spec.uid ? { uidRange: spec.uid } : {}),
     },
   };
 }

@@ -71,7 +71,18 @@ export interface RuleEntry {
   fwmark: number | null;
   protocol: number | null;
   action: number;
+  /** FRA_FWMASK (the kernel reports it with a mark); null = none. Absent on entries decoded before issue 22. */
+  fwmask?: number | null;
+  /** FRA_IP_PROTO; null = any. */
+  ipProto?: number | null;
+  /** FRA_SPORT_RANGE / FRA_DPORT_RANGE / FRA_UID_RANGE; null = any. */
+  sport?: NumberRange | null;
+  dport?: NumberRange | null;
+  uid?: NumberRange | null;
 }
+
+/** An inclusive range (ports, uids) as the kernel's fib_rule_port_range / fib_rule_uid_range hold it. */
+export interface NumberRange { start: number; end: number }
 
 /** Addresses, routes and rules of both families (inet and inet6); consumers filter on `family`. */
 export interface NetlinkSnapshot {
@@ -108,6 +119,8 @@ export interface DefaultRouteSpec {
   protocol: number;
   /** Points the route at this nexthop object or group (RTA_NH_ID); gateway and oif then stay out of the request. */
   nhid?: number;
+  /** RTN_BLACKHOLE: the table's default route drops (gateway and oif stay out of the request). */
+  blackhole?: true;
 }
 
 /** Which default route to delete: family (default 'inet'), table, metric and optionally our protocol. */
@@ -145,16 +158,19 @@ export interface RuleKey {
   srcLength?: number;
   dst?: string | null;
   dstLength?: number;
+  /** With fwmark: FRA_FWMASK (the kernel's default is 0xffffffff). */
+  fwmask?: number | null;
+  ipProto?: number | null;
+  sport?: NumberRange | null;
+  dport?: NumberRange | null;
+  uid?: NumberRange | null;
 }
 
-/** `oif <oifname> lookup <table>` at a priority, tagged with our protocol, in one family (default 'inet'). */
-export interface RuleSpec {
-  family?: Family;
-  priority: number;
-  oifname: string;
-  table: number;
-  protocol: number;
-}
+/**
+ * A rule `<selectors> lookup <table>` at a priority, tagged with our protocol, in one family
+ * (default 'inet'): the per-link `oif <oifname>` rules, and the policy rules of `rules:` (issue 22).
+ */
+export type RuleSpec = RuleKey;
 
 export interface NetlinkPort {
   /** Opens the sockets and subscribes to link, address and route notifications of both families. */

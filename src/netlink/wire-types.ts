@@ -47,6 +47,9 @@ export interface WireRuleMessage {
   attrs: {
     dst?: Uint8Array; src?: Uint8Array; iifname?: string; oifname?: string; priority?: number;
     fwmark?: number; table?: number; protocol?: number;
+    fwmask?: number; ipProto?: number;
+    sportRange?: { start?: number; end?: number }; dportRange?: { start?: number; end?: number };
+    uidRange?: { start?: number; end?: number };
   };
 }
 

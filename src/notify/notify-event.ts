@@ -18,6 +18,8 @@ export interface NotifyEvent {
   /** ISO 8601 UTC. */
   time: string;
   timeMs: number;
+  /** `rule` events: the policy rule's name. */
+  rule?: string;
 }
 
 /** null: not an event hooks and webhooks are told about. */
@@ -45,6 +47,10 @@ export function toNotifyEvent(e: DaemonEvent): NotifyEvent | null {
       return { event: 'data_cap', link: e.link, interface: e.interface, from: '', to: `${e.pct}%`, reason, family: '',
         message: `${e.link} (${e.interface}): ${reason} (${mb(e.usageBytes)} of ${mb(e.capBytes)} MB)`, ...time(e.timeMs) };
     }
+    case 'rule-moved':
+      return { event: 'rule', rule: e.rule, link: e.to ?? '', interface: '', from: e.from ?? '', to: e.to ?? '', reason: e.state, family: e.family,
+        message: `rule ${e.rule} (${e.family}): ${e.from ?? 'none'} -> ${e.to ?? (e.state === 'blackhole' ? 'blackhole' : 'the main route')} (${e.state})`,
+        ...time(e.timeMs) };
     default:
       return null;
   }
@@ -62,6 +68,7 @@ export function hookEnv(n: NotifyEvent): Record<string, string> {
     WAN_FAMILY: n.family,
     WAN_MESSAGE: n.message,
     WAN_TIME: n.time,
+    ...(n.rule !== undefined ? { WAN_RULE: n.rule } : {}),
   };
 }
 

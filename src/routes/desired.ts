@@ -19,12 +19,13 @@ export interface Carrier { link: string; weight: number }
 export type DesiredState = Record<AddressFamily, readonly Carrier[]>;
 
 export type KernelObject =
-  | { key: string; kind: 'route'; role: 'main' | 'link'; family: AddressFamily; link: string; spec: DefaultRouteSpec;
+  /** role 'policy': a policy rule's FIB rule and its table's route (policy-rules-plan.ts). */
+  | { key: string; kind: 'route'; role: 'main' | 'link' | 'policy'; family: AddressFamily; link: string; spec: DefaultRouteSpec;
       /** Main route: the links it carries (a plain route: its link; nhid: the group's members). */
       carriers?: readonly Carrier[] }
-  | { key: string; kind: 'rule'; role: 'rule'; family: AddressFamily; link: string; spec: RuleSpec }
+  | { key: string; kind: 'rule'; role: 'rule' | 'policy'; family: AddressFamily; link: string; spec: RuleSpec }
   | { key: string; kind: 'nexthop'; role: 'nexthop'; family: AddressFamily; link: string; spec: NexthopSpec }
-  | { key: string; kind: 'group'; role: 'group'; family: AddressFamily; link: string; spec: GroupSpec; carriers: readonly Carrier[] };
+  | { key: string; kind: 'group'; role: 'group' | 'policy'; family: AddressFamily; link: string; spec: GroupSpec; carriers: readonly Carrier[] };
 
 /** The facts the planner needs of one link. */
 export interface PlannedLink {

@@ -3,7 +3,7 @@
 // swaps the other), whether a dump holds it, and which objects of the daemon's protocol a dump
 // holds. The reconciler itself knows no kind; a new kind (nexthops, groups) is a new row here.
 import type { AddressFamily } from '../bus/events.js';
-import type { Family, NetlinkPort, NetlinkSnapshot, NexthopEntry, RouteEntry, RuleEntry } from '../netlink/types.js';
+import type { Family, NetlinkPort, NetlinkSnapshot, NexthopEntry, NumberRange, RouteEntry, RuleEntry, RuleKey } from '../netlink/types.js';
 import { mainKey, type KernelObject } from './desired.js';
 import { MAIN_TABLE } from './plan.js';
 
@@ -63,6 +63,9 @@ function routeStray(family: AddressFamily, table: number, dst: string | null, ds
   };
 }
 
+/** linux/rtnetlink.h RTN_BLACKHOLE: a policy rule's table when its traffic must not leak (issue 22). */
+const RTN_BLACKHOLE = 6;
+
 type RouteObject = Extract<KernelObject, { kind: 'route' }>;
 type RuleObject = Extract<KernelObject, { kind: 'rule' }>;
 
@@ -73,30 +76,44 @@ export const ROUTE_KIND: ObjectKind<RouteObject> = {
   apply: (nl, o) => nl.replaceDefaultRoute(o.spec),
   inDump: (snap, o, own) => snap.routes.some((r) => r.family === kernelFamily(o.family) && r.table === o.spec.table && r.dst === null
     && r.protocol === own && (r.priority ?? 0) === kernelMetric(o.family, o.spec.metric)
-    && (o.spec.nhid !== undefined ? r.nhid === o.spec.nhid : r.oif === o.spec.oif && r.gateway === o.spec.gateway)),
+    && (o.spec.blackhole ? r.type === RTN_BLACKHOLE : r.type !== RTN_BLACKHOLE
+      && (o.spec.nhid !== undefined ? r.nhid === o.spec.nhid : r.oif === o.spec.oif && r.gateway === o.spec.gateway))),
   owned: (snap, own) => snap.routes.filter((r) => r.protocol === own).map((r: RouteEntry) =>
     routeStray(fam(r.family), r.table, r.dst, r.dstLength, r.priority ?? 0, own, { gateway: r.gateway, oif: r.oif })),
   stray: (o) => routeStray(o.family, o.spec.table, null, 0, o.spec.metric, o.spec.protocol, { link: o.link, gateway: o.spec.gateway }),
 };
 
-function ruleIdentity(family: AddressFamily, r: { priority: number; table: number; oifname?: string | null; iifname?: string | null;
-  fwmark?: number | null; src?: string | null; srcLength?: number; dst?: string | null; dstLength?: number }): string {
+type RuleSelectors = Omit<RuleKey, 'family' | 'protocol'>;
+
+const rangeText = (r: NumberRange | null | undefined): string => (r ? `${r.start}-${r.end}` : '');
+
+/** Every selector is part of a rule's identity: two rules differing in one are two rules to the kernel. */
+function ruleIdentity(family: AddressFamily, r: RuleSelectors): string {
+  // The kernel reports a mark's mask, defaulting it to 0xffffffff (net/core/fib_rules.c fib_nl2rule).
+  const mask = r.fwmask ?? (r.fwmark ? 0xffffffff : null);
   return `rule/${family}/${r.priority}/${r.table}/${r.oifname ?? ''}/${r.iifname ?? ''}/${r.fwmark ?? ''}`
-    + `/${r.src ?? ''}/${r.src ? r.srcLength ?? 0 : ''}/${r.dst ?? ''}/${r.dst ? r.dstLength ?? 0 : ''}`;
+    + `/${r.src ?? ''}/${r.src ? r.srcLength ?? 0 : ''}/${r.dst ?? ''}/${r.dst ? r.dstLength ?? 0 : ''}`
+    + (mask !== null || r.ipProto || r.sport || r.dport || r.uid
+      ? `/${mask ?? ''}/${r.ipProto ?? ''}/${rangeText(r.sport)}/${rangeText(r.dport)}/${rangeText(r.uid)}` : '');
 }
+
+const entrySelectors = (r: RuleEntry): RuleSelectors => ({ priority: r.priority!, table: r.table, oifname: r.oifname, iifname: r.iifname,
+  fwmark: r.fwmark, src: r.src, srcLength: r.srcLength, dst: r.dst, dstLength: r.dstLength, fwmask: r.fwmask ?? null,
+  ipProto: r.ipProto ?? null, sport: r.sport ?? null, dport: r.dport ?? null, uid: r.uid ?? null });
 
 export const RULE_KIND: ObjectKind<RuleObject> = {
   removalOrder: 0,
   adoptWhenEqual: false,
   identity: (o) => ruleIdentity(o.family, o.spec),
   apply: (nl, o) => nl.addRule(o.spec),
-  inDump: (snap, o) => snap.rules.some((r) => r.family === kernelFamily(o.family) && r.table === o.spec.table
-    && r.oifname === o.spec.oifname && r.priority === o.spec.priority),
+  inDump: (snap, o) => snap.rules.some((r) => r.family === kernelFamily(o.family) && r.priority !== null
+    && ruleIdentity(o.family, entrySelectors(r)) === ruleIdentity(o.family, o.spec)),
   owned: (snap, own) => snap.rules.filter((r) => r.protocol === own && r.priority !== null).map((r: RuleEntry) => {
     const family = fam(r.family);
-    const key = { family: r.family, priority: r.priority!, table: r.table, protocol: own, oifname: r.oifname, iifname: r.iifname,
-      fwmark: r.fwmark, src: r.src, srcLength: r.srcLength, dst: r.dst, dstLength: r.dstLength };
-    return { identity: ruleIdentity(family, key), kind: 'rule' as const, family, successor: null,
+    const selectors = entrySelectors(r);
+    // The kernel's rule_find compares what a delete names: every selector the rule has.
+    const key: RuleKey = { family: r.family, protocol: own, ...selectors };
+    return { identity: ruleIdentity(family, selectors), kind: 'rule' as const, family, successor: null,
       describe: { family, priority: r.priority, table: r.table, oifname: r.oifname }, remove: (nl: NetlinkPort) => nl.deleteRule(key) };
   }),
   stray: (o) => ({ identity: ruleIdentity(o.family, o.spec), kind: 'rule', family: o.family, successor: null,

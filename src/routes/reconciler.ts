@@ -277,7 +277,9 @@ export class Reconciler {
     this.failures.set(o.key, { attempts, dueMs: this.clock.nowMs() + delay, error });
     if (!prev) {
       this.log.warn({ link: o.link, object: o.key, errno: errorCode(err), error, retryMs: delay },
-        o.role === 'main' ? 'could not set the default route; retrying with backoff' : 'could not set the per-link routing table; retrying with backoff');
+        o.role === 'main' ? 'could not set the default route; retrying with backoff'
+          : o.role === 'policy' ? 'could not set a policy rule or its table; retrying with backoff'
+          : 'could not set the per-link routing table; retrying with backoff');
     }
     this.hooks.failed(o, err, attempts);
   }

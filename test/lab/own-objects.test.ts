@@ -29,6 +29,8 @@ function expected(k: Knobs): string[] {
     for (const [i, iface] of ['wan1', 'wan2'].entries()) {
       out.push(`route ${family} ${k.route_table_base + i} ${family === 'inet' ? 0 : 1} ${iface}`);
       out.push(`rule ${family} ${k.rule_priority} ${k.route_table_base + i} ${iface}`);
+      // reply_routing (default on, issue 22): `from <the link's global address> lookup <its table>`.
+      out.push(`rule ${family} ${k.rule_priority} ${k.route_table_base + i} null`);
     }
   }
   return out.sort();

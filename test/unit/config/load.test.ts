@@ -36,6 +36,8 @@ test('an empty file gives every default', () => {
     ],
     pingTargets: ['8.8.8.8', '1.1.1.1', '9.9.9.9'],
     pingTimeoutMs: 1500,
+    policyRulePriority: 2000,
+    replyRouting: true,
     pingCount: 1,
     checkIntervalMs: 3000,
     failureThreshold: 3,

@@ -24,7 +24,7 @@ test('hooks: a bare path (all events, 10 s) and a mapping with args, events and 
   ].join('\n'), 'x.yaml');
   assert.equal(c.metricsPublic, true);
   assert.deepEqual(c.hooks, [
-    { path: '/usr/local/bin/notify.sh', args: [], events: ['switch', 'link_down', 'link_up', 'all_down', 'degraded', 'data_cap'], timeoutMs: 10_000 },
+    { path: '/usr/local/bin/notify.sh', args: [], events: ['switch', 'link_down', 'link_up', 'all_down', 'degraded', 'data_cap', 'rule'], timeoutMs: 10_000 },
     { path: '/etc/wan-failover/hooks/switch', args: ['--quiet'], events: ['switch', 'all_down'], timeoutMs: 2500 },
   ]);
 });
@@ -41,7 +41,7 @@ test('webhooks: url, headers, events, timeout, retries, fields', () => {
     '    retries: 0',
   ].join('\n'), 'x.yaml');
   assert.deepEqual(c.webhooks, [
-    { url: 'https://ntfy.example/', headers: { Authorization: 'Bearer s3cret' }, events: ['switch', 'link_down', 'link_up', 'all_down', 'degraded', 'data_cap'],
+    { url: 'https://ntfy.example/', headers: { Authorization: 'Bearer s3cret' }, events: ['switch', 'link_down', 'link_up', 'all_down', 'degraded', 'data_cap', 'rule'],
       timeoutMs: 5000, retries: 3, fields: { topic: 'wan', priority: 4 } },
     { url: 'http://127.0.0.1:9/hook', headers: {}, events: ['switch'], timeoutMs: 1000, retries: 0, fields: {} },
   ]);

@@ -64,7 +64,7 @@ export class MemoryNetlink implements NetlinkPort {
   attempts = 0;
   async replaceDefaultRoute(spec: DefaultRouteSpec): Promise<void> {
     this.attempts += 1;
-    if (this.kernelLike && this.addresses && !this.addresses.some((a) => a.index === spec.oif)) {
+    if (this.kernelLike && !spec.blackhole && this.addresses && !this.addresses.some((a) => a.index === spec.oif)) {
       throw Object.assign(new Error('netlink replaceDefaultRoute failed: ENETUNREACH'), { code: 'ENETUNREACH' });
     }
     if (this.failReplace) throw new Error(this.failReplace);
@@ -73,7 +73,8 @@ export class MemoryNetlink implements NetlinkPort {
     // Kept like the kernel would: one default route per table and metric.
     const family = spec.family ?? 'inet';
     this.routes = this.routes.filter((r) => !(r.family === family && r.table === spec.table && r.dst === null && (r.priority ?? 0) === spec.metric));
-    this.routes.push({ ...defaultRoute(spec.oif, spec.gateway, spec.protocol, spec.table, spec.metric, family), nhid: spec.nhid ?? null });
+    this.routes.push({ ...defaultRoute(spec.oif, spec.gateway, spec.protocol, spec.table, spec.metric, family), nhid: spec.nhid ?? null,
+      ...(spec.blackhole ? { type: 6, gateway: null, oif: null } : {}) });
   }
   async deleteDefaultRoute(spec: { table: number }): Promise<void> {
     this.ops.push({ op: 'delete', table: spec.table });
@@ -88,14 +89,21 @@ export class MemoryNetlink implements NetlinkPort {
   }
   async addRule(spec: RuleSpec): Promise<void> {
     this.ops.push({ op: 'addRule', spec });
-    this.rules.push({ family: spec.family ?? 'inet', priority: spec.priority, table: spec.table, oifname: spec.oifname, iifname: null, src: null,
-      srcLength: 0, dst: null, dstLength: 0, fwmark: null, protocol: spec.protocol, action: 1 });
+    const entry: RuleEntry = { family: spec.family ?? 'inet', priority: spec.priority, table: spec.table, oifname: spec.oifname ?? null,
+      iifname: spec.iifname ?? null, src: spec.src ?? null, srcLength: spec.srcLength ?? 0, dst: spec.dst ?? null, dstLength: spec.dstLength ?? 0,
+      fwmark: spec.fwmark ?? null, protocol: spec.protocol, action: 1, fwmask: spec.fwmask ?? null, ipProto: spec.ipProto ?? null,
+      sport: spec.sport ?? null, dport: spec.dport ?? null, uid: spec.uid ?? null };
+    // Like the kernel with NLM_F_EXCL: an identical rule is EEXIST (which the adapter tolerates).
+    if (!this.rules.some((r) => JSON.stringify({ ...r, protocol: 0 }) === JSON.stringify({ ...entry, protocol: 0 }))) this.rules.push(entry);
   }
   async deleteRule(spec: RuleKey): Promise<void> {
     this.ops.push({ op: 'delRule', spec });
     const family = spec.family ?? 'inet';
+    // Like the kernel's rule_find (net/core/fib_rules.c): every selector the request names must match.
+    const named = (['oifname', 'iifname', 'fwmark', 'src', 'dst', 'ipProto', 'sport', 'dport', 'uid'] as const)
+      .filter((k) => spec[k] !== undefined && spec[k] !== null);
     this.rules = this.rules.filter((r) => !(r.family === family && r.table === spec.table && r.priority === spec.priority
-      && (spec.oifname === undefined || spec.oifname === null || r.oifname === spec.oifname)));
+      && named.every((k) => JSON.stringify(r[k] ?? null) === JSON.stringify(spec[k]))));
   }
   nexthops: NexthopEntry[] = [];
   async replaceNexthop(spec: NexthopSpec): Promise<void> {
