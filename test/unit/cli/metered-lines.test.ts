@@ -17,6 +17,6 @@ test('a metered link gets its line; without one there is no section', () => {
     probing: 'normal rate', last_resort: 'data cap reached: carries traffic only while every other link is down' });
   const lines = renderStatus(s, plain);
   const i = lines.indexOf('metered links:');
-  assert.ok(i >= 0);
+  assert.notEqual(i, -1, 'a "metered links:" block');
   assert.match(lines[i + 1]!, /10050\.5 MB of 10000 MB \(100\.5 %\) since 2026-03-01; normal rate; last resort: data cap reached/);
 });

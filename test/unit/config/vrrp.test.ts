@@ -57,7 +57,7 @@ describe('vrrp config', () => {
   it('the commented vrrp: example in config.example.yaml is valid once uncommented', () => {
     const lines = readFileSync(EXAMPLE, 'utf8').split('\n');
     const start = lines.findIndex((l) => l.startsWith('# vrrp:'));
-    assert.ok(start >= 0, 'config.example.yaml has a commented vrrp: section');
+    assert.notEqual(start, -1, 'config.example.yaml has a commented vrrp: section');
     const block: string[] = [];
     for (const l of lines.slice(start)) {
       if (!l.startsWith('#')) break;

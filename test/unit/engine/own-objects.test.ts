@@ -32,7 +32,8 @@ test('restart with route_metric, tables and rule_priority changed: only the new 
   assert.equal(daemon.status().active, 'secondary', 'the link our old route used is adopted: no flap');
   const added = nl.ops.findIndex((o) => o.op === 'replace' && o.spec.table === 254);
   const removed = nl.ops.findIndex((o) => o.op === 'deleteRoute' && o.key.table === 254);
-  assert.ok(added >= 0 && removed > added, 'the old main route goes only after the new one is in');
+  assert.notEqual(added, -1, 'the new main route was installed');
+  assert.ok(removed > added, 'the old main route goes only after the new one is in');
   assert.ok(nl.routes.some((r) => r.protocol === 16), 'the foreign default route stays');
   await daemon.stop();
 });
