@@ -10,13 +10,22 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { trafficPeriodMs } from '../../src/config/timing.js';
 import { deleteWan, recreateWan } from '../../lab/iface-churn.js';
-import { startIspByteCounter } from '../../lab/isp-byte-counter.js';
+import { startIspByteCounter, type ByteCount } from '../../lab/isp-byte-counter.js';
 import { activeIface, notRoot, sleep, status, waitFor, withRig, type Rig } from './support.js';
 
 const STANDBY_S = 4;
 /** The daemon reads the byte counters every max(check_interval, 5 s) (config/timing.ts): one period and a margin. */
 const COUNTERS_SETTLE_MS = trafficPeriodMs({ checkIntervalMs: 1000 }) + 1500;
 const VOLUME = fileURLToPath(new URL('../../lab/udp-volume.js', import.meta.url));
+
+/**
+ * MB both ways between two ISP readings, as the daemon counts them: the ISP counts IP bytes, the
+ * kernel counters the daemon reads count Ethernet frames, 14 bytes more per packet (veth has no FCS).
+ */
+function frameMbBetween(a: ByteCount, b: ByteCount): number {
+  const packets = b.fromRouterPackets + b.toRouterPackets - a.fromRouterPackets - a.toRouterPackets;
+  return (b.fromRouterBytes + b.toRouterBytes - a.fromRouterBytes - a.toRouterBytes + 14 * packets) / 1e6;
+}
 
 function meteredLinks(rig: Rig, metered: Record<string, unknown>): unknown[] {
   return rig.lab.links.map((l, i) => ({ name: l.iface, interface: l.iface, display_name: `ISP ${l.index}`, ...(i === 1 ? { metered } : {}) }));
@@ -50,8 +59,7 @@ test('a metered standby: few probe bytes, failover onto it, usage kept across a 
       await rig.lab.fail(1, 'upstream');
       await waitFor('default route on the metered link', async () => (await activeIface(rig)) === rig.lab.links[1]!.iface);
       await waitFor('normal rate while it carries', async () => (await status(rig, d)).links[1].probing === 'normal rate');
-      // Traffic through the metered link, counted in its ISP at the IP level; the kernel's counters
-      // the daemon reads count Ethernet frames, 14 bytes more per packet (veth has no FCS).
+      // Traffic through the metered link, counted in its ISP (frameMbBetween).
       await sleep(COUNTERS_SETTLE_MS);
       const u0 = (await status(rig, d)).links[1].usage_mb as number;
       const c0 = await isp2.read();
@@ -59,8 +67,7 @@ test('a metered standby: few probe bytes, failover onto it, usage kept across a 
       await sleep(COUNTERS_SETTLE_MS);
       const u1 = (await status(rig, d)).links[1].usage_mb as number;
       const c1 = await isp2.read();
-      const packets = c1.fromRouterPackets + c1.toRouterPackets - c0.fromRouterPackets - c0.toRouterPackets;
-      const ispMb = (c1.fromRouterBytes + c1.toRouterBytes - c0.fromRouterBytes - c0.toRouterBytes + 14 * packets) / 1e6;
+      const ispMb = frameMbBetween(c0, c1);
       assert.ok(ispMb > 5, `the burst went through the metered link (${ispMb} MB in its ISP)`);
       assert.ok(Math.abs((u1 - u0) - ispMb) <= ispMb * 0.01 + 0.02, `usage ${u1 - u0} MB vs ${ispMb} MB counted in the ISP`);
       const before = u1;
@@ -85,8 +92,7 @@ test('a metered standby: few probe bytes, failover onto it, usage kept across a 
       await sleep(COUNTERS_SETTLE_MS);
       const u3 = (await status(rig, d2)).links[1].usage_mb as number;
       const c3 = await isp2.read();
-      const packets3 = c3.fromRouterPackets + c3.toRouterPackets - c2.fromRouterPackets - c2.toRouterPackets;
-      const isp3 = (c3.fromRouterBytes + c3.toRouterBytes - c2.fromRouterBytes - c2.toRouterBytes + 14 * packets3) / 1e6;
+      const isp3 = frameMbBetween(c2, c3);
       assert.ok(isp3 > 5, `the burst went through the re-created link (${isp3} MB)`);
       assert.ok(Math.abs((u3 - u2) - isp3) <= isp3 * 0.01 + 0.02, `usage across re-creation ${u3 - u2} MB vs ${isp3} MB in the ISP`);
       await isp1.remove();

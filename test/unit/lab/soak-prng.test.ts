@@ -37,7 +37,10 @@ test('next() spans [0, 1) and int() hits exactly the values of its inclusive ran
   // Covers the range and stays inside it: a generator stuck at one value, or not scaled to [0, 1), fails.
   const min = Math.min(...xs);
   const max = Math.max(...xs);
-  assert.ok(min < 0.01 && max > 0.99 && max < 1 && min >= 0, `range: min ${min}, max ${max}`);
+  // [0, 1): a generator that never reaches either end, or leaves the range, fails one of these.
+  assert.ok(min < 0.01, `reaches the bottom of the range: min ${min}`);
+  assert.ok(max > 0.99, `reaches the top of the range: max ${max}`);
+  assert.ok(xs.every((x) => x >= 0 && x < 1), `stays inside [0, 1): min ${min}, max ${max}`);
 });
 
 test('roughly uniform: each decile of 10000 draws holds 7..13 %', () => {

@@ -49,11 +49,15 @@ test('start-up sweep: an earlier config\'s main route (other metric), tables and
   // The old main route went after the new one was in: never a moment without a default route of ours.
   const newMain = nl.ops.findIndex((o) => o.op === 'replace' && o.spec.table === 254);
   const oldMain = nl.ops.findIndex((o) => o.op === 'deleteRoute' && o.key.table === 254);
-  assert.ok(newMain >= 0 && oldMain > newMain, JSON.stringify(nl.ops));
+  assert.notEqual(newMain, -1, `the new main route was installed: ${JSON.stringify(nl.ops)}`);
+  assert.notEqual(oldMain, -1, `the old main route was removed: ${JSON.stringify(nl.ops)}`);
+  assert.ok(oldMain > newMain, `the old main route goes after the new one is in: ${JSON.stringify(nl.ops)}`);
   // Rules before tables.
   const firstRuleDel = nl.ops.findIndex((o) => o.op === 'delRule');
   const firstTableDel = nl.ops.findIndex((o) => o.op === 'deleteRoute' && o.key.table !== 254);
-  assert.ok(firstRuleDel >= 0 && firstRuleDel < firstTableDel);
+  assert.notEqual(firstRuleDel, -1, 'a stale rule was removed');
+  assert.notEqual(firstTableDel, -1, 'a stale table route was removed');
+  assert.ok(firstRuleDel < firstTableDel, 'rules go before the tables they look up');
 });
 
 test('an old main route stays while its successor cannot be installed (no link carries yet)', async () => {
