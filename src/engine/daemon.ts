@@ -168,7 +168,7 @@ export class Daemon implements Engine {
     await this.sysctls.atStart();
     await this.housekeeping.refreshStateFiles();
     await this.metered?.start();
-    this.probes.openPresent((name) => this.facts.get(name)?.ifindex !== null);
+    this.probes.openPresent((name) => this.probeable(name));
     this.record('start', 'info', null, 'Daemon started');
     this.running = true;
     this.replan();
@@ -370,7 +370,7 @@ export class Daemon implements Engine {
     const timeMs = this.deps.clock.wallMs();
     switch (c.kind) {
       case 'ifindex':
-        this.probes.reset(c.link, c.ifindex !== null);
+        this.probes.reset(c.link, this.probeable(c.link));
         this.reconciler.retryNow((o) => o.link === c.link);
         break;
       case 'present':
@@ -380,6 +380,11 @@ export class Daemon implements Engine {
         const l = this.facts.get(c.link)!;
         this.bus.publish({ kind: 'carrier', link: c.link, interface: l.cfg.interface, up: c.up, timeMs });
         this.feedAll({ kind: 'carrier', link: c.link, up: c.up });
+        // No probes without carrier: the policy already counts the link down, and an echo sent then
+        // leaves a neighbour entry resolving on a dead wire, whose failure (ARP gives up after
+        // mcast_solicit x retrans_time, 3 s) fails the first echoes after the carrier returns with
+        // EHOSTUNREACH and delays the return by a check. Carrier back: a fresh socket, a round at once.
+        this.probes.reset(c.link, this.probeable(c.link), c.up);
         // Carrier back: a table route the kernel dropped with it can go in again.
         if (c.up) this.reconciler.retryNow((o) => o.link === c.link);
         break;
@@ -400,6 +405,12 @@ export class Daemon implements Engine {
         break;
     }
     this.replan();
+  }
+
+  /** A link worth probing: its interface is there and its carrier is not known to be lost. */
+  private probeable(link: string): boolean {
+    const f = this.facts.get(link);
+    return f !== undefined && f.ifindex !== null && f.carrier !== false;
   }
 
   private onGateway(link: string, family: AddressFamily, before: string | null, after: string | null, source: string | null): void {

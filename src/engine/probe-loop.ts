@@ -50,13 +50,28 @@ export class ProbeLoop {
     this.lastProgressMs = deps.clock.nowMs();
   }
 
-  /** (Re)opens the link's probers; `present: false` closes them (the interface is gone). */
-  reset(link: string, present: boolean): void {
+  /**
+   * (Re)opens the link's probers; `probeable: false` closes them (the interface is gone, or has no
+   * carrier). `now`: the reopened probers' first round starts at once rather than at the next tick.
+   */
+  reset(link: string, probeable: boolean, now = false): void {
     for (const s of this.slots.filter((x) => x.link.name === link)) {
       s.prober?.close();
       s.prober = null;
-      if (present) this.open(s);
+      if (!probeable) continue;
+      this.open(s);
+      if (now) this.wake(s);
     }
+  }
+
+  /** The slot's next round starts as soon as it can: now, or when the one in flight ends. */
+  private wake(s: Slot): void {
+    if (!this.running) return;
+    s.wakeNow = true;
+    if (s.inFlight) return; // its end schedules the next round
+    if (s.timer) this.deps.clock.clearTimer(s.timer);
+    s.timer = null;
+    this.schedule(s);
   }
 
   /** Runs one round of every link at once (start-up: READY after the first verdicts), then schedules. */
@@ -112,11 +127,8 @@ export class ProbeLoop {
         void this.round(s).finally(() => this.schedule(s));
       } else if (s.inFlight) {
         s.wakeNow = true; // the running round's end schedules the next one
-      } else if (s.timer) {
-        this.deps.clock.clearTimer(s.timer);
-        s.timer = null;
-        s.wakeNow = true;
-        this.schedule(s);
+      } else {
+        this.wake(s);
       }
     }
   }

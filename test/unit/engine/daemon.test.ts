@@ -69,6 +69,27 @@ test('carrier loss switches at once, before any probe cycle', async () => {
   await daemon.stop();
 });
 
+test('no probe rounds while a link has no carrier; carrier back: a fresh prober and a round at once, not at the next tick', async () => {
+  const { nl, daemon, probers, clock } = await setup();
+  const rounds = (name: string): number => probers.cyclesBy.get(name) ?? 0;
+  nl.emit({ kind: 'link', op: 'new', link: link(11, 'wan1', false) });
+  await daemon.setAuto(true);
+  const primary = rounds('primary');
+  const secondary = rounds('secondary');
+  await clock.advanceAsync(5000);
+  assert.equal(rounds('primary'), primary, 'no round on a link without carrier (its echoes would leave a neighbour entry resolving on a dead wire)');
+  assert.equal(rounds('secondary'), secondary + 5, 'the other link is probed every check_interval meanwhile');
+  const opened = probers.opened;
+  await clock.advanceAsync(300);
+  nl.emit({ kind: 'link', op: 'new', link: link(11, 'wan1', true) });
+  await clock.advanceAsync(0);
+  assert.equal(probers.opened, opened + 1, 'the carrier back opens a fresh prober');
+  assert.equal(rounds('primary'), primary + 1, 'and its first round starts at once, 700 ms before the next tick');
+  await clock.advanceAsync(1000);
+  assert.equal(rounds('primary'), primary + 2, 'then every check_interval again');
+  await daemon.stop();
+});
+
 test('a gateway change seen on netlink updates the per-link table and the active default route', async () => {
   const { nl, daemon } = await setup();
   nl.emit({ kind: 'route', op: 'new', route: defaultRoute(11, '100.64.1.254', 16, 254, 50) });

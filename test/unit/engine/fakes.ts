@@ -145,13 +145,18 @@ export class ScriptedProbers {
   sendErrors = new Map<string, string>();
   cycles = 0;
   closed = 0;
+  opened = 0;
+  /** Rounds run per link. */
+  readonly cyclesBy = new Map<string, number>();
 
   factory = (link: LinkConfig, family: AddressFamily = 'ipv4'): ProberPort => {
     const name = link.name;
+    this.opened += 1;
     const stats: ProbeStats = { rttMs: 5, lossPct: 0, gateway: null, targets: [] };
     return {
       runCycle: async (gateway: string | null): Promise<CycleResult> => {
         this.cycles += 1;
+        this.cyclesBy.set(name, (this.cyclesBy.get(name) ?? 0) + 1);
         const ok = (family === 'ipv6' ? this.healthy6.get(name) : undefined) ?? this.healthy.get(name) ?? true;
         const error = this.sendErrors.get(name) ?? null;
         const targets = error ? [{ target: '198.51.100.1', ok: false, rttMs: null, error }] : [];
