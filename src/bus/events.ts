@@ -71,6 +71,8 @@ export type DaemonEvent =
   /** A metered link's usage reached 75, 95 or 100 % of its data cap in this billing period (src/metered/). */
   | { kind: 'data-cap'; link: string; interface: string; pct: 75 | 95 | 100; usageBytes: number; capBytes: number;
       periodStartMs: number; timeMs: number }
+  /** The DNS servers a link uses changed (issue 22): its static `dns`, else its DHCP leases'. */
+  | { kind: 'link-dns'; link: string; servers: string[]; source: 'static' | 'dhcp' | null; timeMs: number }
   /** Something in the status may have changed (coarse: listeners re-read engine.status()). */
   | { kind: 'status-changed'; timeMs: number }
   /**
