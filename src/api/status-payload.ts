@@ -64,6 +64,9 @@ export interface LinkPayload extends Partial<MeteredPayload> {
   weight?: number;
   carrying?: boolean;
   share?: number;
+  /** DNS that follows the link (issue 22): the servers in use; absent when the link has none. */
+  dns?: string[];
+  dns_source?: 'static' | 'dhcp';
 }
 
 export interface EventPayload {
@@ -168,6 +171,7 @@ export function toLinkPayload(link: LinkStatus): LinkPayload {
     } } : {}),
     ...(link.tier !== undefined ? { tier: link.tier, weight: link.weight ?? 1 } : {}),
     ...(link.carrying !== undefined ? { carrying: link.carrying, share: round4(link.share ?? 0) } : {}),
+    ...(link.dns ? { dns: link.dns.servers, dns_source: link.dns.source } : {}),
     ...(link.conntrack ? { conntrack: { entries: link.conntrack.entries, flushes: link.conntrack.flushes, last_flush: isoOrNull(link.conntrack.lastMs) } } : {}),
     jitter_ms: round2OrNull(link.jitterMs ?? null),
     state_reason: link.stateReason ?? null,

@@ -226,6 +226,7 @@ export class Daemon implements Engine {
       kernelActive: this.kernelActive.get('ipv4') ?? null,
       place: (l) => { const p = this.places.find((x) => x.name === l); return { tier: p?.tier ?? 1, weight: p?.weight ?? 1 }; },
       share: (l) => this.shareOf('ipv4', l),
+      dns: (l) => this.linkDns(l),
       ipv6: this.families.includes('ipv6') ? {
         policy: this.policy('ipv6'), kernelActive: this.kernelActive.get('ipv6') ?? null,
         stats: (l: string) => this.probes.stats(l, 'ipv6'),

@@ -59,6 +59,8 @@ export interface LinkStatus {
   carrying?: boolean;
   /** This link's share of new IPv4 flows (0-1): its fraction of the group's buckets (balancing), else its weight's share. */
   share?: number;
+  /** The DNS servers the link uses (issue 22): its static `dns`, else its DHCP leases'; absent when it has none. */
+  dns?: { servers: string[]; source: 'static' | 'dhcp' };
   /** A metered link's usage, probing and cap (src/metered/); absent for an unmetered link. */
   metered?: MeteredLinkStatus;
 }
