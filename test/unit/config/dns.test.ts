@@ -72,3 +72,17 @@ describe('reload', () => {
     assert.equal(plan.applied.links[0]!.dns, undefined);
   });
 });
+
+describe('config.example.yaml', () => {
+  it('its commented dns: section and a link\'s dns line are valid once uncommented', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { fileURLToPath } = await import('node:url');
+    const lines = readFileSync(fileURLToPath(new URL('../../../../config.example.yaml', import.meta.url)), 'utf8').split('\n');
+    const start = lines.findIndex((l) => l.startsWith('# dns:'));
+    const block = [lines[start]!.slice(2), lines[start + 1]!.slice(2)].join('\n');
+    const dnsLine = lines.find((l) => /^\s+# dns: \[/.test(l))!.replace(/#.*?dns:/, 'dns:').replace(/\s+#.*$/, '').trim();
+    const cfg = parse(`${HEAD}primary: {interface: eth0, ${dnsLine}}\nsecondary: {interface: eth1}\n${block}\n`);
+    assert.deepEqual(cfg.dns, { resolvFile: '/run/wan-failover/resolv.conf' });
+    assert.deepEqual(cfg.links[0]!.dns, ['198.51.100.53']);
+  });
+});
