@@ -74,7 +74,7 @@ test('hostile interface names and router values never escape or corrupt the stat
 
 test('BOUND records the lease\'s DNS servers as a list "dns", dotted quads only', () => withDir((dir) => {
   runHook(dir, { reason: 'BOUND', interface: 'wan1', new_routers: '198.51.100.1',
-    new_domain_name_servers: '198.51.100.53 1.2.3 x"y 1.2.3.4.5 .1.2.3 1..2.3 203.0.113.53' });
+    new_domain_name_servers: '198.51.100.53 1.2.3 x"y 1.2.3.4.5 .1.2.3 1..2.3 * 203.0.113.53' });
   const data = JSON.parse(readFileSync(path.join(dir, 'wan1.json'), 'utf8')) as { gateway: string; dns: string[] };
   assert.equal(data.gateway, '198.51.100.1');
   assert.deepEqual(data.dns, ['198.51.100.53', '203.0.113.53']);
