@@ -1,6 +1,7 @@
 // PURE mapping from the engine's snapshot to the seed's /api/status JSON (snake_case, ISO-8601 times).
 // Every field the seed returned keeps its name and type so existing Home Assistant configs keep working;
 // the additions (carrier, state, rtt, targets, links[], ...) are only ever new keys.
+import type { DnsSource } from '../bus/events.js';
 import type { EngineEvent, EngineStatus, LinkStatus, RuleStatus, Traffic } from '../engine/types.js';
 import type { TargetStats } from '../probe/types.js';
 import { meteredPayload, type MeteredPayload } from '../metered/metered-status.js';
@@ -66,7 +67,7 @@ export interface LinkPayload extends Partial<MeteredPayload> {
   share?: number;
   /** DNS that follows the link (issue 22): the servers in use; absent when the link has none. */
   dns?: string[];
-  dns_source?: 'static' | 'dhcp';
+  dns_source?: DnsSource;
 }
 
 export interface EventPayload {

@@ -4,7 +4,7 @@
 // reconciler, and what the reconciler reports back (applied/failed) becomes switch events on the
 // bus. Probe rounds reach the policy as each link's round ends (probe-loop). Outputs (event ring,
 // logging, sd_notify, API, MQTT, ...) are extensions on the bus.
-import type { AddressFamily, SwitchEnd } from '../bus/events.js';
+import type { AddressFamily, LinkDns, SwitchEnd } from '../bus/events.js';
 import { SyncEventBus, type EventBus } from '../bus/event-bus.js';
 import type { Clock } from '../clock.js';
 import { planReload, type ReloadPlan } from '../config/reload.js';
@@ -522,7 +522,7 @@ export class Daemon implements Engine {
   }
 
   /** The DNS servers a link uses (issue 22): its static `dns` (the running config's), else its DHCP leases'. */
-  linkDns(name: string): { servers: readonly string[]; source: 'static' | 'dhcp' | null } {
+  linkDns(name: string): LinkDns {
     const fixed = this.cfg.links.find((l) => l.name === name)?.dns;
     if (fixed) return { servers: fixed, source: 'static' };
     const dhcp = this.facts.get(name)?.dhcpDns ?? [];

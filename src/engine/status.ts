@@ -1,5 +1,6 @@
 // Builds the read-only status snapshot (pure): a projection of the link facts, the policy's
 // decision state, the probers' figures and what the reconciler says the kernel holds.
+import type { LinkDns } from '../bus/events.js';
 import type { LinkFacts } from '../facts/link-facts.js';
 import type { PolicyState } from '../policy/types.js';
 import type { ProbeStats } from '../probe/types.js';
@@ -21,7 +22,7 @@ export interface StatusInput {
   place?(link: string): { tier: number; weight: number };
   share?(link: string): number | null;
   /** The DNS servers a link uses (issue 22); source null = none known. */
-  dns?(link: string): { servers: readonly string[]; source: 'static' | 'dhcp' | null };
+  dns?(link: string): LinkDns;
   events: EngineEvent[];
   switchCount: number;
   lastSwitchMs: number | null;
@@ -118,7 +119,7 @@ function familyStatus(f: LinkFacts, v6: NonNullable<StatusInput['ipv6']>): LinkF
   };
 }
 
-function dnsOf(d: { servers: readonly string[]; source: 'static' | 'dhcp' | null } | undefined): { dns?: { servers: string[]; source: 'static' | 'dhcp' } } {
+function dnsOf(d: LinkDns | undefined): Pick<LinkStatus, 'dns'> {
   return d && d.source !== null && d.servers.length > 0 ? { dns: { servers: [...d.servers], source: d.source } } : {};
 }
 
