@@ -6,10 +6,11 @@
 // bounded backoff; failover never waits on it. The file is rewritten only when its content changes,
 // and left as it is at stop (like the default route). The path is read from the running config at
 // each write, so a SIGHUP that sets, moves or unsets it applies in place.
-import type { Clock, TimerHandle } from '../clock.js';
+import type { Clock } from '../clock.js';
 import type { EventBus } from '../bus/event-bus.js';
 import type { BackoffPolicy } from '../bus/extension-host.js';
 import type { Extension } from '../bus/extension.js';
+import { TurnWriter } from '../bus/turn-writer.js';
 import { describeError } from '../errors.js';
 import { Streak } from '../log-streak.js';
 import { writeFileAtomically, type WriteWeightFile } from '../vrrp/weight-file.js';
@@ -42,13 +43,12 @@ export class ResolvExtension implements Extension {
   private offs: Array<() => void> = [];
   /** What this run last wrote, per path (a moved path is written anew). */
   private written: { file: string; text: string } | null = null;
-  private retry: TimerHandle | null = null;
-  private attempts = 0;
-  private queued = false;
   private running = false;
   private readonly failures: Streak<Failure>;
+  private readonly turns: TurnWriter;
 
   constructor(private readonly deps: ResolvDeps) {
+    this.turns = new TurnWriter(deps.clock, deps.backoff ?? RESOLV_BACKOFF, () => this.sync());
     this.failures = new Streak<Failure>({
       began: (f) => deps.log.warn({ file: f.file, error: f.error }, 'resolv: cannot write the resolv file; retrying with backoff'),
       ended: (count, f) => deps.log.info({ file: f.file, attempts: count }, 'resolv: resolv file written again'),
@@ -58,7 +58,9 @@ export class ResolvExtension implements Extension {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    const changed = (): void => this.schedule();
+    this.turns.resume();
+    // One write per engine step: a step publishes its events in one synchronous burst.
+    const changed = (): void => this.turns.soon();
     const b = this.deps.bus;
     // carrying: the kernel's default route moved; link-dns: a link's servers; link-state: the fallback's
     // usable links; record start/config: the first write and a reload (a new path or static list).
@@ -71,25 +73,8 @@ export class ResolvExtension implements Extension {
     this.running = false;
     for (const off of this.offs) off();
     this.offs = [];
-    if (this.retry) this.deps.clock.clearTimer(this.retry);
-    this.retry = null;
+    this.turns.stop();
     this.failures.close();
-  }
-
-  /** The text this run last wrote, null before the first write (tests, the bench). */
-  get content(): string | null {
-    return this.written?.text ?? null;
-  }
-
-  private schedule(): void {
-    if (this.queued) return;
-    this.queued = true;
-    // One write per engine step: a step publishes its events in one synchronous burst; the
-    // microtask runs right after it, still in the same turn.
-    queueMicrotask(() => {
-      this.queued = false;
-      this.sync();
-    });
   }
 
   /** Runs outside the bus's own isolation (a microtask, a timer): nothing may escape it. */
@@ -110,25 +95,12 @@ export class ResolvExtension implements Extension {
       this.succeeded();
     } catch (err) {
       this.failures.hit({ file: file ?? '', error: describeError(err) });
-      this.attempts += 1;
-      this.armRetry();
+      this.turns.failed();
     }
   }
 
   private succeeded(): void {
     this.failures.end();
-    this.attempts = 0;
-    if (this.retry) this.deps.clock.clearTimer(this.retry);
-    this.retry = null;
-  }
-
-  private armRetry(): void {
-    if (this.retry || !this.running) return;
-    const b = this.deps.backoff ?? RESOLV_BACKOFF;
-    const delay = Math.min(b.maxMs, b.firstMs * 2 ** Math.min(this.attempts - 1, 20));
-    this.retry = this.deps.clock.setTimer(delay, () => {
-      this.retry = null;
-      this.sync();
-    });
+    this.turns.succeeded();
   }
 }
