@@ -127,9 +127,8 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
   if (probeInterval !== null) config.probeIntervalMs = Math.round(probeInterval * 1000);
   if (quality.quality !== null) config.quality = quality.quality;
   if (vrrp.vrrp !== null) config.vrrp = vrrp.vrrp;
-  // Only when written, so a config without it compares (and reloads) as before.
+  // Only when written, so a config without them compares (and reloads) as before.
   if (dns.dns !== null) config.dns = dns.dns;
-  // Only when written, so a config without it compares (and reloads) as before.
   if (raw[BALANCE_SECTION] !== undefined && raw[BALANCE_SECTION] !== null) config.balance = balance.balance;
   if (policyRules.rules.length > 0) config.policyRules = policyRules.rules;
   warnings.push(
