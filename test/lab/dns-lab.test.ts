@@ -2,7 +2,8 @@
 // server address of its own. The `to <server>` rules are in the router namespace's kernel (both
 // families), a datagram to ISP 2's server sent by the router while the default route is on ISP 1
 // is counted in ISP 2 and not in ISP 1 (nft counters in the ISPs), the resolv file holds the
-// carrying link's servers and follows a failover and the recovery, and stop removes the rules.
+// carrying link's servers and follows a failover and the recovery, a SIGHUP moves a rule, a restart
+// after kill -9 adds none twice, and stop removes the rules.
 // Second test: the whole DHCP chain, dnsmasq's dns-server option -> dhclient -> the exit hook's
 // state file -> the daemon's rule and status.
 import { test } from 'node:test';
@@ -17,7 +18,7 @@ import { clientLog, startDhcpClient, startDhcpServer, stateFileDns, stopDhcpClie
 import { terminate } from '../../lab/exec.js';
 import type { NetlinkSnapshot } from '../../src/netlink/types.js';
 import type { Rig } from './support.js';
-import { notRoot, status, waitFor, withRig } from './support.js';
+import { notRoot, sleep, status, waitFor, withRig } from './support.js';
 
 const PROTO = 201;
 /** One DNS server per ISP, on the ISP namespace's loopback (documentation ranges only). */
@@ -119,7 +120,15 @@ test('DNS follows the link: to-rules in the kernel (both families), queries leav
           const r = toRules(await rig.agent.dump());
           return r.includes('inet 1000 to 203.0.113.103/32 lookup 1001') && !r.some((x) => x.includes(DNS2));
         }, 10_000);
-        assert.equal(await d.stop('SIGTERM'), 0);
+        const reloaded = [`inet 1000 to ${DNS1}/32 lookup 1000`, 'inet 1000 to 203.0.113.103/32 lookup 1001', `inet6 1000 to ${DNS1_6}/128 lookup 1000`];
+        assert.deepEqual(toRules(await rig.agent.dump()), reloaded);
+
+        // kill -9 and a restart: the same rules adopted, none twice.
+        await d.kill9();
+        const again = await rig.start(JSON.parse(await readFile(d.configPath, 'utf8')) as Record<string, unknown>);
+        await sleep(3000);
+        assert.deepEqual(toRules(await rig.agent.dump()), reloaded, 'after a restart: no duplicate');
+        assert.equal(await again.stop('SIGTERM'), 0);
         assert.deepEqual(toRules(await rig.agent.dump()), [], 'stop removes every to-rule');
         assert.deepEqual(await nameservers(resolv), [DNS1, DNS1_6], 'the file stays as it was at stop');
       } finally {
