@@ -16,6 +16,8 @@ export interface DhcpServerOptions {
   router: string;
   /** Lease time, dnsmasq syntax (default 2m). */
   lease?: string;
+  /** DNS servers the lease names (DHCP option 6); default none. */
+  dns?: readonly string[];
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -37,7 +39,7 @@ export async function startDhcpServer(ns: string, iface: string, dir: string, o:
   const log = openSync(logFile, 'a');
   const child = spawnInNs(ns, 'dnsmasq', ['--no-daemon', '--conf-file=/dev/null', '--port=0', `--interface=${iface}`,
     '--bind-interfaces', '--dhcp-authoritative', `--dhcp-range=${o.rangeStart},${o.rangeEnd},255.255.255.0,${o.lease ?? '2m'}`,
-    `--dhcp-option=3,${o.router}`, '--log-dhcp', `--dhcp-leasefile=${join(dir, `dnsmasq-${iface}.leases`)}`],
+    `--dhcp-option=3,${o.router}`, ...(o.dns?.length ? [`--dhcp-option=option:dns-server,${o.dns.join(',')}`] : []), '--log-dhcp', `--dhcp-leasefile=${join(dir, `dnsmasq-${iface}.leases`)}`],
   { stdio: ['ignore', log, log] });
   closeSync(log);
   // --no-daemon writes no pid file; dnsmasq logs its DHCP range once it is listening.
@@ -67,7 +69,7 @@ exit 0
 `;
   await writeFile(join(f.dir, 'script.sh'), script);
   await chmod(join(f.dir, 'script.sh'), 0o755);
-  await writeFile(join(f.dir, 'dhclient.conf'), 'timeout 30;\nretry 5;\nrequest subnet-mask, broadcast-address, routers;\n');
+  await writeFile(join(f.dir, 'dhclient.conf'), 'timeout 30;\nretry 5;\nrequest subnet-mask, broadcast-address, routers, domain-name-servers;\n');
 }
 
 function clientArgs(f: DhcpClientFiles): string[] {
@@ -90,6 +92,15 @@ export async function stopDhcpClient(ns: string, f: DhcpClientFiles, child: Chil
 }
 
 export const clientLog = (f: DhcpClientFiles): string => readOr(join(f.dir, 'dhclient.log'));
+
+/** The DNS servers in the hook's state file (issue 22), or null without a file. */
+export function stateFileDns(stateDir: string, iface: string): string[] | null {
+  try {
+    return (JSON.parse(readFileSync(join(stateDir, `${iface}.json`), 'utf8')) as { dns?: string[] }).dns ?? [];
+  } catch {
+    return null;
+  }
+}
 
 /** The gateway in the hook's state file, or null. */
 export function stateFileGateway(stateDir: string, iface: string): string | null {

@@ -16,7 +16,7 @@ import type { Config } from './config/types.js';
 import { CommandQueue } from './engine/command-queue.js';
 import { Daemon, managedFamilies } from './engine/daemon.js';
 import { describeError, isWanError } from './errors.js';
-import { readStateFile } from './gateway/state-file.js';
+import { readStateDns, readStateFile } from './gateway/state-file.js';
 import { createLogger, setLevel, type Logger } from './log.js';
 import { createNetlink } from './netlink/adapter.js';
 import { createProberFactory } from './probe/prober-factory.js';
@@ -27,6 +27,7 @@ import { checkAcceptRa } from './routes/accept-ra.js';
 import { createNotifier } from './systemd/sd-notify.js';
 import { createConntrackExtension } from './conntrack/create.js';
 import { opsExtensions } from './ops-extensions.js';
+import { ResolvExtension } from './dns/resolv-extension.js';
 import { fileUsageStore } from './metered/usage-file.js';
 import { SystemdExtension } from './systemd/systemd-extension.js';
 import { startProgressWatchdog } from './systemd/progress-watchdog.js';
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
     }),
     clock: systemClock,
     log: logger,
-    host: { readStateFile, loosenRpFilter: ensureLooseRpFilter, checkAcceptRa: (iface, set) => checkAcceptRa(iface, { set }),
+    host: { readStateFile, readStateDns, loosenRpFilter: ensureLooseRpFilter, checkAcceptRa: (iface, set) => checkAcceptRa(iface, { set }),
       setMultipathHash: ensureL4MultipathHash },
   });
   // Metrics, hooks, webhooks, conntrack: their start only subscribes, so they start before the daemon and
@@ -142,6 +143,10 @@ async function main(): Promise<void> {
   // Conntrack too: its start only subscribes, and a switch the daemon makes while starting (a restart
   // that adopts a route on a link which died meanwhile) must flush that link's NAT flows as well.
   opsHost.add(createConntrackExtension({ bus: daemon.bus, clock: systemClock, log: logger.child({ extension: 'conntrack' }), config: () => daemon.config() }));
+  // The resolv file (dns.resolv_file, issue 22): its start only subscribes too, and the path is read from the
+  // running config at each write (off while unset; a SIGHUP sets or moves it).
+  opsHost.add(new ResolvExtension({ bus: daemon.bus, file: () => daemon.config().dns?.resolvFile ?? null, links: () => daemon.resolvLinks(),
+    clock: systemClock, log: logger.child({ extension: 'resolv' }) }));
   // STATUS= carries the API's state ("API off: ...") so `systemctl status` shows it. Stopped first
   // (hosts stop in reverse order, this host before the daemon): STOPPING=1 leads the shutdown.
   const systemd = new SystemdExtension({ bus: daemon.bus, notifier, summary: () => daemon.statusSummary(), note: () => api?.statusNote() ?? null });

@@ -106,6 +106,8 @@ const optionalLinkProperties = {
   weight: { type: 'integer', description: 'Weight of the link inside its tier (1-255); default 1.' },
   carrying: { type: 'boolean', description: 'The kernel\'s IPv4 default route carries over this link (installed, not intended).' },
   share: { type: 'number', description: 'This link\'s share of new IPv4 flows (0-1): its fraction of the nexthop group\'s buckets (balancing), else its weight\'s share.' },
+  dns: { type: 'array', items: { type: 'string' }, description: 'DNS servers of this link in use (static dns, else its DHCP leases\'), each reached only through this link; absent when it has none.' },
+  dns_source: { type: 'string', enum: ['static', 'dhcp'], description: 'Where dns comes from: the link\'s static dns (wins) or the dhclient hook\'s state files.' },
   conntrack: {
     type: 'object',
     description: 'Conntrack entries NATed to this link, flushed when the default route left it (conntrack_flush); absent before the first flush.',

@@ -1,6 +1,7 @@
 // PURE mapping from the engine's snapshot to the seed's /api/status JSON (snake_case, ISO-8601 times).
 // Every field the seed returned keeps its name and type so existing Home Assistant configs keep working;
 // the additions (carrier, state, rtt, targets, links[], ...) are only ever new keys.
+import type { DnsSource } from '../bus/events.js';
 import type { EngineEvent, EngineStatus, LinkStatus, RuleStatus, Traffic } from '../engine/types.js';
 import type { TargetStats } from '../probe/types.js';
 import { meteredPayload, type MeteredPayload } from '../metered/metered-status.js';
@@ -64,6 +65,9 @@ export interface LinkPayload extends Partial<MeteredPayload> {
   weight?: number;
   carrying?: boolean;
   share?: number;
+  /** DNS that follows the link (issue 22): the servers in use; absent when the link has none. */
+  dns?: string[];
+  dns_source?: DnsSource;
 }
 
 export interface EventPayload {
@@ -168,6 +172,7 @@ export function toLinkPayload(link: LinkStatus): LinkPayload {
     } } : {}),
     ...(link.tier !== undefined ? { tier: link.tier, weight: link.weight ?? 1 } : {}),
     ...(link.carrying !== undefined ? { carrying: link.carrying, share: round4(link.share ?? 0) } : {}),
+    ...(link.dns ? { dns: link.dns.servers, dns_source: link.dns.source } : {}),
     ...(link.conntrack ? { conntrack: { entries: link.conntrack.entries, flushes: link.conntrack.flushes, last_flush: isoOrNull(link.conntrack.lastMs) } } : {}),
     jitter_ms: round2OrNull(link.jitterMs ?? null),
     state_reason: link.stateReason ?? null,

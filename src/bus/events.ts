@@ -14,6 +14,11 @@ export type RecordType = PolicyRecordType | 'start' | 'stop' | 'switch' | 'gatew
 export type HealthState = Health;
 export type { SwitchReason };
 
+/** Where a link's DNS servers come from (issue 22): its static `dns` (wins), or its DHCP leases (the exit hook's files). */
+export type DnsSource = 'static' | 'dhcp';
+/** The DNS servers a link uses; source null = none known. */
+export interface LinkDns { servers: readonly string[]; source: DnsSource | null }
+
 /** One end of a switch: the link, its interface and its addresses of that family at that moment. */
 export interface SwitchEnd {
   link: string;
@@ -71,6 +76,8 @@ export type DaemonEvent =
   /** A metered link's usage reached 75, 95 or 100 % of its data cap in this billing period (src/metered/). */
   | { kind: 'data-cap'; link: string; interface: string; pct: 75 | 95 | 100; usageBytes: number; capBytes: number;
       periodStartMs: number; timeMs: number }
+  /** The DNS servers a link uses changed (issue 22): its static `dns`, else its DHCP leases'. */
+  | { kind: 'link-dns'; link: string; servers: string[]; source: DnsSource | null; timeMs: number }
   /** Something in the status may have changed (coarse: listeners re-read engine.status()). */
   | { kind: 'status-changed'; timeMs: number }
   /**

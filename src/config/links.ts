@@ -18,6 +18,7 @@ import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
 import { parseProbeTarget, probeTargets } from './probe-target.js';
 import { METERED_KEY, parseMetered } from './metered.js';
 import { LINK_ENTRY_KEYS } from './schema.js';
+import { canonicalDns, checkLinkDns, LINK_DNS_KEY } from './dns.js';
 import type { ConntrackFlushMode, LinkConfig, MeteredConfig } from './types.js';
 
 /** "a" or "an" before a key name (an interface, a name). */
@@ -39,6 +40,7 @@ interface LinkDraft {
   tier: number | null;
   weight: number | null;
   metered: MeteredConfig | null;
+  dns: string[] | null;
 }
 
 export interface LinksResult {
@@ -61,6 +63,7 @@ const FIELD_CHECKS: ReadonlyArray<[string, Check, boolean]> = [
   ['gateway6', checkIpv6Gateway, true],
   ['tier', checkTier, true],
   ['weight', checkWeight, true],
+  [LINK_DNS_KEY, checkLinkDns, true],
 ];
 
 /** Checks one entry; the draft is returned even when some fields are bad so uniqueness can still be judged. */
@@ -95,6 +98,8 @@ function draftFrom(path: string, entry: Record<string, unknown>, problems: Confi
     tier: typeof entry['tier'] === 'number' ? entry['tier'] : null,
     weight: typeof entry['weight'] === 'number' ? entry['weight'] : null,
     metered: metered.metered,
+    dns: Array.isArray(entry[LINK_DNS_KEY]) && checkLinkDns(entry[LINK_DNS_KEY]) === null
+      ? (entry[LINK_DNS_KEY] as string[]).map(canonicalDns) : null,
   };
   return { draft, ok };
 }
@@ -187,9 +192,10 @@ export function buildLinks(raw: Record<string, unknown>, values: Record<string, 
       }
       const rawSection = raw[section];
       const meteredRaw = isMapping(rawSection) ? rawSection[METERED_KEY] : undefined;
-      // metered is not a convict key (a mapping in a leaf): its problems are reported from here.
-      const r = draftFrom(section, { ...v, [METERED_KEY]: meteredRaw }, silent);
-      problems.push(...silent.filter((p) => p.key.startsWith(`${section}.${METERED_KEY}`)));
+      const dnsRaw = isMapping(rawSection) ? rawSection[LINK_DNS_KEY] : undefined;
+      // metered and dns are not convict keys (a mapping or list in a leaf): their problems are reported from here.
+      const r = draftFrom(section, { ...v, [METERED_KEY]: meteredRaw, [LINK_DNS_KEY]: dnsRaw }, silent);
+      problems.push(...silent.filter((p) => p.key.startsWith(`${section}.${METERED_KEY}`) || p.key === `${section}.${LINK_DNS_KEY}`));
       silent.length = 0;
       drafts.push(r.draft);
       ok &&= r.ok;
@@ -211,6 +217,7 @@ export function buildLinks(raw: Record<string, unknown>, values: Record<string, 
     ...(d.tier !== null ? { tier: d.tier } : {}),
     ...(d.weight !== null ? { weight: d.weight } : {}),
     ...(d.metered !== null ? { metered: d.metered } : {}),
+    ...(d.dns !== null ? { dns: d.dns } : {}),
   }));
   return { links, problems };
 }

@@ -12,6 +12,7 @@ import { buildNotify } from './notify.js';
 import { buildQuality, QUALITY_SECTION } from './quality.js';
 import { METERED_KEY, meteredIntervalProblems, meteredWarnings } from './metered.js';
 import { buildVrrp, VRRP_SECTION } from './vrrp.js';
+import { buildDns, DNS_SECTION, LINK_DNS_KEY } from './dns.js';
 import { BALANCE_SECTION, buildBalance } from './balance.js';
 import { RULES_SECTION, buildPolicyRules, rulePlacementProblems, unmanagedRuleWarnings } from './policy-rules.js';
 import { FILE_KEY, configError, type ConfigProblem } from './problems.js';
@@ -69,9 +70,9 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
     if (section in raw && !isMapping(raw[section])) {
       found.push({ key: section, value: raw[section], expected: 'a mapping {name, interface, display_name?, gateway?, gateway6?, table?}' });
       delete forSchema[section];
-    } else if (isMapping(raw[section]) && METERED_KEY in (raw[section] as Record<string, unknown>)) {
-      // links.ts checks metered (a mapping inside a convict leaf crashes convict).
-      const { [METERED_KEY]: _metered, ...rest } = raw[section] as Record<string, unknown>;
+    } else if (isMapping(raw[section]) && (METERED_KEY in raw[section] || LINK_DNS_KEY in raw[section])) {
+      // links.ts checks metered and dns (a mapping or a list inside a convict leaf crashes convict).
+      const { [METERED_KEY]: _metered, [LINK_DNS_KEY]: _dns, ...rest } = raw[section] as Record<string, unknown>;
       forSchema[section] = rest;
     }
   }
@@ -83,6 +84,9 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
 
   delete forSchema[QUALITY_SECTION];
   delete forSchema[VRRP_SECTION];
+  delete forSchema[DNS_SECTION];
+  const dns = buildDns(raw[DNS_SECTION]);
+  found.push(...dns.problems);
   const vrrp = buildVrrp(raw[VRRP_SECTION]);
   found.push(...vrrp.problems);
   delete forSchema[BALANCE_SECTION];
@@ -123,7 +127,8 @@ export function parseConfigReport(yamlText: string, sourcePath: string, opts: Lo
   if (probeInterval !== null) config.probeIntervalMs = Math.round(probeInterval * 1000);
   if (quality.quality !== null) config.quality = quality.quality;
   if (vrrp.vrrp !== null) config.vrrp = vrrp.vrrp;
-  // Only when written, so a config without it compares (and reloads) as before.
+  // Only when written, so a config without them compares (and reloads) as before.
+  if (dns.dns !== null) config.dns = dns.dns;
   if (raw[BALANCE_SECTION] !== undefined && raw[BALANCE_SECTION] !== null) config.balance = balance.balance;
   if (policyRules.rules.length > 0) config.policyRules = policyRules.rules;
   warnings.push(

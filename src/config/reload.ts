@@ -21,7 +21,7 @@ const FIELD_KEY: Readonly<Record<keyof Config, string>> = {
   routeMetric6: 'route_metric6', ipv6SetAcceptRa: 'ipv6_set_accept_ra', conntrackFlush: 'conntrack_flush',
   metricsPublic: 'metrics_public', hooks: 'hooks', webhooks: 'webhooks', sourcePath: '(file)', mqtt: 'mqtt',
   probeIntervalMs: 'probe_interval', quality: 'quality', stateDir: 'state_dir', vrrp: 'vrrp', probeTargets: 'ping_targets', balance: 'balance',
-  policyRules: 'rules', policyRulePriority: 'policy_rule_priority', replyRouting: 'reply_routing',
+  policyRules: 'rules', policyRulePriority: 'policy_rule_priority', replyRouting: 'reply_routing', dns: 'dns',
 };
 
 /**
@@ -29,7 +29,7 @@ const FIELD_KEY: Readonly<Record<keyof Config, string>> = {
  * MQTT client and the VRRP track-file extension are built once at start; the quality thresholds go to
  * the probers in place.
  */
-const SECTION_RELOAD: Readonly<Record<string, ReloadMode>> = { mqtt: 'restart', quality: 'live', vrrp: 'restart', balance: 'live', rules: 'live', '(file)': 'live' };
+const SECTION_RELOAD: Readonly<Record<string, ReloadMode>> = { mqtt: 'restart', quality: 'live', vrrp: 'restart', balance: 'live', rules: 'live', dns: 'live', '(file)': 'live' };
 
 /** For 'live-same-mode' fields: the mode whose change needs a restart. */
 const MODE: Partial<Record<keyof Config, (v: unknown) => unknown>> = {
@@ -43,13 +43,14 @@ interface PartialReload { value: unknown; live: string[]; restart: string[] }
 
 /**
  * Fields whose parts reload differently (issue 21). A link's `tier` and `weight` apply in place (the
- * group is replaced, moving only what must move); any other change of the links needs a restart.
+ * group is replaced, moving only what must move), and so does its `dns` (the `to` rules and the
+ * resolv file follow, issue 22); any other change of the links needs a restart.
  * `balance.buckets` needs a restart (the kernel keeps a resilient group's bucket count); the
  * balance timers apply in place.
  */
 const PARTIAL: Partial<Record<keyof Config, (before: unknown, after: unknown) => PartialReload>> = {
   links: (before, after) => {
-    const placeless = (v: unknown): string => JSON.stringify((v as Config['links']).map(({ tier: _t, weight: _w, ...rest }) => rest));
+    const placeless = (v: unknown): string => JSON.stringify((v as Config['links']).map(({ tier: _t, weight: _w, dns: _d, ...rest }) => rest));
     return placeless(before) === placeless(after) ? { value: after, live: ['links'], restart: [] } : { value: before, live: [], restart: ['links'] };
   },
   balance: (before, after) => {

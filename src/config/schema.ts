@@ -215,7 +215,7 @@ export const SCHEMA: SchemaTree = {
 };
 
 /** Keys allowed inside one links[] entry (the same as in primary/secondary); links.ts checks them. */
-export const LINK_ENTRY_KEYS: readonly string[] = ['name', 'interface', 'display_name', 'gateway', 'table', 'conntrack_flush', 'gateway6', 'tier', 'weight', 'metered'];
+export const LINK_ENTRY_KEYS: readonly string[] = ['name', 'interface', 'display_name', 'gateway', 'table', 'conntrack_flush', 'gateway6', 'tier', 'weight', 'metered', 'dns'];
 
 /** Dotted paths of all leaves, e.g. "primary.interface", "ping_timeout". */
 export function leafPaths(tree: SchemaTree = SCHEMA, prefix = ''): string[] {

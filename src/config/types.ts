@@ -33,6 +33,8 @@ export interface LinkConfig {
   weight?: number;
   /** `metered:` (issue 24, src/config/metered.ts); absent = not metered. */
   metered?: MeteredConfig;
+  /** Static DNS servers (either family, IPv6 in RFC 5952 form; src/config/dns.ts); absent = the dhclient hook's. */
+  dns?: string[];
 }
 
 /** The `balance:` section: each family's resilient nexthop group. */
@@ -116,6 +118,13 @@ export interface Config {
   policyRulePriority?: number;
   /** `from <link address> lookup <link table>` rules for every global address (src/routes/reply-rules-plan.ts). Always set by the loader. */
   replyRouting?: boolean;
+  /** The `dns:` section (src/config/dns.ts); absent = no resolv file. */
+  dns?: DnsConfig;
+}
+
+/** The `dns:` section: where the daemon keeps the carrying links' DNS servers (src/dns/); null = not written. */
+export interface DnsConfig {
+  resolvFile: string | null;
 }
 
 /** The `vrrp:` section: where the daemon keeps the weight keepalived tracks, and its values (src/vrrp/). */

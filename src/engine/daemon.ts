@@ -4,7 +4,7 @@
 // reconciler, and what the reconciler reports back (applied/failed) becomes switch events on the
 // bus. Probe rounds reach the policy as each link's round ends (probe-loop). Outputs (event ring,
 // logging, sd_notify, API, MQTT, ...) are extensions on the bus.
-import type { AddressFamily, SwitchEnd } from '../bus/events.js';
+import type { AddressFamily, LinkDns, SwitchEnd } from '../bus/events.js';
 import { SyncEventBus, type EventBus } from '../bus/event-bus.js';
 import type { Clock } from '../clock.js';
 import { planReload, type ReloadPlan } from '../config/reload.js';
@@ -21,6 +21,8 @@ import { balancing, BALANCE_DEFAULTS, linkPlaces } from '../config/balance.js';
 import { CarryingTracker } from './carrying-tracker.js';
 import { planPolicyRules, type RuleDecision } from '../routes/policy-rules-plan.js';
 import { planReplyRules } from '../routes/reply-rules-plan.js';
+import { planDnsRules } from '../routes/dns-rules-plan.js';
+import type { ResolvLink } from '../dns/resolv-content.js';
 import { RuleMoves, ruleDecisions, ruleStatuses } from './rule-decisions.js';
 import { HostSysctls } from './host-sysctls.js';
 import { adoptGroup } from './adopt-group.js';
@@ -224,6 +226,7 @@ export class Daemon implements Engine {
       kernelActive: this.kernelActive.get('ipv4') ?? null,
       place: (l) => { const p = this.places.find((x) => x.name === l); return { tier: p?.tier ?? 1, weight: p?.weight ?? 1 }; },
       share: (l) => this.shareOf('ipv4', l),
+      dns: (l) => this.linkDns(l),
       ipv6: this.families.includes('ipv6') ? {
         policy: this.policy('ipv6'), kernelActive: this.kernelActive.get('ipv6') ?? null,
         stats: (l: string) => this.probes.stats(l, 'ipv6'),
@@ -317,7 +320,9 @@ export class Daemon implements Engine {
   reload(next: Config): ReloadPlan {
     const plan = planReload(this.cfg, next);
     const cfg = plan.applied;
+    const dnsBefore = new Map(this.cfg.links.map((l) => [l.name, JSON.stringify(this.linkDns(l.name))]));
     this.cfg = cfg;
+    for (const l of cfg.links) if (dnsBefore.get(l.name) !== JSON.stringify(this.linkDns(l.name))) this.publishDns(l.name);
     this.probes.reconfigure((f) => (f === 'ipv6' ? cfg.pingTargets6 ?? [] : cfg.pingTargets),
       { timeoutMs: cfg.pingTimeoutMs, count: cfg.pingCount, minTargetsUp: cfg.minTargetsUp, window: cfg.statsWindow,
         ...(cfg.probeIntervalMs ? { intervalMs: cfg.probeIntervalMs, quality: cfg.quality ?? null } : {}) });
@@ -402,6 +407,10 @@ export class Daemon implements Engine {
         break;
       case 'gateway':
         this.onGateway(c.link, c.family, c.before, c.after, c.source);
+        break;
+      case 'dns':
+        // A static list wins: the leases' servers change nothing then.
+        if (this.linkDns(c.link).source !== 'static') this.publishDns(c.link);
         break;
     }
     this.replan();
@@ -518,7 +527,37 @@ export class Daemon implements Engine {
     return [...planKernel({ ipv4: carriers('ipv4'), ipv6: carriers('ipv6') }, links, this.cfg, this.families, params),
       ...(this.cfg.replyRouting === true ? planReplyRules(this.facts.all().map((l) => ({ name: l.cfg.name, table: l.cfg.table, present: l.ifindex !== null,
         addresses: { ipv4: l.families.ipv4.addresses, ipv6: l.families.ipv6.addresses } })), this.cfg, this.families) : []),
+      ...planDnsRules(this.facts.all().map((l) => ({ name: l.cfg.name, table: l.cfg.table, servers: this.linkDns(l.cfg.name).servers })),
+        this.cfg, this.families),
       ...planPolicyRules(this.ruleDecisions(), links, { routeProtocol: this.cfg.routeProtocol, policyRulePriority: this.cfg.policyRulePriority ?? 2000 }, params)];
+  }
+
+  /** The DNS servers a link uses (issue 22): its static `dns` (the running config's), else its DHCP leases'. */
+  linkDns(name: string): LinkDns {
+    const fixed = this.cfg.links.find((l) => l.name === name)?.dns;
+    if (fixed) return { servers: fixed, source: 'static' };
+    const dhcp = this.facts.get(name)?.dhcpDns ?? [];
+    return { servers: dhcp, source: dhcp.length > 0 ? 'dhcp' : null };
+  }
+
+  /**
+   * What the resolv file is made of (src/dns/resolv-content.ts): the links in preference order (tier,
+   * then config order), which of them the kernel's default route goes over now (either family), whether
+   * the policy finds them usable, and their servers.
+   */
+  resolvLinks(): ResolvLink[] {
+    const carrying = new Set(this.families.flatMap((f) => this.carrying.of(f).map((c) => c.link)));
+    const usable = (name: string): boolean => this.families.some((f) => {
+      const h = this.policy(f).links.find((l) => l.name === name)?.health;
+      return h === 'up' || h === 'degraded';
+    });
+    return [...this.places].sort((a, b) => a.tier - b.tier)
+      .map((p) => ({ name: p.name, carrying: carrying.has(p.name), usable: usable(p.name), servers: this.linkDns(p.name).servers }));
+  }
+
+  private publishDns(link: string): void {
+    const d = this.linkDns(link);
+    this.bus.publish({ kind: 'link-dns', link, servers: [...d.servers], source: d.source, timeMs: this.deps.clock.wallMs() });
   }
 
   /** Each policy rule's links per family, from the policies' link decisions (issue 22). */

@@ -1,5 +1,5 @@
 // Bookkeeping off the failover path, on its own schedule: link statistics (IFLA_STATS64) for the
-// traffic figures, the dhclient state files for gateways, and a periodic full dump that lets the
+// traffic figures, the dhclient state files for gateways and DNS servers, and a periodic full dump that lets the
 // reconciler notice kernel objects lost without a notification (the kernel flushes IPv4 routes
 // silently when their address goes). Runs half an interval out of phase with the probe rounds, so
 // parsing a dump does not sit on top of arriving replies. Its period is timing.ts's housekeepingPeriodMs.
@@ -56,6 +56,7 @@ export class Housekeeping {
     await Promise.all(facts.all().map(async (l) => {
       const gw = await host.readStateFile(dir, l.cfg.interface);
       facts.learnGateway(l.cfg.name, 'ipv4', 'state_file', gw);
+      if (host.readStateDns) facts.setDhcpDns(l.cfg.name, await host.readStateDns(dir, l.cfg.interface));
     }));
   }
 

@@ -41,6 +41,8 @@ export interface ProberFactory {
 export interface HostPort {
   /** The gateway in <dir>/<iface>.json, or null. */
   readStateFile(dir: string, iface: string): Promise<string | null>;
+  /** The DHCP DNS servers in <dir>/<iface>.json and <iface>.dhcp6.json (issue 22); absent = none known. */
+  readStateDns?(dir: string, iface: string): Promise<string[]>;
   /** Sets loose rp_filter where it is strict; returns the old value when it changed something. */
   loosenRpFilter(iface: string): Promise<{ from: number; to: number } | null>;
   /** Balancing: sets fib_multipath_hash_policy to L4 (1) where it is L3 (0); returns what changed. */

@@ -1,5 +1,6 @@
 // Builds the read-only status snapshot (pure): a projection of the link facts, the policy's
 // decision state, the probers' figures and what the reconciler says the kernel holds.
+import type { LinkDns } from '../bus/events.js';
 import type { LinkFacts } from '../facts/link-facts.js';
 import type { PolicyState } from '../policy/types.js';
 import type { ProbeStats } from '../probe/types.js';
@@ -20,6 +21,8 @@ export interface StatusInput {
   /** Tier and weight per link after defaults; the share of new IPv4 flows, null when not carrying. */
   place?(link: string): { tier: number; weight: number };
   share?(link: string): number | null;
+  /** The DNS servers a link uses (issue 22); source null = none known. */
+  dns?(link: string): LinkDns;
   events: EngineEvent[];
   switchCount: number;
   lastSwitchMs: number | null;
@@ -62,6 +65,7 @@ export function buildStatus(i: StatusInput): EngineStatus {
       ...(i.place ? i.place(f.cfg.name) : {}),
       ...(i.share ? carryingOf(i.share(f.cfg.name)) : {}),
       ...(metered ? { metered } : {}),
+      ...dnsOf(i.dns?.(f.cfg.name)),
       ...(i.ipv6 ? { ipv6: familyStatus(f, i.ipv6) } : {}),
     };
   });
@@ -113,6 +117,10 @@ function familyStatus(f: LinkFacts, v6: NonNullable<StatusInput['ipv6']>): LinkF
     targets: stats?.targets ?? [],
     ...(v6.share ? carryingOf(v6.share(f.cfg.name)) : {}),
   };
+}
+
+function dnsOf(d: LinkDns | undefined): Pick<LinkStatus, 'dns'> {
+  return d && d.source !== null && d.servers.length > 0 ? { dns: { servers: [...d.servers], source: d.source } } : {};
 }
 
 function carryingOf(share: number | null): { carrying: boolean; share: number } {

@@ -1,6 +1,6 @@
 // What the outside (REST API, wanctl, sd_notify) sees of the running daemon: a read-only
 // snapshot and two commands. The API maps this to the seed's JSON; it never waits on probes.
-import type { RecordType } from '../bus/events.js';
+import type { DnsSource, RecordType } from '../bus/events.js';
 import type { Health } from '../policy/types.js';
 import type { TargetStats } from '../probe/types.js';
 import type { MeteredLinkStatus } from '../metered/metered-status.js';
@@ -59,6 +59,8 @@ export interface LinkStatus {
   carrying?: boolean;
   /** This link's share of new IPv4 flows (0-1): its fraction of the group's buckets (balancing), else its weight's share. */
   share?: number;
+  /** The DNS servers the link uses (issue 22): its static `dns`, else its DHCP leases'; absent when it has none. */
+  dns?: { servers: string[]; source: DnsSource };
   /** A metered link's usage, probing and cap (src/metered/); absent for an unmetered link. */
   metered?: MeteredLinkStatus;
 }

@@ -23,6 +23,8 @@ export interface LinkFacts {
   /** IFF_LOWER_UP and IFF_UP; null until netlink said. */
   carrier: boolean | null;
   readonly families: Record<AddressFamily, FamilyFacts>;
+  /** DNS servers of the link's DHCP leases (the dhclient hook's state files), IPv4's then DHCPv6's. */
+  dhcpDns: readonly string[];
   readonly traffic: TrafficMeter;
 }
 
@@ -32,7 +34,8 @@ export type FactChange =
   | { kind: 'present'; link: string; present: boolean }
   | { kind: 'carrier'; link: string; up: boolean }
   | { kind: 'addresses'; link: string; family: AddressFamily; before: readonly string[]; after: readonly string[] }
-  | { kind: 'gateway'; link: string; family: AddressFamily; before: string | null; after: string | null; source: GatewaySource | null };
+  | { kind: 'gateway'; link: string; family: AddressFamily; before: string | null; after: string | null; source: GatewaySource | null }
+  | { kind: 'dns'; link: string; before: readonly string[]; after: readonly string[] };
 
 export type GatewayInput = Exclude<GatewaySource, 'config'>;
 
@@ -52,6 +55,7 @@ export class LinkFactsStore {
         ipv4: { addresses: [], gateway: cfg.gateway, gatewaySource: cfg.gateway ? 'config' : null },
         ipv6: { addresses: [], gateway: cfg.gateway6 ?? null, gatewaySource: cfg.gateway6 ? 'config' : null },
       },
+      dhcpDns: [],
       traffic: new TrafficMeter(),
     }));
     this.gateways = {
@@ -161,6 +165,16 @@ export class LinkFactsStore {
     const now = this.gateways[family].resolve(name);
     l.families[family] = { ...l.families[family], gateway: now.gateway, gatewaySource: now.source };
     this.emit({ kind: 'gateway', link: name, family, before, after: now.gateway, source: now.source });
+  }
+
+  /** What the dhclient hook's state files say of a link's DNS servers now (order kept). */
+  setDhcpDns(name: string, servers: readonly string[]): void {
+    const l = this.get(name);
+    if (!l) return;
+    const before = l.dhcpDns;
+    if (before.length === servers.length && before.every((a, i) => a === servers[i])) return;
+    l.dhcpDns = [...servers];
+    this.emit({ kind: 'dns', link: name, before, after: l.dhcpDns });
   }
 
   sampleTraffic(name: string, nowMs: number, rxBytes: number, txBytes: number): void {

@@ -1,20 +1,50 @@
-// The dhclient exit hook's state file, <gateway_state_dir>/<iface>.json = {"gateway": "a.b.c.d", ...}:
-// the fallback source of a link's gateway when netlink has not shown one.
+// The dhclient exit hook's state files (install/dhclient-exit-hook):
+// <gateway_state_dir>/<iface>.json = {"gateway": "a.b.c.d", "dns": ["a.b.c.d", ...], ...} from the
+// IPv4 lease, the fallback source of a link's gateway when netlink has not shown one, and
+// <iface>.dhcp6.json = {"dns": ["2001:db8::53", ...], ...} from a DHCPv6 lease (dhclient -6), kept
+// apart so a v6 lease never touches the IPv4 gateway's file.
 import { readFileSync } from 'node:fs';
-import { isIPv4 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import { join } from 'node:path';
+import { canonicalIpv6 } from '../config/formats.js';
 
-/** Pure: the gateway in a state file's text, or null when absent or malformed. */
-export function parseStateFile(text: string): string | null {
+function parseObject(text: string): Record<string, unknown> | null {
   try {
     const data: unknown = JSON.parse(text);
-    if (typeof data !== 'object' || data === null) return null;
-    const gw = (data as Record<string, unknown>).gateway;
-    return typeof gw === 'string' && isIPv4(gw) ? gw : null;
+    return typeof data === 'object' && data !== null && !Array.isArray(data) ? data as Record<string, unknown> : null;
   } catch {
     return null;
   }
 }
+
+/** Pure: the gateway in a state file's text, or null when absent or malformed. */
+export function parseStateFile(text: string): string | null {
+  const gw = parseObject(text)?.gateway;
+  return typeof gw === 'string' && isIPv4(gw) ? gw : null;
+}
+
+/**
+ * Pure: the DNS servers in a state file's text (either file), in lease order, each once; IPv6 in
+ * RFC 5952 form. Anything that is not an address of the file's family is dropped, not the list.
+ */
+export function parseStateFileDns(text: string, family: 'ipv4' | 'ipv6'): string[] {
+  const list = parseObject(text)?.dns;
+  if (!Array.isArray(list)) return [];
+  const out = list.flatMap((a: unknown) => {
+    if (typeof a !== 'string') return [];
+    if (family === 'ipv4') return isIPv4(a) ? [a] : [];
+    return isIPv6(a) ? [canonicalIpv6(a) ?? a] : [];
+  });
+  return [...new Set(out)];
+}
+
+const readOr = (file: string): string | null => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+};
 
 /**
  * Read on the event loop, on purpose: the file is a few dozen bytes on a local disk, read once per
@@ -22,9 +52,13 @@ export function parseStateFile(text: string): string | null {
  * thread pool, four thread hand-offs and wake-ups per file for microseconds of work (issue 20).
  */
 export async function readStateFile(dir: string, iface: string): Promise<string | null> {
-  try {
-    return parseStateFile(readFileSync(join(dir, `${iface}.json`), 'utf8'));
-  } catch {
-    return null;
-  }
+  const text = readOr(join(dir, `${iface}.json`));
+  return text === null ? null : parseStateFile(text);
+}
+
+/** The link's DHCP DNS servers: the IPv4 lease's, then the DHCPv6 lease's (issue 22). */
+export async function readStateDns(dir: string, iface: string): Promise<string[]> {
+  const v4 = readOr(join(dir, `${iface}.json`));
+  const v6 = readOr(join(dir, `${iface}.dhcp6.json`));
+  return [...(v4 === null ? [] : parseStateFileDns(v4, 'ipv4')), ...(v6 === null ? [] : parseStateFileDns(v6, 'ipv6'))];
 }

@@ -3,10 +3,11 @@
 // when every link here is down. It only listens on the bus: the daemon's own state never depends
 // on keepalived, and a failing write is logged once per streak and retried with backoff, never
 // awaited by failover. On stop the file stays as it is (like the default route).
-import type { Clock, TimerHandle } from '../clock.js';
+import type { Clock } from '../clock.js';
 import type { EventBus } from '../bus/event-bus.js';
 import type { BackoffPolicy } from '../bus/extension-host.js';
 import type { Extension } from '../bus/extension.js';
+import { TurnWriter } from '../bus/turn-writer.js';
 import type { VrrpConfig } from '../config/types.js';
 import { describeError } from '../errors.js';
 import { trackWeight, type WeightInput } from './weight.js';
@@ -36,19 +37,20 @@ export class VrrpExtension implements Extension {
   private offs: Array<() => void> = [];
   /** The value the file holds (null: not written by this run). */
   private written: number | null = null;
-  private failures = 0;
-  private retry: TimerHandle | null = null;
-  private queued = false;
   private running = false;
+  private readonly turns: TurnWriter;
 
-  constructor(private readonly deps: VrrpDeps) {}
+  constructor(private readonly deps: VrrpDeps) {
+    this.turns = new TurnWriter(deps.clock, deps.backoff ?? VRRP_BACKOFF, () => this.sync());
+  }
 
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    this.turns.resume();
     // One write per engine step: a step publishes link-state, all-down and status-changed in one
     // synchronous burst; the microtask runs right after it, still in the same turn.
-    const changed = (): void => this.schedule();
+    const changed = (): void => this.turns.soon();
     this.offs = [this.deps.bus.onKind('link-state', changed), this.deps.bus.onKind('all-down', changed)];
     this.sync();
   }
@@ -57,22 +59,12 @@ export class VrrpExtension implements Extension {
     this.running = false;
     for (const off of this.offs) off();
     this.offs = [];
-    if (this.retry) this.deps.clock.clearTimer(this.retry);
-    this.retry = null;
+    this.turns.stop();
   }
 
   /** The value this run last wrote, null before the first write (for tests and status). */
   get value(): number | null {
     return this.written;
-  }
-
-  private schedule(): void {
-    if (this.queued) return;
-    this.queued = true;
-    queueMicrotask(() => {
-      this.queued = false;
-      this.sync();
-    });
   }
 
   /** Runs outside the bus's own isolation (a microtask, a timer): nothing may escape it. */
@@ -85,37 +77,24 @@ export class VrrpExtension implements Extension {
       if (want === null) return;
       if (want === this.written) {
         // A failed write left the old file in place (rename is all or nothing): it holds `want` again.
-        if (this.failures > 0) this.recovered(trackFile, want);
+        if (this.turns.failing > 0) this.recovered(trackFile, want);
         return;
       }
       (this.deps.write ?? writeFileAtomically)(trackFile, `${want}\n`);
     } catch (err) {
-      if (this.failures === 0) {
+      if (this.turns.failing === 0) {
         this.deps.log.warn({ file: trackFile, error: describeError(err) }, 'vrrp: cannot update the track file; retrying with backoff');
       }
-      this.failures += 1;
-      this.armRetry();
+      this.turns.failed();
       return;
     }
-    if (this.failures > 0) this.recovered(trackFile, want);
+    if (this.turns.failing > 0) this.recovered(trackFile, want);
     else this.deps.log.info({ file: trackFile, weight: want, before: this.written }, 'vrrp: track file weight set');
     this.written = want;
   }
 
   private recovered(file: string, weight: number): void {
-    this.deps.log.info({ file, weight, attempts: this.failures + 1 }, 'vrrp: track file written again');
-    this.failures = 0;
-    if (this.retry) this.deps.clock.clearTimer(this.retry);
-    this.retry = null;
-  }
-
-  private armRetry(): void {
-    if (this.retry) return;
-    const b = this.deps.backoff ?? VRRP_BACKOFF;
-    const delay = Math.min(b.maxMs, b.firstMs * 2 ** Math.min(this.failures - 1, 20));
-    this.retry = this.deps.clock.setTimer(delay, () => {
-      this.retry = null;
-      this.sync();
-    });
+    this.deps.log.info({ file, weight, attempts: this.turns.failing + 1 }, 'vrrp: track file written again');
+    this.turns.succeeded();
   }
 }

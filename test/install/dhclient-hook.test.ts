@@ -71,3 +71,29 @@ test('hostile interface names and router values never escape or corrupt the stat
   assert.deepEqual(readdirSync(dir), []);
   assert.deepEqual(readdirSync(path.dirname(dir)).filter((f) => f.startsWith('evil')), []);
 }));
+
+test('BOUND records the lease\'s DNS servers as a list "dns", dotted quads only', () => withDir((dir) => {
+  runHook(dir, { reason: 'BOUND', interface: 'wan1', new_routers: '198.51.100.1',
+    new_domain_name_servers: '198.51.100.53 1.2.3 x"y 1.2.3.4.5 .1.2.3 1..2.3 * 203.0.113.53' });
+  const data = JSON.parse(readFileSync(path.join(dir, 'wan1.json'), 'utf8')) as { gateway: string; dns: string[] };
+  assert.equal(data.gateway, '198.51.100.1');
+  assert.deepEqual(data.dns, ['198.51.100.53', '203.0.113.53']);
+  runHook(dir, { reason: 'RENEW', interface: 'wan1', new_routers: '198.51.100.1' });
+  assert.deepEqual((JSON.parse(readFileSync(path.join(dir, 'wan1.json'), 'utf8')) as { dns: string[] }).dns, [], 'a lease without servers: an empty list');
+}));
+
+test('DHCPv6 reasons record new_dhcp6_name_servers in <iface>.dhcp6.json and never touch the IPv4 file', () => withDir((dir) => {
+  runHook(dir, { reason: 'BOUND', interface: 'wan1', new_routers: '198.51.100.1', new_domain_name_servers: '198.51.100.53' });
+  const v4 = readFileSync(path.join(dir, 'wan1.json'), 'utf8');
+  for (const reason of ['BOUND6', 'RENEW6', 'REBIND6', 'REBOOT6']) {
+    runHook(dir, { reason, interface: 'wan1', new_dhcp6_name_servers: '2001:db8::53 bad;rm 2001:DB8:1::35' });
+    const data = JSON.parse(readFileSync(path.join(dir, 'wan1.dhcp6.json'), 'utf8')) as { dns: string[] };
+    assert.deepEqual(data.dns, ['2001:db8::53', '2001:DB8:1::35'], reason);
+    assert.equal(readFileSync(path.join(dir, 'wan1.json'), 'utf8'), v4, `${reason} leaves the IPv4 file as it was`);
+  }
+  for (const reason of ['EXPIRE6', 'RELEASE6', 'STOP6']) {
+    runHook(dir, { reason: 'BOUND6', interface: 'wan1', new_dhcp6_name_servers: '2001:db8::53' });
+    runHook(dir, { reason, interface: 'wan1' });
+    assert.deepEqual(readdirSync(dir), ['wan1.json'], `${reason} removes only the DHCPv6 file`);
+  }
+}));
