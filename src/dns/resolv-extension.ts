@@ -13,7 +13,7 @@ import type { Extension } from '../bus/extension.js';
 import { TurnWriter } from '../bus/turn-writer.js';
 import { describeError } from '../errors.js';
 import { Streak } from '../log-streak.js';
-import { writeFileAtomically, type WriteWeightFile } from '../vrrp/weight-file.js';
+import { writeFileAtomically, type WriteFileAtomically } from '../atomic-file.js';
 import { resolvContent, type ResolvLink } from './resolv-content.js';
 
 export interface ResolvLog {
@@ -30,7 +30,7 @@ export interface ResolvDeps {
   clock: Clock;
   log: ResolvLog;
   /** Injected by tests; default write + rename in the file's directory. */
-  write?: WriteWeightFile;
+  write?: WriteFileAtomically;
   backoff?: BackoffPolicy;
 }
 

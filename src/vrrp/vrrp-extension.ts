@@ -11,7 +11,7 @@ import { TurnWriter } from '../bus/turn-writer.js';
 import type { VrrpConfig } from '../config/types.js';
 import { describeError } from '../errors.js';
 import { trackWeight, type WeightInput } from './weight.js';
-import { writeFileAtomically, type WriteWeightFile } from './weight-file.js';
+import { writeFileAtomically, type WriteFileAtomically } from '../atomic-file.js';
 
 export interface VrrpLog {
   info(obj: object, msg: string): void;
@@ -26,7 +26,7 @@ export interface VrrpDeps {
   clock: Clock;
   log: VrrpLog;
   /** Injected by tests; default write + rename. */
-  write?: WriteWeightFile;
+  write?: WriteFileAtomically;
   backoff?: BackoffPolicy;
 }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { SyncEventBus } from '../../../src/bus/event-bus.js';
 import type { ResolvLink } from '../../../src/dns/resolv-content.js';
 import { ResolvExtension } from '../../../src/dns/resolv-extension.js';
-import { writeFileAtomically } from '../../../src/vrrp/weight-file.js';
+import { writeFileAtomically } from '../../../src/atomic-file.js';
 import { FakeClock } from '../fake-clock.js';
 
 function setup(write?: (path: string, text: string) => void) {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SyncEventBus } from '../../../src/bus/event-bus.js';
 import type { Health } from '../../../src/policy/types.js';
 import { VrrpExtension } from '../../../src/vrrp/vrrp-extension.js';
-import { writeFileAtomically } from '../../../src/vrrp/weight-file.js';
+import { writeFileAtomically } from '../../../src/atomic-file.js';
 import { FakeClock } from '../fake-clock.js';
 
 interface Logged { level: 'info' | 'warn'; msg: string; obj: object }
