@@ -9,7 +9,7 @@ import type { Config } from '../../../src/config/types.js';
 import type { EventOf } from '../../../src/bus/events.js';
 import { resolvContent } from '../../../src/dns/resolv-content.js';
 import { FakeClock } from '../fake-clock.js';
-import { address, defaultRoute, link, MemoryLog, MemoryNetlink, ScriptedProbers, testConfig } from './fakes.js';
+import { MemoryLog, MemoryNetlink, ScriptedProbers, testConfig, twoWanNetlink } from './fakes.js';
 
 function config(primaryDns?: string[]): Config {
   const base = testConfig();
@@ -18,10 +18,7 @@ function config(primaryDns?: string[]): Config {
 
 async function setup(cfg: Config) {
   const clock = new FakeClock();
-  const nl = new MemoryNetlink();
-  nl.links = [link(11, 'wan1'), link(12, 'wan2')];
-  nl.addresses = [address(11, '100.64.1.2'), address(12, '100.64.2.2')];
-  nl.routes = [defaultRoute(11, '100.64.1.1', 16, 254, 0), defaultRoute(12, '100.64.2.1', 16, 254, 100)];
+  const nl = twoWanNetlink();
   const probers = new ScriptedProbers();
   const leases: Record<string, string[]> = { wan1: ['198.51.100.53'], wan2: ['203.0.113.53'] };
   const daemon = new Daemon({ config: cfg, netlink: nl, newProber: probers.factory, clock, log: new MemoryLog(),

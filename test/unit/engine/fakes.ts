@@ -138,6 +138,15 @@ export class MemoryNetlink implements NetlinkPort {
 }
 
 /** Probers whose verdict per link the test sets; every cycle resolves at once. */
+/** The kernel of the two-WAN router most daemon tests start from: wan1 (11) and wan2 (12), each with an address and a DHCP default route, wan1's preferred. */
+export function twoWanNetlink(): MemoryNetlink {
+  const nl = new MemoryNetlink();
+  nl.links = [link(11, 'wan1'), link(12, 'wan2')];
+  nl.addresses = [address(11, '100.64.1.2'), address(12, '100.64.2.2')];
+  nl.routes = [defaultRoute(11, '100.64.1.1', 16, 254, 0), defaultRoute(12, '100.64.2.1', 16, 254, 100)];
+  return nl;
+}
+
 export class ScriptedProbers {
   healthy = new Map<string, boolean>();
   /** IPv6 verdict per link; falls back to `healthy`. */

@@ -9,7 +9,7 @@ import { buildPolicyRules } from '../../../src/config/policy-rules.js';
 import type { Config } from '../../../src/config/types.js';
 import type { EventOf } from '../../../src/bus/events.js';
 import { FakeClock } from '../fake-clock.js';
-import { address, defaultRoute, link, MemoryLog, MemoryNetlink, ScriptedProbers, testConfig } from './fakes.js';
+import { address, MemoryLog, MemoryNetlink, ScriptedProbers, testConfig, twoWanNetlink } from './fakes.js';
 
 const PROTO = 201;
 
@@ -25,10 +25,7 @@ function config(): Config {
 
 async function setup() {
   const clock = new FakeClock();
-  const nl = new MemoryNetlink();
-  nl.links = [link(11, 'wan1'), link(12, 'wan2')];
-  nl.addresses = [address(11, '100.64.1.2'), address(12, '100.64.2.2')];
-  nl.routes = [defaultRoute(11, '100.64.1.1', 16, 254, 0), defaultRoute(12, '100.64.2.1', 16, 254, 100)];
+  const nl = twoWanNetlink();
   const probers = new ScriptedProbers();
   const daemon = new Daemon({ config: config(), netlink: nl, newProber: probers.factory, clock, log: new MemoryLog(),
     host: { readStateFile: async () => null, loosenRpFilter: async () => null } });
