@@ -1,5 +1,6 @@
 // The convict schema: every key the config file may hold, its default and its meaning.
 // Keys and defaults follow the seed's config.yaml; formats are names from formats.ts.
+import { ROUTE_METRIC6_DEFAULT } from './defaults.js';
 
 /**
  * What SIGHUP does with a key (src/config/reload.ts applies it): 'live' = the running daemon takes
@@ -183,7 +184,7 @@ export const SCHEMA: SchemaTree = {
   route_metric6: {
     doc: 'Metric of the IPv6 default route the daemon owns in the main table: 1-1023, below the kernel\'s router-advertised routes (1024).',
     reload: 'restart', format: 'wan-metric6',
-    default: 1,
+    default: ROUTE_METRIC6_DEFAULT,
   },
   ipv6_set_accept_ra: {
     doc: 'Set accept_ra to 2 on a WAN whose IPv6 forwarding is on (the kernel then still takes its router advertisements); false = only warn.',

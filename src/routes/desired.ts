@@ -10,6 +10,7 @@
 import type { AddressFamily } from '../bus/events.js';
 import type { DefaultRouteSpec, GroupSpec, NexthopSpec, RuleSpec } from '../netlink/types.js';
 import type { ResilientParams } from '../netlink/nexthop-codec.js';
+import { ROUTE_METRIC6_DEFAULT } from '../config/defaults.js';
 import { linkRule, linkTableRoute, mainDefaultRoute } from './plan.js';
 
 /** A link that carries a family's default route, with its weight inside the carrying tier. */
@@ -52,7 +53,7 @@ export const groupKey = (family: AddressFamily): string => `group/${family}`;
 
 /** The metric of the daemon's main default route in a family. */
 export function mainMetric(cfg: { routeMetric: number; routeMetric6?: number }, family: AddressFamily): number {
-  return family === 'ipv6' ? (cfg.routeMetric6 ?? 512) : cfg.routeMetric;
+  return family === 'ipv6' ? (cfg.routeMetric6 ?? ROUTE_METRIC6_DEFAULT) : cfg.routeMetric;
 }
 
 /**
