@@ -4,7 +4,7 @@
 // handling). Translates the package's callbacks and error strings into the ProbeSocket port.
 import { createRequire } from 'node:module';
 import { systemClock, type Clock } from '../clock.js';
-import { isWanError, WanError } from '../errors.js';
+import { describeError, isWanError, WanError } from '../errors.js';
 import { errnoFromMessage } from './errno-text.js';
 import { icmp6FilterBlockingAllBut, icmpOfDatagram, icmpProfile, type Family, type IcmpProfile } from './icmp-profile.js';
 import type { ProbeSocket, ProbeSocketFactory } from './types.js';
@@ -38,7 +38,7 @@ function rawModule(): RawSocketModule {
   try {
     loaded ??= createRequire(import.meta.url)('raw-socket') as RawSocketModule;
   } catch (e) {
-    throw new WanError('WAN_ERR_PROBE', `cannot load the raw-socket addon: ${e instanceof Error ? e.message : String(e)}`, {}, { cause: e });
+    throw new WanError('WAN_ERR_PROBE', `cannot load the raw-socket addon: ${describeError(e)}`, {}, { cause: e });
   }
   return loaded;
 }
