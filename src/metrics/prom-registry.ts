@@ -5,8 +5,8 @@ import { createRequire } from 'node:module';
 import type client from 'prom-client';
 
 // prom-client's index also loads what the daemon never uses: the Pushgateway client (node's
-// https and zlib), the cluster aggregator (node's cluster, child_process and dgram) and Summary
-// (tdigest, bintrees). Its modules by path load only the registry, the three metric types and the
+// https and zlib), the cluster aggregator (node's cluster module, which loads the process-spawning
+// one and dgram) and Summary (tdigest, bintrees). Its modules by path load only the registry, the three metric types and the
 // default metrics (prom-client/index.js lists them; the package has no "exports" map). Issue 20:
 // those builtins are gone from the process; the RSS it saves at rest is inside the noise (0.1 MiB).
 const load = createRequire(import.meta.url);
