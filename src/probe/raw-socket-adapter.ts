@@ -4,7 +4,7 @@
 // handling). Translates the package's callbacks and error strings into the ProbeSocket port.
 import { createRequire } from 'node:module';
 import { systemClock, type Clock } from '../clock.js';
-import { isWanError, WanError } from '../errors.js';
+import { describeError, isWanError, WanError } from '../errors.js';
 import { errnoFromMessage } from './errno-text.js';
 import { icmp6FilterBlockingAllBut, icmpOfDatagram, icmpProfile, type Family, type IcmpProfile } from './icmp-profile.js';
 import type { ProbeSocket, ProbeSocketFactory } from './types.js';
@@ -26,7 +26,27 @@ interface RawSocketModule {
   SocketOption: { SO_BINDTODEVICE?: number };
 }
 
-const raw = createRequire(import.meta.url)('raw-socket') as RawSocketModule;
+let loaded: RawSocketModule | null = null;
+
+/**
+ * The addon, loaded at the first raw socket: the daemon opens raw sockets only when the project's
+ * own addon is missing (socket-choice.ts), and raw-socket's addon alone costs 0.9 MiB of RSS
+ * (issue 20: its library and the symbol look-ups in node's tables). A failed load is an open()
+ * that fails, as a refused socket does; the next open tries again (require does not cache it).
+ */
+function rawModule(): RawSocketModule {
+  try {
+    loaded ??= createRequire(import.meta.url)('raw-socket') as RawSocketModule;
+  } catch (e) {
+    throw new WanError('WAN_ERR_PROBE', `cannot load the raw-socket addon: ${describeError(e)}`, {}, { cause: e });
+  }
+  return loaded;
+}
+
+/** Whether raw-socket's addon is loaded (tests: only a raw socket loads it). */
+export function rawSocketLoaded(): boolean {
+  return loaded !== null;
+}
 
 /** An errno-coded error, shaped like Node's own system errors. */
 export class ProbeSocketError extends Error {
@@ -125,6 +145,7 @@ class RawProbeSocket implements ProbeSocket {
 
 /** A raw ICMP/ICMPv6 socket bound to `iface`; throws a WanError naming what failed. */
 function openBound(iface: string, option: number, profile: IcmpProfile): RawSocket {
+  const raw = rawModule();
   const v6 = profile.family === 'inet6';
   const kind = v6 ? 'ICMPv6' : 'ICMP';
   let sock: RawSocket;
@@ -173,7 +194,7 @@ export function createRawSocketFactory(clock: Clock, family: Family = 'inet'): P
       if (iface.length === 0 || iface.length >= IFNAMSIZ) {
         throw new WanError('WAN_ERR_PROBE', `invalid interface name "${iface}"`, { iface });
       }
-      const option = raw.SocketOption.SO_BINDTODEVICE;
+      const option = rawModule().SocketOption.SO_BINDTODEVICE;
       if (option === undefined) {
         throw new WanError('WAN_ERR_CAPABILITY', 'SO_BINDTODEVICE is not available on this platform');
       }
