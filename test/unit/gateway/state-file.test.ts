@@ -29,3 +29,29 @@ test('readStateDns joins the IPv4 lease\'s servers and the DHCPv6 lease\'s', asy
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('ChangedFileReader: a file replaced by rename (same size), rewritten, or removed is read anew', async () => {
+  const { mkdtempSync, writeFileSync, renameSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { ChangedFileReader } = await import('../../../src/gateway/state-file.js');
+  const dir = mkdtempSync(join(tmpdir(), 'wf-changed-'));
+  try {
+    const file = join(dir, 'wan1.json');
+    const r = new ChangedFileReader();
+    assert.equal(r.read(file), null, 'no file yet');
+    writeFileSync(file, '{"gateway": "100.64.1.1"}');
+    assert.equal(r.read(file), '{"gateway": "100.64.1.1"}');
+    assert.equal(r.read(file), '{"gateway": "100.64.1.1"}', 'unchanged: the same text');
+    // The hook's way: a temporary file renamed over the old one; same size, another inode.
+    writeFileSync(join(dir, '.tmp'), '{"gateway": "100.64.1.9"}');
+    renameSync(join(dir, '.tmp'), file);
+    assert.equal(r.read(file), '{"gateway": "100.64.1.9"}', 'a renamed-over file is a new lease');
+    writeFileSync(file, '{"gateway": "100.64.1.10"}');
+    assert.equal(r.read(file), '{"gateway": "100.64.1.10"}', 'rewritten in place with another size');
+    rmSync(file);
+    assert.equal(r.read(file), null, 'removed (lease gone)');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
