@@ -2,7 +2,8 @@
 // file, the resolv file): one attempt per engine step, a microtask after the step's synchronous
 // burst of bus events (still the same turn, after the events' own listeners), and after a failed
 // attempt one retry timer at a time, 1x, 2x, 4x ... firstMs up to maxMs (bounded backoff, never a
-// hot loop). What an attempt does, and what is logged, stays the extension's.
+// hot loop). It also holds the bus subscriptions that ask for attempts, so start and stop are one
+// call each. What an attempt does, and what is logged, stays the extension's.
 import type { Clock, TimerHandle } from '../clock.js';
 import type { BackoffPolicy } from './extension-host.js';
 
@@ -11,6 +12,7 @@ export class TurnWriter {
   private retry: TimerHandle | null = null;
   private failures = 0;
   private stopped = false;
+  private offs: Array<() => void> = [];
 
   constructor(private readonly clock: Clock, private readonly backoff: BackoffPolicy, private readonly attempt: () => void) {}
 
@@ -46,14 +48,21 @@ export class TurnWriter {
     this.clearRetry();
   }
 
-  stop(): void {
-    this.stopped = true;
-    this.clearRetry();
+  /**
+   * Starts (also again after stop(): an extension restarted by its host): `subscribe` returns the
+   * bus subscriptions whose events each ask for an attempt (`soon`); stop() ends them.
+   */
+  start(subscribe: (soon: () => void) => Array<() => void>): void {
+    this.stopped = false;
+    for (const off of this.offs) off();
+    this.offs = subscribe(() => this.soon());
   }
 
-  /** Starts scheduling again after stop() (an extension restarted by its host). */
-  resume(): void {
-    this.stopped = false;
+  stop(): void {
+    this.stopped = true;
+    for (const off of this.offs) off();
+    this.offs = [];
+    this.clearRetry();
   }
 
   private clearRetry(): void {

@@ -40,7 +40,6 @@ interface Failure { file: string; error: string }
 
 export class ResolvExtension implements Extension {
   readonly name = 'resolv';
-  private offs: Array<() => void> = [];
   /** What this run last wrote, per path (a moved path is written anew). */
   private written: { file: string; text: string } | null = null;
   private running = false;
@@ -58,21 +57,17 @@ export class ResolvExtension implements Extension {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.turns.resume();
     // One write per engine step: a step publishes its events in one synchronous burst.
-    const changed = (): void => this.turns.soon();
     const b = this.deps.bus;
     // carrying: the kernel's default route moved; link-dns: a link's servers; link-state: the fallback's
     // usable links; record start/config: the first write and a reload (a new path or static list).
-    this.offs = [b.onKind('carrying', changed), b.onKind('link-dns', changed), b.onKind('link-state', changed),
-      b.onKind('record', (e) => { if (e.type === 'start' || e.type === 'config') changed(); })];
+    this.turns.start((changed) => [b.onKind('carrying', changed), b.onKind('link-dns', changed), b.onKind('link-state', changed),
+      b.onKind('record', (e) => { if (e.type === 'start' || e.type === 'config') changed(); })]);
     this.sync();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    for (const off of this.offs) off();
-    this.offs = [];
     this.turns.stop();
     this.failures.close();
   }

@@ -34,7 +34,6 @@ export const VRRP_BACKOFF: BackoffPolicy = { firstMs: 1_000, maxMs: 60_000 };
 
 export class VrrpExtension implements Extension {
   readonly name = 'vrrp';
-  private offs: Array<() => void> = [];
   /** The value the file holds (null: not written by this run). */
   private written: number | null = null;
   private running = false;
@@ -47,18 +46,14 @@ export class VrrpExtension implements Extension {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.turns.resume();
     // One write per engine step: a step publishes link-state, all-down and status-changed in one
     // synchronous burst; the microtask runs right after it, still in the same turn.
-    const changed = (): void => this.turns.soon();
-    this.offs = [this.deps.bus.onKind('link-state', changed), this.deps.bus.onKind('all-down', changed)];
+    this.turns.start((changed) => [this.deps.bus.onKind('link-state', changed), this.deps.bus.onKind('all-down', changed)]);
     this.sync();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    for (const off of this.offs) off();
-    this.offs = [];
     this.turns.stop();
   }
 
