@@ -2,7 +2,7 @@
 // `tier`/`weight` checks. Like quality.ts, the section is checked key by key outside the convict
 // pass. Absent = the defaults below; with every link in its own tier (the default: tier = the
 // link's position) nothing balances and the daemon installs exactly the original's objects.
-import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
+import { UNKNOWN_KEY, type ConfigProblem, isMapping } from './problems.js';
 import type { BalanceConfig } from './types.js';
 
 export const BALANCE_SECTION = 'balance';
@@ -32,9 +32,6 @@ export const checkTier = (v: unknown): string | null =>
 export const checkWeight = (v: unknown): string | null =>
   (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= WEIGHT_MAX ? null : `an integer weight from 1 to ${WEIGHT_MAX}`);
 
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export function buildBalance(section: unknown): { balance: BalanceConfig; problems: ConfigProblem[] } {
   if (section === undefined || section === null) return { balance: BALANCE_DEFAULTS, problems: [] };

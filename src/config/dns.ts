@@ -6,7 +6,7 @@
 import { isAbsolute } from 'node:path';
 import { isIPv6 } from 'node:net';
 import { canonicalIpv6, checkIpv4, checkPingTarget } from './formats.js';
-import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
+import { UNKNOWN_KEY, type ConfigProblem, isMapping } from './problems.js';
 import type { DnsConfig } from './types.js';
 
 export const DNS_SECTION = 'dns';
@@ -37,9 +37,6 @@ export function checkLinkDns(v: unknown): string | null {
 /** IPv4 as written, IPv6 in RFC 5952 form (the kernel's dumps compare with it). */
 export const canonicalDns = (a: string): string => (isIPv6(a) ? canonicalIpv6(a) ?? a : a);
 
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export interface DnsResult {
   dns: DnsConfig | null;

@@ -14,7 +14,7 @@ import {
   type Check,
 } from './formats.js';
 import { checkTier, checkWeight } from './balance.js';
-import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
+import { UNKNOWN_KEY, type ConfigProblem, isMapping } from './problems.js';
 import { parseProbeTarget, probeTargets } from './probe-target.js';
 import { METERED_KEY, parseMetered } from './metered.js';
 import { LINK_ENTRY_KEYS } from './schema.js';
@@ -48,9 +48,6 @@ export interface LinksResult {
   problems: ConfigProblem[];
 }
 
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const FIELD_CHECKS: ReadonlyArray<[string, Check, boolean]> = [
   // [key, check, optional]

@@ -15,7 +15,7 @@ import { buildVrrp, VRRP_SECTION } from './vrrp.js';
 import { buildDns, DNS_SECTION, LINK_DNS_KEY } from './dns.js';
 import { BALANCE_SECTION, buildBalance } from './balance.js';
 import { RULES_SECTION, buildPolicyRules, rulePlacementProblems, unmanagedRuleWarnings } from './policy-rules.js';
-import { FILE_KEY, configError, type ConfigProblem } from './problems.js';
+import { FILE_KEY, configError, type ConfigProblem, isMapping } from './problems.js';
 import { insecureTargetWarnings } from './probe-target.js';
 import { crossKeyProblems } from './rules.js';
 import { SCHEMA, isSchemaLeaf } from './schema.js';
@@ -44,9 +44,6 @@ export interface LoadOptions {
 
 const LINK_SECTIONS = ['primary', 'secondary'] as const;
 
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const hasLinkList = (raw: Record<string, unknown>): boolean => raw['links'] !== undefined && raw['links'] !== null;
 

@@ -2,7 +2,7 @@
 // standby_probe_interval (seconds, >= check_interval), data_cap_mb (MB = 10^6 bytes, as carriers
 // bill; absent = no cap) and cap_reset_day (1-28, the day of the month the billing period starts).
 // Checked outside convict like quality.ts: a mapping inside a convict leaf crashes convict.
-import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
+import { UNKNOWN_KEY, type ConfigProblem, isMapping } from './problems.js';
 import type { LinkConfig, MeteredConfig } from './types.js';
 import type { ConfigWarning } from './warnings.js';
 
@@ -20,9 +20,6 @@ const MAX_STANDBY_S = 86_400;
 /** 1 PB: far above any plan, and well inside a double's exact integers once in bytes. */
 const MAX_CAP_MB = 1e9;
 
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export interface MeteredResult {
   /** null: not metered (absent, false, or invalid). */

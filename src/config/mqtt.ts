@@ -2,7 +2,7 @@
 // mapping inside one leaf (its overlay walks into it and throws), so load.ts takes the section out of
 // the convict pass and this module checks it key by key, reporting problems like the schema does.
 import { checkBoolean, checkPath, type Check } from './formats.js';
-import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
+import { UNKNOWN_KEY, type ConfigProblem, isMapping } from './problems.js';
 import type { MqttConfig } from './types.js';
 
 export const MQTT_SECTION = 'mqtt';
@@ -28,9 +28,6 @@ export const MQTT_DEFAULTS = { baseTopic: 'wan-failover', discoveryPrefix: 'home
 const SECRET_KEYS: ReadonlySet<string> = new Set(['password']);
 const REDACTED = '[REDACTED]';
 
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** mqtt:// or mqtts://, a host, an optional port, nothing else (credentials go in their own keys). */
 export const checkMqttUrl: Check = (v) => {

@@ -1,7 +1,7 @@
 // Pure: checks and normalises the `hooks:` and `webhooks:` lists (programs and HTTP endpoints told
 // about failovers) and `metrics_public`. convict only checks the lists' outer shape; entries are
 // checked here, as links.ts does for `links:`, so each problem names its exact key path.
-import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
+import { UNKNOWN_KEY, type ConfigProblem, isMapping } from './problems.js';
 
 /** Events hooks and webhooks can subscribe to (README "Metrics, hooks and webhooks"). */
 /** `data_cap`: a metered link's usage level (issue 24); `rule`: a policy rule moved (issue 22; only with `rules:`). */
@@ -40,9 +40,6 @@ const WEBHOOK_KEYS = ['url', 'headers', 'events', 'timeout', 'retries', 'fields'
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE = /^[^\r\n\u0000]*$/;
 
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const eventsExpected = `a list of events from: ${NOTIFY_EVENTS.join(', ')}`;
 

@@ -6,7 +6,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import type { AddressFamily } from '../bus/events.js';
 import { ipToBytes, bytesToIp } from '../netlink/ip-format.js';
 import { linkPlaces } from './balance.js';
-import type { ConfigProblem } from './problems.js';
+import { isMapping, type ConfigProblem } from './problems.js';
 
 export const RULES_SECTION = 'rules';
 
@@ -51,9 +51,6 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 const IFNAME = /^[^\s/:]{1,15}$/;
 const U32_MAX = 0xffffffff;
 
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 type Check<T> = { ok: T } | { expected: string };
 

@@ -7,6 +7,7 @@
 import type { AddressFamily } from '../bus/events.js';
 import { canonicalIpv6, checkPingTarget } from './formats.js';
 import type { ConfigWarning } from './warnings.js';
+import { isMapping } from './problems.js';
 
 export type ProbeMethod = 'icmp' | 'tcp' | 'dns' | 'http' | 'https';
 
@@ -43,7 +44,6 @@ const DEFAULT_PORT: Readonly<Record<Scheme, number | null>> = { tcp: null, dns: 
 const MAPPING_KEYS = ['target', 'host', 'expect_status', 'insecure'];
 const URI_FORMS = 'an IP address, or a URI tcp://IP:port, dns://IP/name[?type=AAAA], http://IP/path or https://IP/path';
 
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const fail = (expected: string): TargetParse => ({ ok: false, expected });
 
 /** One ping_targets entry: an address, a URI or a mapping. */

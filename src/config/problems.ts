@@ -15,6 +15,11 @@ export interface ConfigProblem {
   column?: number;
 }
 
+/** A YAML mapping (not a list, not a scalar, not null): what every section reader checks first. */
+export function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 /** Key used for problems of the file as a whole (missing, unreadable, bad YAML, not a mapping). */
 export const FILE_KEY = '(file)';
 

@@ -2,7 +2,7 @@
 // see src/probe/quality-judge.ts). Like mqtt.ts, the section is checked key by key outside the
 // convict pass (a mapping inside a convict leaf crashes convict). Both absent = the original's
 // cycles and consecutive-failure rule, unchanged.
-import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
+import { UNKNOWN_KEY, type ConfigProblem, isMapping } from './problems.js';
 import type { QualityConfig } from './types.js';
 import { TIMING_FLOOR_S } from './timing.js';
 
@@ -28,9 +28,6 @@ export const PROBE_INTERVAL_MAX_S = 60;
 const MAX_WINDOW_S = 3600;
 const MAX_MS = 60_000;
 
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 

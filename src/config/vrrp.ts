@@ -5,7 +5,7 @@
 // added to the instance's priority; below -253 the instance goes to FAULT. So the weights here are
 // integers from -254 (FAULT on their own) to -1.
 import { isAbsolute } from 'node:path';
-import { UNKNOWN_KEY, type ConfigProblem } from './problems.js';
+import { UNKNOWN_KEY, type ConfigProblem, isMapping } from './problems.js';
 import type { VrrpConfig } from './types.js';
 
 export const VRRP_SECTION = 'vrrp';
@@ -23,9 +23,6 @@ export const VRRP_DEFAULTS = { downWeight: -100 } as const;
 export const VRRP_WEIGHT_MIN = -254;
 const WEIGHT_EXPECTED = `an integer from ${VRRP_WEIGHT_MIN} to -1 (keepalived adds it to the priority; below -253 means FAULT)`;
 
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const isWeight = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= VRRP_WEIGHT_MIN && v <= -1;
 

@@ -4,7 +4,7 @@
 import { API_KEY_HOW_TO, apiKeyProblem } from '../api/api-key.js';
 import type { HostInterfaces } from './host-interfaces.js';
 import { closestKey } from './did-you-mean.js';
-import { renderValue, UNKNOWN_KEY, type ConfigProblem } from './problems.js';
+import { renderValue, UNKNOWN_KEY, type ConfigProblem, isMapping } from './problems.js';
 import { effectivePeriodMs, failoverWindowMs } from './timing.js';
 import type { LinkConfig } from './types.js';
 
@@ -26,7 +26,6 @@ export interface DefaultedKey {
 
 const REDACTED = '[REDACTED]';
 const seconds = (ms: number): string => `${Number((ms / 1000).toFixed(3))} s`;
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The original ignored keys it did not know; we do too, but name them (a typo shows up here). */
 export function unknownKeyWarning(p: ConfigProblem): ConfigWarning {
