@@ -8,12 +8,13 @@ import type { PolicyConfig } from '../policy/types.js';
 import { leadLink } from '../policy/balance.js';
 import { groupId, mainMetric, type Carrier } from '../routes/desired.js';
 import { MAIN_TABLE } from '../routes/plan.js';
+import { kernelFamily } from '../family.js';
 
 /** The carrying set, its lead and each member's gateway (our own nexthop is the best guess of it, as our route is in failover). */
 export function adoptGroup(snap: NetlinkSnapshot, cfg: Config, family: AddressFamily, policy: PolicyConfig,
   ifindexOf: (link: string) => number | null): { carriers: Carrier[]; lead: string; gateways: Map<string, string> } | null {
   const id = groupId(cfg.routeProtocol, family);
-  const kf = family === 'ipv6' ? 'inet6' : 'inet';
+  const kf = kernelFamily(family);
   const metric = mainMetric(cfg, family);
   const route = snap.routes.find((r) => r.family === kf && r.table === MAIN_TABLE && r.dst === null && r.protocol === cfg.routeProtocol
     && r.nhid === id && (r.priority ?? 0) === (family === 'ipv6' && metric === 0 ? 1024 : metric));

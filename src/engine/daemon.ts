@@ -40,6 +40,7 @@ import { ProbeLoop } from './probe-loop.js';
 import { warnTargetsOnRouter } from './target-check.js';
 import { buildStatus, summary } from './status.js';
 import type { Engine, EngineEventType, EngineStatus, SwitchOptions, SwitchOutcome } from './types.js';
+import { kernelFamily } from '../family.js';
 
 export interface DaemonDeps {
   config: Config;
@@ -354,7 +355,7 @@ export class Daemon implements Engine {
         continue;
       }
       const found = adoptableLink(snap.routes, this.facts.all().map((l) => ({ cfg: l.cfg, ifindex: l.ifindex })), this.cfg.routeProtocol,
-        family === 'ipv6' ? 'inet6' : 'inet', mainMetric(this.cfg, family));
+        kernelFamily(family), mainMetric(this.cfg, family));
       if (found) {
         const l = this.facts.get(found.link)!;
         // A restart finds its own route: that gateway is the best guess until netlink or the state file says more.

@@ -1,13 +1,13 @@
 // The netlink adapter's consumer: turns what the kernel says (link, address and route
 // notifications, full dumps) into writes to the link facts store, and tells the reconciler when
 // the kernel dropped one of the daemon's objects. It decides nothing.
-import type { AddressFamily } from '../bus/events.js';
 import { describeError } from '../errors.js';
 import type { LinkFactsStore } from '../facts/link-facts.js';
 import { gatewayFromRoute, gatewayFromRoutes } from '../gateway/from-routes.js';
-import type { Family, NetlinkEvent, NetlinkSnapshot, RouteEntry } from '../netlink/types.js';
+import type { NetlinkEvent, NetlinkSnapshot, RouteEntry } from '../netlink/types.js';
 import { shadowingRoutes } from './adopt.js';
 import type { LogPort } from './ports.js';
+import { familyOf } from '../family.js';
 
 export interface KernelEventsDeps {
   facts: LinkFactsStore;
@@ -21,7 +21,6 @@ export interface KernelEventsDeps {
   dump(): Promise<NetlinkSnapshot>;
 }
 
-export const familyOf = (f: Family): AddressFamily => (f === 'inet6' ? 'ipv6' : 'ipv4');
 
 export class KernelEvents {
   private stopped = false;

@@ -16,6 +16,7 @@ import { WanError, describeError, errorCode, isWanError } from '../errors.js';
 import { loadIcmpSocketOpen, type IcmpSocketHandle, type IcmpSocketOpen } from '../systemd/native.js';
 import { icmpOfDatagram, icmpProfile } from './icmp-profile.js';
 import type { ProbeSocket, ProbeSocketFactory } from './types.js';
+import { kernelFamily } from '../family.js';
 
 /** IFNAMSIZ is 16 with the NUL (linux/if.h). */
 const IFNAMSIZ = 16;
@@ -29,7 +30,7 @@ export function rxTimeMs(nowMs: number, ageNs: number): number {
 
 /** The ICMP message of a datagram: raw(7) hands IPv4 datagrams over with their IP header, ICMPv6 without. */
 export function icmpPayload(family: AddressFamily, datagram: Buffer): Buffer | null {
-  return icmpOfDatagram(icmpProfile(family === 'ipv6' ? 'inet6' : 'inet'), datagram);
+  return icmpOfDatagram(icmpProfile(kernelFamily(family)), datagram);
 }
 
 class NativeIcmpSocket implements ProbeSocket {

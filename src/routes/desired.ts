@@ -12,6 +12,7 @@ import type { DefaultRouteSpec, GroupSpec, NexthopSpec, RuleSpec } from '../netl
 import type { ResilientParams } from '../netlink/nexthop-codec.js';
 import { ROUTE_METRIC6_DEFAULT } from '../config/defaults.js';
 import { linkRule, linkTableRoute, mainDefaultRoute } from './plan.js';
+import { kernelFamily } from '../family.js';
 
 /** A link that carries a family's default route, with its weight inside the carrying tier. */
 export interface Carrier { link: string; weight: number }
@@ -82,7 +83,7 @@ export function planKernel(desired: DesiredState, links: readonly PlannedLink[],
         const id = nexthopId(cfg.routeProtocol, i, family);
         nexthops.set(l.name, id);
         out.push({ key: `nexthop/${family}/${l.name}`, kind: 'nexthop', role: 'nexthop', family, link: l.name,
-          spec: { id, family: family === 'ipv6' ? 'inet6' : 'inet', gateway, oif: l.ifindex, protocol: cfg.routeProtocol } });
+          spec: { id, family: kernelFamily(family), gateway, oif: l.ifindex, protocol: cfg.routeProtocol } });
       }
     });
     // Only links the kernel can route through (an interface and a gateway) can carry.

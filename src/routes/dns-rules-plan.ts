@@ -4,9 +4,9 @@
 // asks each one through its own line, whichever link carries the default route. A server two links
 // list belongs to the first of them (one `to` rule per server: at one priority the kernel would
 // only ever use the first anyway). Servers of an unmanaged family get no rule.
-import { isIPv6 } from 'node:net';
 import type { AddressFamily } from '../bus/events.js';
 import type { KernelObject } from './desired.js';
+import { kernelFamily, familyOfAddress } from '../family.js';
 
 export interface DnsLink {
   name: string;
@@ -15,19 +15,17 @@ export interface DnsLink {
   servers: readonly string[];
 }
 
-export const serverFamily = (a: string): AddressFamily => (isIPv6(a) ? 'ipv6' : 'ipv4');
-
 export function planDnsRules(links: readonly DnsLink[], cfg: { rulePriority: number; routeProtocol: number },
   families: readonly AddressFamily[]): KernelObject[] {
   const out: KernelObject[] = [];
   const taken = new Set<string>();
   for (const l of links) {
     for (const dst of l.servers) {
-      const family = serverFamily(dst);
+      const family = familyOfAddress(dst);
       if (!families.includes(family) || taken.has(dst)) continue;
       taken.add(dst);
       out.push({ key: `rule/${family}/dns/${l.name}/${dst}`, kind: 'rule', role: 'rule', family, link: l.name,
-        spec: { family: family === 'ipv6' ? 'inet6' : 'inet', priority: cfg.rulePriority, table: l.table, protocol: cfg.routeProtocol,
+        spec: { family: kernelFamily(family), priority: cfg.rulePriority, table: l.table, protocol: cfg.routeProtocol,
           dst, dstLength: family === 'ipv6' ? 128 : 32 } });
     }
   }

@@ -3,9 +3,10 @@
 // swaps the other), whether a dump holds it, and which objects of the daemon's protocol a dump
 // holds. The reconciler itself knows no kind; a new kind (nexthops, groups) is a new row here.
 import type { AddressFamily } from '../bus/events.js';
-import type { Family, NetlinkPort, NetlinkSnapshot, NexthopEntry, NumberRange, RouteEntry, RuleEntry, RuleKey } from '../netlink/types.js';
+import type { NetlinkPort, NetlinkSnapshot, NexthopEntry, NumberRange, RouteEntry, RuleEntry, RuleKey } from '../netlink/types.js';
 import { mainKey, type KernelObject } from './desired.js';
 import { MAIN_TABLE } from './plan.js';
+import { familyOf, kernelFamily } from '../family.js';
 
 /** An object of ours the kernel holds (or the reconciler installed) that nothing desired claims. */
 export interface Stray {
@@ -39,9 +40,6 @@ export interface ObjectKind<O extends KernelObject> {
   /** An installed object that is no longer wanted, as a stray. */
   stray(o: O): Stray;
 }
-
-const fam = (f: Family): AddressFamily => (f === 'inet6' ? 'ipv6' : 'ipv4');
-const kernelFamily = (f: AddressFamily): Family => (f === 'ipv6' ? 'inet6' : 'inet');
 
 /** net/ipv6/route.c: an IPv6 route at metric 0 is stored (and dumped) at 1024. */
 function kernelMetric(family: AddressFamily, metric: number): number {
@@ -79,7 +77,7 @@ export const ROUTE_KIND: ObjectKind<RouteObject> = {
     && (o.spec.blackhole ? r.type === RTN_BLACKHOLE : r.type !== RTN_BLACKHOLE
       && (o.spec.nhid !== undefined ? r.nhid === o.spec.nhid : r.oif === o.spec.oif && r.gateway === o.spec.gateway))),
   owned: (snap, own) => snap.routes.filter((r) => r.protocol === own).map((r: RouteEntry) =>
-    routeStray(fam(r.family), r.table, r.dst, r.dstLength, r.priority ?? 0, own, { gateway: r.gateway, oif: r.oif })),
+    routeStray(familyOf(r.family), r.table, r.dst, r.dstLength, r.priority ?? 0, own, { gateway: r.gateway, oif: r.oif })),
   stray: (o) => routeStray(o.family, o.spec.table, null, 0, o.spec.metric, o.spec.protocol, { link: o.link, gateway: o.spec.gateway }),
 };
 
@@ -109,7 +107,7 @@ export const RULE_KIND: ObjectKind<RuleObject> = {
   inDump: (snap, o) => snap.rules.some((r) => r.family === kernelFamily(o.family) && r.priority !== null
     && ruleIdentity(o.family, entrySelectors(r)) === ruleIdentity(o.family, o.spec)),
   owned: (snap, own) => snap.rules.filter((r) => r.protocol === own && r.priority !== null).map((r: RuleEntry) => {
-    const family = fam(r.family);
+    const family = familyOf(r.family);
     const selectors = entrySelectors(r);
     // The kernel's rule_find compares what a delete names: every selector the rule has.
     const key: RuleKey = { family: r.family, protocol: own, ...selectors };

@@ -11,6 +11,7 @@ import type { RuleSpec } from '../netlink/types.js';
 import type { RuleChoice } from '../policy/rule-choice.js';
 import { nexthopId, type KernelObject, type PlanBalance, type PlannedLink } from './desired.js';
 import { LINK_TABLE_METRIC } from './plan.js';
+import { kernelFamily } from '../family.js';
 
 /** One rule's decision in one family (src/policy/rule-choice.ts). */
 export interface RuleDecision {
@@ -35,7 +36,7 @@ export function policyRuleSpec(rule: PolicyRuleConfig, index: number, family: Ad
   const { priority, table } = ruleSlot(base, index);
   const m = rule.match;
   return {
-    family: family === 'ipv6' ? 'inet6' : 'inet', priority, table, protocol,
+    family: kernelFamily(family), priority, table, protocol,
     ...(m.src ? { src: m.src.address, srcLength: m.src.length } : {}),
     ...(m.dst ? { dst: m.dst.address, dstLength: m.dst.length } : {}),
     ...(m.iif ? { iifname: m.iif } : {}),

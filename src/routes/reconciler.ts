@@ -13,6 +13,7 @@ import type { NetlinkPort, NetlinkSnapshot, RouteEntry } from '../netlink/types.
 import type { KernelObject } from './desired.js';
 import { kindOf, ownedInDump, removalOrder, type Stray } from './object-kinds.js';
 import { MAIN_TABLE } from './plan.js';
+import { familyOf } from '../family.js';
 
 export interface ReconcilerLog {
   info(obj: object, msg: string): void;
@@ -112,7 +113,7 @@ export class Reconciler {
   /** A routing notification: our own object deleted by someone else is re-applied. */
   onRouteDeleted(r: RouteEntry, ownProtocol: number): void {
     if (r.protocol !== ownProtocol || r.dst !== null && r.dstLength !== 0) return;
-    const fam = r.family === 'inet6' ? 'ipv6' : 'ipv4';
+    const fam = familyOf(r.family);
     this.forget((o) => o.kind === 'route' && o.family === fam && o.spec.table === r.table
       && (r.table !== MAIN_TABLE || o.role === 'main'));
   }

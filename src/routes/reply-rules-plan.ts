@@ -5,6 +5,7 @@
 // Addresses come from the link facts, so a DHCP renew with a new address moves the rule with it.
 import type { AddressFamily } from '../bus/events.js';
 import type { KernelObject } from './desired.js';
+import { kernelFamily } from '../family.js';
 
 export interface ReplyLink {
   name: string;
@@ -29,7 +30,7 @@ export function planReplyRules(links: readonly ReplyLink[], cfg: { rulePriority:
       if (!l.present) continue;
       for (const src of l.addresses[family].filter((a) => isGlobalAddress(family, a))) {
         out.push({ key: `rule/${family}/reply/${l.name}/${src}`, kind: 'rule', role: 'rule', family, link: l.name,
-          spec: { family: family === 'ipv6' ? 'inet6' : 'inet', priority: cfg.rulePriority, table: l.table, protocol: cfg.routeProtocol,
+          spec: { family: kernelFamily(family), priority: cfg.rulePriority, table: l.table, protocol: cfg.routeProtocol,
             src, srcLength: family === 'ipv6' ? 128 : 32 } });
       }
     }
